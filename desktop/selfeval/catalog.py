@@ -1,0 +1,85 @@
+"""Where the shipped data lives, and the catalogue of form files.
+
+Forms and resources sit beside the source tree in a checkout, and inside the
+bundle when frozen by PyInstaller.  ``SELFEVAL_FORMS`` points elsewhere (used
+by tests and by a finance bureau trying out a new form).
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from .form import Form
+from .formfile import FormError, load_form
+
+
+def app_root() -> Path:
+    """The folder holding ``forms/`` and ``resources/``."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen)
+    return Path(__file__).resolve().parents[2]
+
+
+def forms_dir() -> Path:
+    return Path(os.environ.get("SELFEVAL_FORMS") or app_root() / "forms")
+
+
+def resources_dir() -> Path:
+    return app_root() / "resources"
+
+
+def demo_report_path() -> Path:
+    return resources_dir() / "demo" / "gd-dept-overall-2022-demo.json"
+
+
+class UnknownForm(LookupError):
+    """No form file matches; the message is Chinese."""
+
+
+class FormCatalog:
+    """All form files of one folder, loaded once."""
+
+    def __init__(self, folder: Path | str | None = None):
+        self.folder = Path(folder) if folder else forms_dir()
+        self._forms: list[Form] | None = None
+
+    def forms(self) -> list[Form]:
+        if self._forms is None:
+            files = sorted(self.folder.glob("*.yaml"))
+            if not files:
+                raise FormError(str(self.folder), None, None, "表单目录中没有任何表单文件（*.yaml）")
+            self._forms = [load_form(path) for path in files]
+            seen = set()
+            for form in self._forms:
+                key = (form.id, form.edition)
+                if key in seen:
+                    raise FormError(form.source, None, "edition", f"表单 {form.id} 版本 {form.edition} 重复")
+                seen.add(key)
+        return self._forms
+
+    def get(self, form_id: str, edition: str | None = None, *, year: int | None = None) -> Form:
+        """The form ``form_id`` in ``edition``, or the newest edition covering ``year``."""
+        candidates = [f for f in self.forms() if f.id == form_id]
+        if not candidates:
+            known = "、".join(sorted({f.id for f in self.forms()}))
+            raise UnknownForm(f"没有编号为“{form_id}”的表单（现有：{known}）")
+        if edition is not None:
+            for form in candidates:
+                if form.edition == edition:
+                    return form
+            editions = "、".join(f.edition for f in candidates)
+            raise UnknownForm(f"表单“{form_id}”没有“{edition}”版（现有：{editions}）")
+        if year is not None:
+            candidates = [f for f in candidates if f.applies_to(year)]
+            if not candidates:
+                raise UnknownForm(f"表单“{form_id}”没有适用于 {year} 年度的版本")
+        return max(candidates, key=lambda f: _edition_key(f.edition))
+
+    def default_form_id(self) -> str:
+        return self.forms()[0].id
+
+
+def _edition_key(edition: str) -> tuple:
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in edition.replace("-", ".").split("."))

@@ -1,0 +1,314 @@
+"""The ``selfeval`` command line: the same core as the wizard, without a window.
+
+Exit status: 0 success; 1 the command ran and found errors (``check``);
+2 bad usage or bad input (nothing is changed then).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import __version__, argparse_zh, report_text
+from .catalog import FormCatalog, UnknownForm, demo_report_path
+from .formfile import FormError, load_form
+from .interchange import InterchangeError, dumps
+from .parsing import ParseError
+from .store import StoreError, restore_from
+from .values import ValueRejected
+from .workspace import Workspace
+
+OK, FOUND_ERRORS, BAD_INPUT = 0, 1, 2
+
+
+class CommandError(Exception):
+    """Bad input detected by a command; printed to stderr, exit status 2."""
+
+
+def _report_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"报告编号应为整数，收到“{text}”") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"报告编号应为正整数，收到“{text}”")
+    return value
+
+
+def _year(text: str) -> int:
+    try:
+        value = int(text.strip().rstrip("年"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"年度应为四位数字，收到“{text}”") from None
+    if not 2000 <= value <= 2100:
+        raise argparse.ArgumentTypeError(f"年度应在 2000 至 2100 之间，收到“{text}”")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    argparse_zh.install()
+    parser = argparse.ArgumentParser(
+        prog="selfeval",
+        description="部门整体支出绩效自评报告：离线填报、校验、评分。",
+        epilog="不带命令运行时显示本帮助。每个命令都可加 --help 查看用法。",
+    )
+    parser.add_argument("--version", action="version", version=f"selfeval {__version__}",
+                        help="显示版本号并退出")
+    parser.add_argument("--db", metavar="文件", help="数据库文件（默认在用户数据目录，或便携模式下程序旁）")
+    sub = parser.add_subparsers(dest="command", metavar="命令", title="命令")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, description=help_text)
+
+    p = command("import", "导入 JSON 格式的报告，输出新报告的编号")
+    p.add_argument("file", metavar="文件.json", help="报告 JSON 文件（- 表示标准输入）")
+
+    p = command("export-json", "以 JSON 格式导出报告")
+    p.add_argument("id", type=_report_id, metavar="编号")
+    p.add_argument("--out", metavar="文件", help="写入文件（默认输出到屏幕）")
+
+    p = command("check", "校验报告，列出错误和警告；有错误时退出码为 1")
+    p.add_argument("id", type=_report_id, metavar="编号")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    p = command("score", "计算各项指标得分、总分和等级")
+    p.add_argument("id", type=_report_id, metavar="编号")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    p = command("list", "列出数据库中的全部报告")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    p = command("new", "新建报告（空白，或从同一单位上年报告转入）")
+    p.add_argument("--unit", required=True, metavar="单位名称")
+    p.add_argument("--year", required=True, type=_year, metavar="年度")
+    p.add_argument("--form", metavar="表单编号", help="默认使用适用于该年度的表单")
+    p.add_argument("--from-previous", action="store_true",
+                   help="转入上年报告的单位信息、职责和文字说明（不转入当年数据）")
+
+    p = command("set", "填写报告中的一项数据，例如：selfeval set 3 income.basic \"1,234.56\"")
+    p.add_argument("id", type=_report_id, metavar="编号")
+    p.add_argument("field", metavar="字段编号")
+    p.add_argument("value", metavar="值", help="按界面上的写法填写；空字符串表示清除")
+
+    p = command("explain", "为警告填写出错说明（空字符串表示删除）")
+    p.add_argument("id", type=_report_id, metavar="编号")
+    p.add_argument("check", metavar="校验编号")
+    p.add_argument("text", metavar="说明")
+
+    p = command("finalize", "定稿：没有错误且每条警告都已说明时才可定稿")
+    p.add_argument("id", type=_report_id, metavar="编号")
+
+    p = command("reopen", "重新打开已定稿的报告（记入修改记录）")
+    p.add_argument("id", type=_report_id, metavar="编号")
+    p.add_argument("--reason", required=True, metavar="原因")
+
+    p = command("history", "查看报告的修改记录")
+    p.add_argument("id", type=_report_id, metavar="编号")
+
+    p = command("backup", "备份数据库")
+    p.add_argument("--to", metavar="文件", help="备份文件路径（默认放在备份目录）")
+
+    p = command("restore", "用备份文件恢复数据库（恢复前自动备份当前数据库）")
+    p.add_argument("file", metavar="备份文件")
+
+    command("demo", "导入自带的示例报告并显示校验结果和评分")
+
+    p = command("forms", "列出可用的表单，或检查一个表单文件")
+    p.add_argument("--check", metavar="文件", help="检查该表单文件能否正确载入")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
+            stream.reconfigure(errors="replace")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return OK
+    try:
+        if args.command == "forms":
+            return cmd_forms(args)
+        if args.command == "restore":
+            return cmd_restore(args)
+        workspace = Workspace.open(args.db)
+        try:
+            return COMMANDS[args.command](workspace, args)
+        finally:
+            workspace.close()
+    except (CommandError, InterchangeError, ParseError, ValueRejected, UnknownForm, StoreError,
+            FormError) as error:
+        print(str(error), file=sys.stderr)
+        return BAD_INPUT
+    except BrokenPipeError:
+        return OK
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _read_input(name: str) -> bytes:
+    if name == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(name).read_bytes()
+    except OSError as error:
+        raise CommandError(f"无法读取文件“{name}”：{error.strerror or error}") from None
+
+
+def cmd_import(ws: Workspace, args) -> int:
+    print(ws.import_json(_read_input(args.file)))
+    return OK
+
+
+def cmd_export_json(ws: Workspace, args) -> int:
+    text = dumps(ws.export_dict(args.id))
+    if args.out:
+        target = Path(args.out)
+        temporary = target.with_name(target.name + ".part")
+        with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    else:
+        sys.stdout.write(text)
+    return OK
+
+
+def cmd_check(ws: Workspace, args) -> int:
+    evaluation = ws.evaluate(args.id)
+    if args.json:
+        _print_json(evaluation.check_json())
+    else:
+        print(report_text.findings(evaluation))
+    return FOUND_ERRORS if evaluation.errors else OK
+
+
+def cmd_score(ws: Workspace, args) -> int:
+    report = ws.open_report(args.id)
+    evaluation = ws.evaluate(args.id)
+    if args.json:
+        _print_json(evaluation.score_json())
+    else:
+        print(report_text.scores(report.form, evaluation))
+    return OK
+
+
+def cmd_list(ws: Workspace, args) -> int:
+    reports = ws.store.reports()
+    if args.json:
+        _print_json([report_text.info_dict(info) for info in reports])
+    else:
+        print(report_text.report_list(reports))
+    return OK
+
+
+def cmd_new(ws: Workspace, args) -> int:
+    print(ws.new_report(args.unit.strip(), args.year, form_id=args.form, from_previous=args.from_previous))
+    return OK
+
+
+def cmd_set(ws: Workspace, args) -> int:
+    parsed = ws.set_text(args.id, args.field, args.value.replace("\\n", "\n"))
+    report = ws.open_report(args.id)
+    field = report.form.fields[args.field]
+    shown = report_text.value_line(field, parsed.value)
+    print(shown)
+    if parsed.warning:
+        print(f"注意：{parsed.warning}", file=sys.stderr)
+    return OK
+
+
+def cmd_explain(ws: Workspace, args) -> int:
+    evaluation = ws.evaluate(args.id)
+    if args.text.strip() and args.check not in {f.check for f in evaluation.warnings}:
+        raise CommandError(f"报告 {args.id} 当前没有编号为“{args.check}”的警告；用 selfeval check {args.id} 查看。")
+    ws.set_explanation(args.id, args.check, args.text.strip() or None)
+    return OK
+
+
+def cmd_finalize(ws: Workspace, args) -> int:
+    evaluation = ws.finalize(args.id)
+    print(f"报告 {args.id} 已定稿：总分 {evaluation.total}，等级 {evaluation.grade}。")
+    return OK
+
+
+def cmd_reopen(ws: Workspace, args) -> int:
+    ws.reopen(args.id, args.reason)
+    print(f"报告 {args.id} 已重新打开，可以修改。")
+    return OK
+
+
+def cmd_history(ws: Workspace, args) -> int:
+    print(report_text.history(ws.store.audit_trail(args.id)))
+    return OK
+
+
+def cmd_backup(ws: Workspace, args) -> int:
+    print(ws.store.backup(args.to))
+    return OK
+
+
+def cmd_restore(args) -> int:
+    from . import paths
+
+    target = Path(args.db) if args.db else paths.database_path()
+    safety = restore_from(Path(args.file), target)
+    print(f"已恢复。恢复前的数据库已备份到：{safety}")
+    return OK
+
+
+def cmd_demo(ws: Workspace, args) -> int:
+    text = demo_report_path().read_text(encoding="utf-8")
+    wanted = json.loads(text)
+    existing = next(
+        (info.id for info in ws.store.reports() if ws.export_dict(info.id) == wanted), None
+    )
+    report_id = existing or ws.import_json(text)
+    report = ws.open_report(report_id)
+    evaluation = ws.evaluate(report_id)
+    print(f"示例报告：编号 {report_id}，{report.info.unit_name} {report.info.year} 年度"
+          f"（{'已在数据库中' if existing else '已导入'}）\n")
+    print("【校验结果】")
+    print(report_text.findings(evaluation))
+    print("\n【评分】")
+    print(report_text.scores(report.form, evaluation))
+    return OK
+
+
+def cmd_forms(args) -> int:
+    if args.check:
+        form = load_form(args.check)
+        print(f"表单文件正确：{form.id} {form.edition}，{len(form.fields)} 个字段，"
+              f"{len(form.leaves)} 个三级指标，{len(form.checks)} 条校验。")
+        return OK
+    for form in FormCatalog().forms():
+        years = f"{form.first_year}–{form.last_year or ''}"
+        print(f"{form.id}\t{form.edition}\t{years}\t{form.title}")
+    return OK
+
+
+COMMANDS = {
+    "import": cmd_import,
+    "export-json": cmd_export_json,
+    "check": cmd_check,
+    "score": cmd_score,
+    "list": cmd_list,
+    "new": cmd_new,
+    "set": cmd_set,
+    "explain": cmd_explain,
+    "finalize": cmd_finalize,
+    "reopen": cmd_reopen,
+    "history": cmd_history,
+    "backup": cmd_backup,
+    "demo": cmd_demo,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,242 @@
+"""Evaluate a report against its form: computed values, checks, scores, grade.
+
+``evaluate`` is the single entry point used by the command line, the wizard
+(on every keystroke) and the exports.  It is pure and cheap: one pass over
+computed values, leaves and checks with closures compiled at form load.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Mapping
+
+from . import parsing
+from .form import Check, Form
+from .scoring import (
+    ZERO,
+    Score,
+    adjustment_points,
+    clamp,
+    format_rate,
+    grade_for,
+    round2,
+    score_leaf,
+)
+from .values import display, is_empty, to_env
+
+_PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([^{}]+))?\}")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A check that does not hold for this report."""
+
+    check: str  # instance id: the check id, or "<check id>.<field id>" for per-field checks
+    severity: str  # "error" | "warning"
+    message: str
+    fields: tuple[str, ...]
+    explanation: str | None = None
+
+    @property
+    def explained(self) -> bool:
+        return self.severity == "warning" and bool(self.explanation and self.explanation.strip())
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    computed: dict[str, Any]
+    scores: dict[str, Score]  # leaf id → score
+    subtotals: dict[str, Decimal]  # every indicator id → sum of its scored leaves
+    base: Decimal
+    adjustments: Decimal
+    total: Decimal
+    grade: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def complete(self) -> bool:
+        return all(score.scored for score in self.scores.values())
+
+    @property
+    def unscored(self) -> tuple[str, ...]:
+        return tuple(leaf for leaf, score in self.scores.items() if not score.scored)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "warning")
+
+    @property
+    def unexplained_warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.warnings if not f.explained)
+
+    def score_json(self) -> dict:
+        return {
+            "indicators": {
+                leaf: {
+                    "rate": format_rate(score.rate),
+                    "score": None if score.score is None else str(score.score),
+                    "weight": str(score.weight),
+                    **({"note": score.note} if score.note else {}),
+                }
+                for leaf, score in self.scores.items()
+            },
+            "base": str(self.base),
+            "adjustments": str(self.adjustments),
+            "total": str(self.total),
+            "grade": self.grade,
+            "complete": self.complete,
+            "unscored": list(self.unscored),
+        }
+
+    def check_json(self) -> list[dict]:
+        return [
+            {
+                "check": f.check,
+                "severity": f.severity,
+                "message": f.message,
+                "fields": list(f.fields),
+                "explanation": f.explanation,
+            }
+            for f in self.findings
+        ]
+
+
+def build_env(form: Form, values: Mapping[str, Any]) -> dict[str, Any]:
+    env = {}
+    for fid, value in values.items():
+        field = form.fields.get(fid)
+        if field is not None and not is_empty(value):
+            env[fid] = to_env(field, value)
+    return env
+
+
+def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, str] | None = None) -> Evaluation:
+    """Everything the form says about ``values`` (typed values keyed by field id)."""
+    explanations = explanations or {}
+    env = build_env(form, values)
+    computed = {}
+    for cid in form.computed_order:
+        computed[cid] = env[cid] = form.computed[cid].expr(env)
+
+    scores = {
+        leaf_id: score_leaf(form, leaf, env)
+        for leaf_id, leaf in form.leaves.items()
+    }
+    subtotals = {
+        node.id: sum((scores[leaf.id].score for leaf in node.leaves() if scores[leaf.id].scored), ZERO)
+        for node in form.walk()
+    }
+    base = sum((s.score for s in scores.values() if s.scored), ZERO)
+    adjust = adjustment_points(form.adjustments, values.get(form.adjustments.field) if form.adjustments else None)
+    rules = form.adjustments
+    low, high = (rules.final_min, rules.final_max) if rules else (ZERO, form.total_weight)
+    total = round2(clamp(base + adjust, low, high))
+
+    findings = _run_checks(form, values, env, explanations)
+    findings += _required(form, env)
+    findings += _missing_reasons(form, env, scores)
+    return Evaluation(
+        computed=computed,
+        scores=scores,
+        subtotals=subtotals,
+        base=round2(base),
+        adjustments=adjust,
+        total=total,
+        grade=grade_for(form.grades, total),
+        findings=tuple(findings),
+    )
+
+
+def _run_checks(form: Form, values, env: dict, explanations: Mapping[str, str]) -> list[Finding]:
+    findings = []
+    for check in form.checks:
+        if check.for_each:
+            for fid, field in form.fields.items():
+                if field.type in check.for_each and fid in env:
+                    value = env[fid]
+                    local = {**env, "this": "\n".join(value) if isinstance(value, list) else value}
+                    finding = _run_one(form, check, local, f"{check.id}.{fid}", (fid,), explanations,
+                                       label=field.label)
+                    if finding:
+                        findings.append(finding)
+        else:
+            finding = _run_one(form, check, env, check.id, check.fields, explanations)
+            if finding:
+                findings.append(finding)
+    return findings
+
+
+def _run_one(form: Form, check: Check, env, instance: str, fields, explanations, label: str = "") -> Finding | None:
+    if check.when is not None and check.when(env) is not True:
+        return None
+    if check.condition(env) is not False:  # True holds; None cannot be decided yet
+        return None
+    shown = {name: compiled(env) for name, compiled in check.show}
+    message = _fill(form, check.message, env, shown, label)
+    explanation = explanations.get(instance) if check.severity == "warning" else None
+    return Finding(instance, check.severity, message, tuple(fields), explanation)
+
+
+def _fill(form: Form, template: str, env, shown: dict, label: str) -> str:
+    def replace(match: re.Match) -> str:
+        name, fmt = match.group(1), match.group(2)
+        if name == "label" and name not in shown:
+            return label
+        value = shown[name] if name in shown else env.get(name)
+        if value is None:
+            return "（未填）"
+        if fmt:
+            return format_value(value, fmt)
+        field = form.fields.get(name)
+        if field is not None:
+            return display(field, value if field.type not in ("count", "year") else int(value))
+        computed = form.computed.get(name)
+        return format_value(value, computed.format if computed else "text")
+
+    return _PLACEHOLDER.sub(replace, template)
+
+
+def format_value(value: Any, fmt: str) -> str:
+    """Format a value for a message: money, percent (a ratio), points, number, int, date."""
+    if isinstance(value, Decimal):
+        if fmt == "money":
+            return parsing.format_money(value)
+        if fmt == "percent":
+            return parsing.format_decimal(value * 100) + "%"
+        if fmt == "points":
+            return parsing.format_decimal(value) + "%"
+        if fmt in ("int", "count"):
+            return str(int(value))
+        return parsing.format_decimal(value)
+    if fmt == "date" and hasattr(value, "year"):
+        return parsing.format_date_cn(value)
+    return str(value)
+
+
+def _required(form: Form, env) -> list[Finding]:
+    return [
+        Finding(f"required.{fid}", "error", form.text("required").format(label=field.label), (fid,))
+        for fid, field in form.fields.items()
+        if field.required and fid not in env
+    ]
+
+
+def _missing_reasons(form: Form, env, scores: dict[str, Score]) -> list[Finding]:
+    findings = []
+    for leaf_id, leaf in form.leaves.items():
+        rule, score = leaf.rule, scores[leaf_id]
+        if rule.kind != "manual" or not rule.reason_below_full or not score.scored:
+            continue
+        if score.score < leaf.weight and not env.get(f"reason.{leaf_id}"):
+            message = form.text("reason_required").format(
+                indicator=leaf.title,
+                score=parsing.format_decimal(score.score),
+                weight=parsing.format_decimal(leaf.weight),
+            )
+            findings.append(Finding(f"reason.{leaf_id}", "error", message, (f"score.{leaf_id}", f"reason.{leaf_id}")))
+    return findings

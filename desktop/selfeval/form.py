@@ -1,0 +1,215 @@
+"""What a form is, once loaded: fields, computed values, indicators, checks.
+
+The objects here are plain, immutable data built by :mod:`selfeval.formfile`
+from a YAML form file.  Nothing about a particular framework or edition lives
+in code: the engine, the wizard and the exports only walk these objects.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dataclass_field
+from decimal import Decimal
+from typing import Iterable, Iterator
+
+from .expr import BOOL, DATE, LIST, NUMBER, TEXT, Compiled
+
+# Field types and the expression type each one has.
+FIELD_TYPES = {
+    "text": TEXT,
+    "longtext": TEXT,
+    "credit_code": TEXT,
+    "year": NUMBER,
+    "count": NUMBER,
+    "money": NUMBER,
+    "percent": NUMBER,
+    "number": NUMBER,
+    "score": NUMBER,
+    "date": DATE,
+    "yesno": BOOL,
+    "lines": LIST,
+    "adjustments": LIST,
+}
+INTEGER_TYPES = frozenset({"year", "count"})
+DECIMAL_TYPES = frozenset({"money", "percent", "number", "score"})
+
+RULE_KINDS = ("manual", "proportional", "ceiling", "deduct", "floor", "checklist")
+SEVERITIES = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    label: str
+    type: str
+    unit: str = ""
+    required: bool = False
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    help: str = ""
+    carry: bool = False  # copied into next year's report
+    max_length: int | None = None
+    indicator: str | None = None  # for narrative/score/reason fields of an indicator
+
+    @property
+    def expr_type(self) -> str:
+        return FIELD_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class ComputedValue:
+    id: str
+    label: str
+    expr: Compiled
+    format: str = "number"  # money | percent (a ratio shown ×100) | count | number
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    field: str
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    numerator: Compiled | None = None
+    denominator: Compiled | None = None
+    percent: Compiled | None = None  # a rate entered in points (0–100)
+    step: Decimal | None = None  # per percentage point
+    threshold: Decimal | None = None  # floor: full marks at or above, in points
+    items: tuple[ChecklistItem, ...] = ()
+    reason_below_full: bool = True  # manual: a reason is required below full marks
+
+    @property
+    def is_rate(self) -> bool:
+        return self.kind in ("proportional", "ceiling", "deduct", "floor")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    title: str
+    weight: Decimal
+    level: int
+    parent: str | None
+    children: tuple["Indicator", ...] = ()
+    rule: Rule | None = None
+    criteria: str = ""  # 评分标准, printed in the score table
+    inputs: tuple[str, ...] = ()  # fields that feed the score, in display order
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def walk(self) -> Iterator["Indicator"]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def leaves(self) -> Iterator["Indicator"]:
+        return (node for node in self.walk() if node.is_leaf)
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    severity: str
+    message: str
+    condition: Compiled  # must hold; False is a finding, missing is undecided
+    when: Compiled | None = None
+    show: tuple[tuple[str, Compiled], ...] = ()
+    fields: tuple[str, ...] = ()
+    for_each: tuple[str, ...] = ()  # field types: one instance per field of these types
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    grade: str
+    minimum: Decimal
+
+
+@dataclass(frozen=True)
+class AdjustmentKind:
+    name: str  # 表彰 / 批评问责
+    points: tuple[tuple[str, Decimal], ...]  # level → points (negative for penalties)
+    cap: Decimal  # largest total magnitude, same sign as the points
+
+
+@dataclass(frozen=True)
+class Adjustments:
+    field: str
+    kinds: tuple[AdjustmentKind, ...]
+    final_min: Decimal = Decimal(0)
+    final_max: Decimal = Decimal(100)
+
+    def kind(self, name: str) -> AdjustmentKind | None:
+        return next((k for k in self.kinds if k.name == name), None)
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        seen: list[str] = []
+        for kind in self.kinds:
+            seen.extend(level for level, _ in kind.points if level not in seen)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A page of the wizard and a sub-chapter of the report."""
+
+    id: str
+    title: str
+    fields: tuple[str, ...] = ()
+    indicators: tuple[str, ...] = ()  # indicator ids whose leaves are filled in here
+    intro: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A chapter of the report (一、… 六、); one or more wizard pages."""
+
+    id: str
+    title: str
+    parts: tuple[Part, ...]
+    printed: bool = True  # False for form-only sections such as the sign-off
+
+
+@dataclass(frozen=True)
+class Form:
+    id: str
+    edition: str
+    title: str
+    first_year: int
+    last_year: int | None
+    fields: dict[str, Field]
+    computed: dict[str, ComputedValue]
+    indicators: tuple[Indicator, ...]
+    checks: tuple[Check, ...]
+    grades: tuple[GradeBand, ...]
+    adjustments: Adjustments | None
+    sections: tuple[Section, ...]
+    texts: dict[str, str] = dataclass_field(default_factory=dict)
+    source: str = ""
+    total_weight: Decimal = Decimal(100)
+    # derived lookups, filled by the loader
+    leaves: dict[str, Indicator] = dataclass_field(default_factory=dict)
+    nodes: dict[str, Indicator] = dataclass_field(default_factory=dict)
+    computed_order: tuple[str, ...] = ()
+    base_fields_of: dict[str, frozenset[str]] = dataclass_field(default_factory=dict)
+
+    def applies_to(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+    def base_fields(self, names: Iterable[str]) -> tuple[str, ...]:
+        """Fields behind ``names``, looking through computed values, in form order."""
+        wanted: set[str] = set()
+        for name in names:
+            wanted |= self.base_fields_of.get(name, {name} if name in self.fields else set())
+        return tuple(fid for fid in self.fields if fid in wanted)
+
+    def walk(self) -> Iterator[Indicator]:
+        for root in self.indicators:
+            yield from root.walk()
+
+    def text(self, key: str) -> str:
+        return self.texts[key]

@@ -1,0 +1,543 @@
+"""Load and validate a YAML form file into a :class:`selfeval.form.Form`.
+
+Every mistake in a form file is reported when it loads, as
+``file:line: 键“key”：message`` in Chinese: unknown keys, wrong types,
+unknown ids in expressions, weights that do not add up, fields that no page
+shows.  The format is documented in ``forms/README.md``.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from . import expr
+from .form import (
+    FIELD_TYPES,
+    RULE_KINDS,
+    SEVERITIES,
+    AdjustmentKind,
+    Adjustments,
+    Check,
+    ChecklistItem,
+    ComputedValue,
+    Field,
+    Form,
+    GradeBand,
+    Indicator,
+    Part,
+    Rule,
+    Section,
+)
+
+MESSAGE_FORMATS = ("money", "percent", "points", "number", "int", "text", "date")
+COMPUTED_FORMATS = ("money", "percent", "count", "number")
+DEFAULT_TEXTS = {
+    "zero_denominator": "无此类事项，按满分计",
+    "missing_input": "缺少数据：{fields}",
+    "required": "「{label}」为必填项，尚未填写。",
+    "reason_required": "「{indicator}」自评得分 {score} 分低于满分 {weight} 分，须填写扣分原因。",
+    "narrative_label": "{indicator}情况说明",
+    "score_label": "{indicator}自评得分",
+    "reason_label": "{indicator}扣分原因",
+}
+_PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([^{}]+))?\}")
+
+
+class FormError(ValueError):
+    """A mistake in a form file, located by file, line and key."""
+
+    def __init__(self, path: str, line: int | None, key: str | None, message: str):
+        self.path, self.line, self.key, self.message = path, line, key, message
+        where = f"{path}:{line}" if line else path
+        what = f"键“{key}”：" if key else ""
+        super().__init__(f"{where}: {what}{message}")
+
+
+# ----------------------------------------------------------- YAML with lines
+
+
+class _Map(dict):
+    line: int = 0
+    lines: dict
+
+
+class _Seq(list):
+    line: int = 0
+    lines: list
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that remembers line numbers and reads floats as Decimal."""
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
+    result = _Map()
+    result.line, result.lines = node.start_mark.line + 1, {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise FormError(loader.name, key_node.start_mark.line + 1, str(key), "重复的键")
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> _Seq:
+    result = _Seq(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
+_Loader.add_constructor(
+    "tag:yaml.org,2002:float", lambda loader, node: Decimal(loader.construct_scalar(node))
+)
+
+
+# ------------------------------------------------------------- typed reader
+
+
+class _Node:
+    """A mapping from the file with typed, located accessors."""
+
+    def __init__(self, path: str, data: Any, line: int, where: str):
+        if not isinstance(data, dict):
+            raise FormError(path, line, where, "应为键值映射（key: value）")
+        self.path, self.data, self.line, self.where = path, data, line, where
+        self.used: set[str] = set()
+
+    def line_of(self, key: str) -> int:
+        return getattr(self.data, "lines", {}).get(key, self.line)
+
+    def fail(self, key: str | None, message: str) -> FormError:
+        return FormError(self.path, self.line_of(key) if key else self.line, key, message)
+
+    def get(self, key: str, kind: type | tuple, default: Any = ..., *, convert: Callable | None = None):
+        self.used.add(key)
+        if key not in self.data or self.data[key] is None:
+            if default is ...:
+                raise self.fail(None, f"缺少必需的键“{key}”（在 {self.where} 中）")
+            return default
+        value = self.data[key]
+        if kind is Decimal:
+            if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+                raise self.fail(key, f"应为数值，实际是“{value}”")
+            return Decimal(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.fail(key, f"类型不对：“{value}”")
+        return convert(value) if convert else value
+
+    def child(self, key: str) -> "_Node":
+        self.used.add(key)
+        return _Node(self.path, self.data.get(key), self.line_of(key), f"{self.where}.{key}")
+
+    def items(self, key: str, default=...) -> list[tuple["_Node", int]]:
+        """The list under ``key`` as (node, line) pairs of mappings."""
+        seq = self.get(key, list, default)
+        lines = getattr(seq, "lines", [self.line_of(key)] * len(seq))
+        return [
+            (_Node(self.path, item, line, f"{key}[{index}]"), line)
+            for index, (item, line) in enumerate(zip(seq, lines))
+        ]
+
+    def strings(self, key: str, default=()) -> tuple[str, ...]:
+        seq = self.get(key, list, list(default))
+        for item in seq:
+            if not isinstance(item, str):
+                raise self.fail(key, f"列表中的每一项都应为文本，实际有“{item}”")
+        return tuple(seq)
+
+    def done(self) -> None:
+        unknown = [key for key in self.data if key not in self.used]
+        if unknown:
+            key = unknown[0]
+            raise self.fail(key, f"未知的键（在 {self.where} 中；拼写是否有误？）")
+
+
+# ------------------------------------------------------------------ loader
+
+
+class _FormBuilder:
+    def __init__(self, path: str, data: Any):
+        self.path = path
+        self.root = _Node(path, data, 1, "表单")
+        self.fields: dict[str, Field] = {}
+        self.types: dict[str, str] = {}  # every id usable in expressions
+        self.computed: dict[str, ComputedValue] = {}
+        self.base_fields_of: dict[str, frozenset[str]] = {}
+        self.field_lines: dict[str, int] = {}
+
+    def compile(self, node: _Node, key: str, want: str | None, extra: dict | None = None):
+        source = node.get(key, str)
+        types = {**self.types, **(extra or {})}
+        try:
+            return expr.compile_expression(source, types, want)
+        except expr.ExprError as error:
+            raise node.fail(key, str(error)) from None
+
+    def build(self) -> Form:
+        root = self.root
+        form_id = root.get("id", str)
+        edition = str(root.get("edition", (str, Decimal, int)))
+        title = root.get("title", str)
+        years = root.child("years")
+        first_year = years.get("first", int)
+        last_year = years.get("last", int, None)
+        years.done()
+        total = root.get("total", Decimal, Decimal(100))
+        texts = dict(DEFAULT_TEXTS)
+        if "texts" in root.data:
+            text_node = root.child("texts")
+            for key in text_node.data:
+                if key not in DEFAULT_TEXTS:
+                    raise text_node.fail(key, "未知的文字键")
+                texts[key] = text_node.get(key, str)
+
+        for node, _ in root.items("fields"):
+            self.add_field(node)
+        for node, _ in root.items("computed", []):
+            self.add_computed(node)
+        indicators = tuple(
+            self.indicator(node, 1, None) for node, _ in root.items("indicators")
+        )
+        self.check_weights(root, indicators, total)
+        nodes = {ind.id: ind for top in indicators for ind in top.walk()}
+        leaves = {ind.id: ind for ind in nodes.values() if ind.is_leaf}
+        self.add_indicator_fields(leaves.values(), texts)
+        checks = self.checks(root)
+        grades = self.grades(root)
+        adjustments = self.adjustments(root)
+        sections = self.sections(root, nodes, leaves)
+        root.done()
+        return Form(
+            id=form_id,
+            edition=edition,
+            title=title,
+            first_year=first_year,
+            last_year=last_year,
+            fields=self.fields,
+            computed=self.computed,
+            indicators=indicators,
+            checks=checks,
+            grades=grades,
+            adjustments=adjustments,
+            sections=sections,
+            texts=texts,
+            source=self.path,
+            total_weight=total,
+            leaves=leaves,
+            nodes=nodes,
+            computed_order=tuple(self.computed),
+            base_fields_of=self.base_fields_of,
+        )
+
+    # -- fields and computed values
+
+    def new_id(self, node: _Node, key: str = "id") -> str:
+        ident = node.get(key, str)
+        if not re.fullmatch(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*", ident):
+            raise node.fail(key, f"编号“{ident}”只能由小写字母、数字、下划线和点组成")
+        if ident in self.types or ident == "this":
+            raise node.fail(key, f"编号“{ident}”重复")
+        return ident
+
+    def add_field(self, node: _Node) -> None:
+        ident = self.new_id(node)
+        ftype = node.get("type", str)
+        if ftype not in FIELD_TYPES:
+            raise node.fail("type", f"未知的字段类型“{ftype}”，可用：{'、'.join(FIELD_TYPES)}")
+        bounds = node.get("bounds", list, [])
+        if bounds and (len(bounds) != 2 or not all(b is None or isinstance(b, (int, Decimal)) for b in bounds)):
+            raise node.fail("bounds", "应为 [最小值, 最大值]，不限用 null")
+        minimum, maximum = (Decimal(b) if b is not None else None for b in (bounds or [None, None]))
+        self.fields[ident] = Field(
+            id=ident,
+            label=node.get("label", str),
+            type=ftype,
+            unit=node.get("unit", str, ""),
+            required=node.get("required", bool, False),
+            minimum=minimum,
+            maximum=maximum,
+            help=node.get("help", str, ""),
+            carry=node.get("carry", bool, False),
+            max_length=node.get("max_length", int, None),
+        )
+        self.field_lines[ident] = node.line
+        self.types[ident] = FIELD_TYPES[ftype]
+        node.done()
+
+    def add_computed(self, node: _Node) -> None:
+        ident = self.new_id(node)
+        compiled = self.compile(node, "expr", None)
+        fmt = node.get("format", str, "number")
+        if fmt not in COMPUTED_FORMATS:
+            raise node.fail("format", f"应为 {'、'.join(COMPUTED_FORMATS)} 之一")
+        self.computed[ident] = ComputedValue(
+            ident, node.get("label", str), compiled, fmt, node.get("unit", str, "")
+        )
+        self.types[ident] = compiled.type
+        self.base_fields_of[ident] = self.expand(compiled.names)
+        node.done()
+
+    def expand(self, names) -> frozenset[str]:
+        result: set[str] = set()
+        for name in names:
+            result |= self.base_fields_of.get(name, {name})
+        return frozenset(result)
+
+    # -- indicators
+
+    def indicator(self, node: _Node, level: int, parent: str | None) -> Indicator:
+        ident = node.get("id", str)
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", ident):
+            raise node.fail("id", f"指标编号“{ident}”只能由小写字母、数字和下划线组成")
+        if ident in self.types:
+            raise node.fail("id", f"编号“{ident}”重复")
+        self.types[ident] = "indicator"  # reserves the id; not usable in expressions
+        title = node.get("title", str)
+        weight = node.get("weight", Decimal)
+        criteria = node.get("criteria", str, "")
+        children = tuple(
+            self.indicator(child, level + 1, ident) for child, _ in node.items("children", [])
+        )
+        rule, inputs = None, ()
+        if children:
+            if "rule" in node.data:
+                raise node.fail("rule", "有下级指标的指标不能再有评分规则")
+        else:
+            rule = self.rule(node.child("rule"), weight)
+            inputs = self.inputs(node, rule)
+        node.done()
+        return Indicator(ident, title, weight, level, parent, children, rule, criteria, inputs)
+
+    def rule(self, node: _Node, weight: Decimal) -> Rule:
+        kind = node.get("kind", str)
+        if kind not in RULE_KINDS:
+            raise node.fail("kind", f"未知的评分规则“{kind}”，可用：{'、'.join(RULE_KINDS)}")
+        params: dict[str, Any] = {"kind": kind}
+        if kind in ("proportional", "ceiling", "deduct", "floor"):
+            if "percent" in node.data:
+                params["percent"] = self.compile(node, "percent", expr.NUMBER)
+            else:
+                params["numerator"] = self.compile(node, "numerator", expr.NUMBER)
+                params["denominator"] = self.compile(node, "denominator", expr.NUMBER)
+        if kind in ("ceiling", "deduct", "floor"):
+            params["step"] = node.get("step", Decimal)
+        if kind == "floor":
+            params["threshold"] = node.get("threshold", Decimal)
+        if kind == "manual":
+            params["reason_below_full"] = node.get("reason_below_full", bool, True)
+        if kind == "checklist":
+            items = []
+            for item, _ in node.items("items"):
+                fid = item.get("field", str)
+                if self.fields.get(fid) is None or self.fields[fid].type != "yesno":
+                    raise item.fail("field", f"“{fid}”不是已定义的是/否字段")
+                items.append(ChecklistItem(fid, item.get("points", Decimal)))
+                item.done()
+            if sum((i.points for i in items), Decimal(0)) != weight:
+                raise node.fail("items", f"各项分值之和应等于指标分值 {weight}")
+            params["items"] = tuple(items)
+        node.done()
+        return Rule(**params)
+
+    def inputs(self, node: _Node, rule: Rule) -> tuple[str, ...]:
+        names: set[str] = set()
+        for compiled in (rule.numerator, rule.denominator, rule.percent):
+            if compiled is not None:
+                names |= compiled.names
+        names |= {item.field for item in rule.items}
+        extra = node.strings("inputs")
+        for fid in extra:
+            if fid not in self.fields:
+                raise node.fail("inputs", f"未知的字段“{fid}”")
+        wanted = self.expand(names) | set(extra)
+        return tuple(fid for fid in self.fields if fid in wanted)
+
+    def check_weights(self, root: _Node, indicators, total: Decimal) -> None:
+        if sum((i.weight for i in indicators), Decimal(0)) != total:
+            raise root.fail("indicators", f"一级指标分值之和应为 {total}")
+        for top in indicators:
+            for node in top.walk():
+                if node.children and sum((c.weight for c in node.children), Decimal(0)) != node.weight:
+                    raise root.fail(
+                        "indicators", f"指标“{node.title}”的下级指标分值之和不等于 {node.weight}"
+                    )
+
+    def add_indicator_fields(self, leaves, texts: dict[str, str]) -> None:
+        for leaf in leaves:
+            generated = [
+                Field(f"narrative.{leaf.id}", texts["narrative_label"].format(indicator=leaf.title),
+                      "longtext", carry=True, indicator=leaf.id),
+            ]
+            if leaf.rule.kind == "manual":
+                generated += [
+                    Field(f"score.{leaf.id}", texts["score_label"].format(indicator=leaf.title),
+                          "score", unit="分", minimum=Decimal(0), maximum=leaf.weight,
+                          indicator=leaf.id),
+                    Field(f"reason.{leaf.id}", texts["reason_label"].format(indicator=leaf.title),
+                          "longtext", indicator=leaf.id),
+                ]
+            for fld in generated:
+                if fld.id in self.fields:
+                    raise self.root.fail("fields", f"字段“{fld.id}”由指标自动生成，不能另行定义")
+                self.fields[fld.id] = fld
+                self.types[fld.id] = fld.expr_type
+
+    # -- checks, grades, adjustments
+
+    def checks(self, root: _Node) -> tuple[Check, ...]:
+        result, seen = [], set()
+        for node, _ in root.items("checks", []):
+            ident = node.get("id", str)
+            if ident in seen:
+                raise node.fail("id", f"校验编号“{ident}”重复")
+            seen.add(ident)
+            severity = node.get("severity", str)
+            if severity not in SEVERITIES:
+                raise node.fail("severity", "应为 error（错误）或 warning（警告）")
+            for_each = node.strings("for_each")
+            extra = {}
+            if for_each:
+                if not set(for_each) <= {"text", "longtext", "lines"}:
+                    raise node.fail("for_each", "只能是 text、longtext、lines")
+                extra = {"this": expr.TEXT}
+            condition = self.compile(node, "assert", expr.BOOL, extra)
+            when = self.compile(node, "when", expr.BOOL, extra) if "when" in node.data else None
+            show = []
+            if "show" in node.data:
+                show_node = node.child("show")
+                for name in show_node.data:
+                    show.append((name, self.compile(show_node, name, None, extra)))
+                    show_node.used.add(name)
+            message = node.get("message", str)
+            self.check_placeholders(node, message, {n for n, _ in show} | ({"label"} if for_each else set()))
+            fields = node.strings("fields")
+            for fid in fields:
+                if fid not in self.fields:
+                    raise node.fail("fields", f"未知的字段“{fid}”")
+            if not fields and not for_each:
+                fields = tuple(f for f in self.fields if f in self.expand(condition.names))
+            result.append(Check(ident, severity, message, condition, when, tuple(show), fields, for_each))
+            node.done()
+        return tuple(result)
+
+    def check_placeholders(self, node: _Node, message: str, local: set[str]) -> None:
+        for name, fmt in _PLACEHOLDER.findall(message):
+            if name not in local and name not in self.fields and name not in self.computed:
+                raise node.fail("message", f"占位符“{{{name}}}”不是已知的编号")
+            if fmt and fmt not in MESSAGE_FORMATS:
+                raise node.fail("message", f"占位符格式“{fmt}”应为 {'、'.join(MESSAGE_FORMATS)} 之一")
+
+    def grades(self, root: _Node) -> tuple[GradeBand, ...]:
+        bands = []
+        for node, _ in root.items("grades"):
+            bands.append(GradeBand(node.get("grade", str), node.get("min", Decimal)))
+            node.done()
+        mins = [b.minimum for b in bands]
+        if mins != sorted(mins, reverse=True) or not bands or mins[-1] != 0:
+            raise root.fail("grades", "等级应按下限从高到低排列，最后一级下限为 0")
+        return tuple(bands)
+
+    def adjustments(self, root: _Node) -> Adjustments | None:
+        if "adjustments" not in root.data:
+            return None
+        node = root.child("adjustments")
+        fid = node.get("field", str)
+        if self.fields.get(fid) is None or self.fields[fid].type != "adjustments":
+            raise node.fail("field", f"“{fid}”不是已定义的加减分项字段")
+        kinds = []
+        for kind_node, _ in node.items("kinds"):
+            points_node = kind_node.child("points")
+            points = tuple((level, points_node.get(level, Decimal)) for level in points_node.data)
+            cap = kind_node.get("cap", Decimal)
+            if any((p > 0) != (cap > 0) for _, p in points):
+                raise kind_node.fail("cap", "上限的正负应与各级分值一致")
+            kinds.append(AdjustmentKind(kind_node.get("kind", str), points, cap))
+            kind_node.done()
+        final = node.child("final") if "final" in node.data else None
+        result = Adjustments(
+            fid,
+            tuple(kinds),
+            final.get("min", Decimal, Decimal(0)) if final else Decimal(0),
+            final.get("max", Decimal, Decimal(100)) if final else Decimal(100),
+        )
+        if final:
+            final.done()
+        node.done()
+        return result
+
+    # -- sections and placement of every field
+
+    def sections(self, root: _Node, nodes: dict, leaves: dict) -> tuple[Section, ...]:
+        sections, placed, leaf_home = [], {}, {}
+        for snode, _ in root.items("sections"):
+            sid = snode.get("id", str)
+            title = snode.get("title", str)
+            printed = snode.get("printed", bool, True)
+            if "parts" in snode.data:
+                part_nodes = [n for n, _ in snode.items("parts")]
+            else:
+                part_nodes = [snode]
+            parts = []
+            for pnode in part_nodes:
+                is_self = pnode is snode
+                part = Part(
+                    id=sid if is_self else f"{sid}.{pnode.get('id', str)}",
+                    title=title if is_self else pnode.get("title", str),
+                    fields=pnode.strings("fields"),
+                    indicators=pnode.strings("indicators"),
+                    intro=pnode.get("intro", str, ""),
+                )
+                for fid in part.fields:
+                    if fid not in self.fields:
+                        raise pnode.fail("fields", f"未知的字段“{fid}”")
+                    if fid in placed:
+                        raise pnode.fail("fields", f"字段“{fid}”已在“{placed[fid]}”中填写，每项数据只录入一次")
+                    placed[fid] = part.id
+                for iid in part.indicators:
+                    if iid not in nodes:
+                        raise pnode.fail("indicators", f"未知的指标“{iid}”")
+                    for leaf in nodes[iid].leaves():
+                        if leaf.id in leaf_home:
+                            raise pnode.fail("indicators", f"指标“{leaf.title}”已放在“{leaf_home[leaf.id]}”")
+                        leaf_home[leaf.id] = part.id
+                if not is_self:
+                    pnode.done()
+                parts.append(part)
+            snode.done()
+            sections.append(Section(sid, title, tuple(parts), printed))
+        for leaf in leaves.values():
+            if leaf.id not in leaf_home:
+                raise root.fail("sections", f"指标“{leaf.title}”（{leaf.id}）没有放进任何页面")
+            for fid in (*leaf.inputs, *(f for f in self.fields if self.fields[f].indicator == leaf.id)):
+                placed.setdefault(fid, leaf_home[leaf.id])
+        for fid in self.fields:
+            if fid not in placed:
+                raise FormError(self.path, self.field_lines.get(fid), fid, "该字段没有放进任何页面，填报时无处录入")
+        return tuple(sections)
+
+
+def load_form(path: str | Path) -> Form:
+    """Read, validate and compile one form file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise FormError(str(path), None, None, f"无法读取表单文件：{error}") from None
+    loader = _Loader(text)
+    loader.name = str(path)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else None
+        raise FormError(str(path), line, None, f"YAML 格式错误：{error.problem}") from None
+    finally:
+        loader.dispose()
+    return _FormBuilder(str(path), data).build()

@@ -1,0 +1,128 @@
+"""The JSON interchange format: one report as one UTF-8 JSON object.
+
+``{"form": id, "form_version": edition, "values": {field id: value,
+"explanation.<check>": text}}``.  Reading is all or nothing: every problem
+is collected and reported together, and nothing is returned half-read.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .catalog import FormCatalog, UnknownForm
+from .form import Form
+from .values import ValueRejected, from_json, to_json
+
+EXPLANATION = "explanation."
+
+
+class InterchangeError(ValueError):
+    """The JSON cannot be imported; ``problems`` lists every reason in Chinese."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class ReportData:
+    form: Form
+    values: dict[str, Any]  # typed values, field order
+    explanations: dict[str, str]
+
+    @property
+    def unit_name(self) -> str:
+        return self.values.get("unit.name") or ""
+
+    @property
+    def year(self) -> int:
+        return self.values.get("report.year")
+
+
+def explainable_checks(form: Form) -> set[str]:
+    """Ids that may carry an 出错说明: warnings, per field for per-field checks."""
+    ids = set()
+    for check in form.checks:
+        if check.severity != "warning":
+            continue
+        if check.for_each:
+            ids |= {f"{check.id}.{fid}" for fid, f in form.fields.items() if f.type in check.for_each}
+        else:
+            ids.add(check.id)
+    return ids
+
+
+def read_report(catalog: FormCatalog, text: str | bytes) -> ReportData:
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InterchangeError([f"不是有效的 JSON 文件：{error}"]) from None
+    return report_from_dict(catalog, data)
+
+
+def report_from_dict(catalog: FormCatalog, data: Any) -> ReportData:
+    if not isinstance(data, dict):
+        raise InterchangeError(["JSON 顶层应为对象：{\"form\": …, \"form_version\": …, \"values\": {…}}"])
+    unknown = sorted(set(data) - {"form", "form_version", "values"})
+    if unknown:
+        raise InterchangeError([f"未知的顶层键：{'、'.join(unknown)}"])
+    form_id, edition, raw_values = data.get("form"), data.get("form_version"), data.get("values")
+    if not isinstance(form_id, str):
+        raise InterchangeError(["缺少表单编号 \"form\"（例如 \"gd-dept-overall\"）"])
+    if edition is not None and not isinstance(edition, str):
+        raise InterchangeError([f"表单版本 \"form_version\" 应为字符串，收到 {edition!r}"])
+    if not isinstance(raw_values, dict):
+        raise InterchangeError(["缺少数据对象 \"values\""])
+    year = raw_values.get("report.year")
+    try:
+        form = catalog.get(form_id, edition, year=year if isinstance(year, int) else None)
+    except UnknownForm as error:
+        raise InterchangeError([str(error)]) from None
+
+    problems, values, explanations = [], {}, {}
+    allowed_explanations = explainable_checks(form)
+    for key, raw in raw_values.items():
+        if key.startswith(EXPLANATION):
+            check_id = key[len(EXPLANATION):]
+            if check_id not in allowed_explanations:
+                problems.append(f"“{key}”：没有编号为“{check_id}”的警告类校验，无法附出错说明")
+            elif raw is not None and not isinstance(raw, str):
+                problems.append(f"“{key}”：出错说明应为文本，收到 {raw!r}")
+            elif raw and raw.strip():
+                explanations[check_id] = raw.strip()
+            continue
+        field = form.fields.get(key)
+        if field is None:
+            problems.append(f"未知的编号“{key}”（值：{_short(raw)}）")
+            continue
+        try:
+            value = from_json(form, field, raw)
+        except ValueRejected as error:
+            problems.append(str(error))
+            continue
+        if value is not None:
+            values[key] = value
+    for key in ("unit.name", "report.year"):
+        if key not in values and not any(key in p for p in problems):
+            problems.append(f"缺少「{form.fields[key].label}」（{key}），无法建立报告")
+    if problems:
+        raise InterchangeError(problems)
+    ordered = {fid: values[fid] for fid in form.fields if fid in values}
+    return ReportData(form, ordered, explanations)
+
+
+def report_to_dict(form: Form, values: dict[str, Any], explanations: dict[str, str]) -> dict:
+    out = {fid: to_json(form.fields[fid], values[fid]) for fid in form.fields if values.get(fid) is not None}
+    for check_id in sorted(explanations):
+        out[EXPLANATION + check_id] = explanations[check_id]
+    return {"form": form.id, "form_version": form.edition, "values": out}
+
+
+def dumps(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _short(raw: Any) -> str:
+    text = json.dumps(raw, ensure_ascii=False)
+    return text if len(text) <= 30 else text[:30] + "…"

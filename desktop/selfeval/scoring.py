@@ -1,0 +1,120 @@
+"""Indicator scores from the rules in the form file.
+
+Every function is pure: the form's rule, the weight and the values in, a
+:class:`Score` out.  Scores are clamped to [0, weight] and rounded half-up to
+two places; subtotals and the total are sums of the rounded leaf scores.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Iterable, Mapping
+
+from .form import Adjustments, Form, GradeBand, Indicator
+
+CENT = Decimal("0.01")
+RATE_PLACES = Decimal("0.0001")
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+
+
+def round2(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    return max(low, min(high, value))
+
+
+@dataclass(frozen=True)
+class Score:
+    indicator: str
+    weight: Decimal
+    score: Decimal | None  # None: not scored yet (an input is missing)
+    rate: Decimal | None = None  # exact ratio; shown rounded to 4 places (0.9849)
+    note: str = ""
+    missing: tuple[str, ...] = ()  # ids of the inputs still missing
+
+    @property
+    def scored(self) -> bool:
+        return self.score is not None
+
+
+def score_leaf(form: Form, leaf: Indicator, env: Mapping[str, Any]) -> Score:
+    """Score one leaf indicator of ``form`` from the expression environment."""
+    rule, weight, texts = leaf.rule, leaf.weight, form.texts
+
+    def unscored(names: Iterable[str]) -> Score:
+        missing = tuple(fid for fid in form.base_fields(names) if env.get(fid) is None)
+        labels = "、".join(form.fields[fid].label for fid in missing)
+        return Score(leaf.id, weight, None, missing=missing,
+                     note=texts["missing_input"].format(fields=labels))
+
+    if rule.kind == "manual":
+        value = env.get(f"score.{leaf.id}")
+        if value is None:
+            return unscored([f"score.{leaf.id}"])
+        return Score(leaf.id, weight, round2(clamp(value, ZERO, weight)))
+
+    if rule.kind == "checklist":
+        missing = [item.field for item in rule.items if env.get(item.field) is None]
+        if missing:
+            return unscored(missing)
+        points = sum((item.points for item in rule.items if env[item.field]), ZERO)
+        return Score(leaf.id, weight, round2(clamp(points, ZERO, weight)))
+
+    # rate rules
+    if rule.percent is not None:
+        points = rule.percent(env)
+        if points is None:
+            return unscored(rule.percent.names)
+        rate = points / HUNDRED
+    else:
+        denominator = rule.denominator(env)
+        if denominator is None:
+            return unscored(rule.denominator.names | rule.numerator.names)
+        if denominator == 0:
+            return Score(leaf.id, weight, round2(weight), note=texts["zero_denominator"])
+        numerator = rule.numerator(env)
+        if numerator is None:
+            return unscored(rule.numerator.names)
+        rate = numerator / denominator
+    return Score(leaf.id, weight, round2(clamp(rate_score(rule, weight, rate), ZERO, weight)), rate)
+
+
+def rate_score(rule, weight: Decimal, rate: Decimal) -> Decimal:
+    """The unclamped score of a rate rule; ``rate`` is a ratio (1 = 100%)."""
+    points = rate * HUNDRED  # percentage points
+    if rule.kind == "proportional":
+        return weight * min(rate, Decimal(1))
+    if rule.kind == "ceiling":
+        return weight if points <= HUNDRED else weight - rule.step * (points - HUNDRED)
+    if rule.kind == "deduct":
+        return weight - rule.step * max(points, ZERO)
+    if rule.kind == "floor":
+        return weight if points >= rule.threshold else weight - rule.step * (rule.threshold - points)
+    raise AssertionError(rule.kind)
+
+
+def adjustment_points(rules: Adjustments | None, entries: list[dict] | None) -> Decimal:
+    """Sum of 加减分项 points, each kind capped as the form says."""
+    if not rules or not entries:
+        return ZERO
+    total = ZERO
+    for kind in rules.kinds:
+        table = dict(kind.points)
+        subtotal = sum((table[e["level"]] for e in entries if e["kind"] == kind.name), ZERO)
+        subtotal = min(subtotal, kind.cap) if kind.cap > 0 else max(subtotal, kind.cap)
+        total += subtotal
+    return round2(total)
+
+
+def grade_for(bands: tuple[GradeBand, ...], total: Decimal) -> str:
+    for band in bands:
+        if total >= band.minimum:
+            return band.grade
+    return bands[-1].grade
+
+
+def format_rate(rate: Decimal | None) -> str | None:
+    return None if rate is None else str(rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP))

@@ -1,0 +1,165 @@
+"""Reports as the clerk works with them: the store, the forms and the engine together.
+
+The command line and the wizard both go through a :class:`Workspace`; it is
+plain Python.  Values cross into the store as their JSON interchange form and
+come back typed, so what is saved is exactly what would be exported.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from . import paths
+from .catalog import FormCatalog
+from .engine import Evaluation, evaluate
+from .form import Form
+from .interchange import ReportData, read_report, report_to_dict
+from .parsing import Parsed
+from .store import ReportInfo, Store, StoreError
+from .values import from_json, parse_input, to_json
+
+
+class NotReady(StoreError):
+    """A report cannot be finalised yet; ``problems`` says why, in Chinese."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("报告还不能定稿：\n" + "\n".join(problems))
+
+
+class UnknownField(StoreError):
+    pass
+
+
+@dataclass
+class OpenReport:
+    """One report in memory: typed values and explanations under its form."""
+
+    info: ReportInfo
+    form: Form
+    values: dict[str, Any]
+    explanations: dict[str, str]
+
+    def evaluate(self) -> Evaluation:
+        return evaluate(self.form, self.values, self.explanations)
+
+
+class Workspace:
+    def __init__(self, store: Store, catalog: FormCatalog | None = None):
+        self.store = store
+        self.catalog = catalog or FormCatalog()
+
+    @classmethod
+    def open(cls, db_path: Path | str | None = None, catalog: FormCatalog | None = None) -> "Workspace":
+        path = Path(db_path) if db_path else paths.database_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return cls(Store(path), catalog)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- reading
+
+    def form_of(self, info: ReportInfo) -> Form:
+        return self.catalog.get(info.form_id, info.form_edition)
+
+    def open_report(self, report_id: int) -> OpenReport:
+        info = self.store.report(report_id)
+        form = self.form_of(info)
+        raw = self.store.values(report_id)
+        values = {fid: from_json(form, form.fields[fid], raw[fid]) for fid in form.fields if fid in raw}
+        return OpenReport(info, form, values, self.store.explanations(report_id))
+
+    def evaluate(self, report_id: int) -> Evaluation:
+        report = self.open_report(report_id)
+        evaluation = report.evaluate()
+        self._cache(report_id, evaluation)
+        return evaluation
+
+    def export_dict(self, report_id: int) -> dict:
+        report = self.open_report(report_id)
+        return report_to_dict(report.form, report.values, report.explanations)
+
+    # -- writing
+
+    def import_json(self, text: str | bytes) -> int:
+        data = read_report(self.catalog, text)
+        return self.create_from(data)
+
+    def create_from(self, data: ReportData) -> int:
+        form = data.form
+        report_id = self.store.create_report(
+            unit_name=data.unit_name,
+            year=data.year,
+            form_id=form.id,
+            form_edition=form.edition,
+            values={fid: to_json(form.fields[fid], value) for fid, value in data.values.items()},
+            explanations=data.explanations,
+        )
+        self._cache(report_id, evaluate(form, data.values, data.explanations))
+        return report_id
+
+    def new_report(self, unit_name: str, year: int, *, form_id: str | None = None,
+                   from_previous: bool = False) -> int:
+        form = self.catalog.get(form_id or self.catalog.default_form_id(), year=year)
+        if from_previous:
+            previous = self.store.previous_report(unit_name, year)
+            if previous is None:
+                raise StoreError(f"找不到“{unit_name}”{year} 年以前的报告，无法从上年转入。")
+            carry = [fid for fid, field in form.fields.items() if field.carry]
+            report_id = self.store.new_from_previous(
+                previous.id, year=year, carry_keys=carry, form_id=form.id, form_edition=form.edition
+            )
+            self.store.set_values(report_id, {"report.year": year})
+        else:
+            report_id = self.store.create_report(
+                unit_name=unit_name, year=year, form_id=form.id, form_edition=form.edition,
+                values={"unit.name": unit_name, "report.year": year},
+            )
+        self.evaluate(report_id)
+        return report_id
+
+    def set_text(self, report_id: int, field_id: str, text: str) -> Parsed:
+        """Parse what was typed for one field and store it; raises ParseError on bad input."""
+        info = self.store.report(report_id)
+        form = self.form_of(info)
+        field = form.fields.get(field_id)
+        if field is None:
+            raise UnknownField(f"表单“{form.title}”中没有编号为“{field_id}”的字段。")
+        parsed = parse_input(form, field, text)
+        self.set_values(report_id, {field_id: parsed.value})
+        return parsed
+
+    def set_values(self, report_id: int, typed: Mapping[str, Any]) -> list[str]:
+        """Store typed values (None clears) in one transaction and refresh the cached score."""
+        form = self.form_of(self.store.report(report_id))
+        changed = self.store.set_values(
+            report_id, {fid: to_json(form.fields[fid], value) for fid, value in typed.items()}
+        )
+        if changed:
+            self.evaluate(report_id)
+        return changed
+
+    def set_explanation(self, report_id: int, check_id: str, text: str | None) -> bool:
+        changed = self.store.set_explanation(report_id, check_id, text)
+        if changed:
+            self.evaluate(report_id)
+        return changed
+
+    def finalize(self, report_id: int) -> Evaluation:
+        evaluation = self.evaluate(report_id)
+        problems = [f"错误：{f.message}" for f in evaluation.errors]
+        problems += [f"警告未说明：{f.message}" for f in evaluation.unexplained_warnings]
+        if problems:
+            raise NotReady(problems)
+        self.store.set_status(report_id, "final", note="定稿")
+        return evaluation
+
+    def reopen(self, report_id: int, reason: str) -> None:
+        self.store.set_status(report_id, "draft", note=f"重新打开：{reason}")
+
+    def _cache(self, report_id: int, evaluation: Evaluation) -> None:
+        self.store.cache_score(
+            report_id, total=str(evaluation.total), grade=evaluation.grade, complete=evaluation.complete
+        )
