@@ -53,6 +53,7 @@ class Evaluation:
     total: Decimal
     grade: str
     findings: tuple[Finding, ...]
+    env: dict[str, Any]  # every field and computed value as expressions see them
 
     @property
     def complete(self) -> bool:
@@ -149,6 +150,7 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
         total=total,
         grade=grade_for(form.grades, total),
         findings=tuple(findings),
+        env=env,
     )
 
 
@@ -199,6 +201,19 @@ def _fill(form: Form, template: str, env, shown: dict, label: str) -> str:
         return format_value(value, computed.format if computed else "text")
 
     return _PLACEHOLDER.sub(replace, template)
+
+
+def statement(form: Form, evaluation: Evaluation, template: str, leaf_id: str | None = None) -> str | None:
+    """A report sentence built from stored values; None while any value it states is missing."""
+    local: dict[str, Any] = {}
+    if leaf_id is not None:
+        score = evaluation.scores[leaf_id]
+        local = {"rate": score.rate, "score": score.score}
+    for name, _ in _PLACEHOLDER.findall(template):
+        value = local[name] if name in local else evaluation.env.get(name)
+        if value is None:
+            return None
+    return _fill(form, template, evaluation.env, local, "")
 
 
 def format_value(value: Any, fmt: str) -> str:

@@ -96,6 +96,7 @@ class Indicator:
     rule: Rule | None = None
     criteria: str = ""  # 评分标准, printed in the score table
     inputs: tuple[str, ...] = ()  # fields that feed the score, in display order
+    statement: str = ""  # sentence template stating the figures, printed in the report
 
     @property
     def is_leaf(self) -> bool:
@@ -162,6 +163,7 @@ class Part:
     fields: tuple[str, ...] = ()
     indicators: tuple[str, ...] = ()  # indicator ids whose leaves are filled in here
     intro: str = ""
+    statements: tuple[str, ...] = ()  # sentence templates stating figures, printed in the report
 
 
 @dataclass(frozen=True)

@@ -303,6 +303,7 @@ class _FormBuilder:
         title = node.get("title", str)
         weight = node.get("weight", Decimal)
         criteria = node.get("criteria", str, "")
+        statement = node.get("statement", str, "")
         children = tuple(
             self.indicator(child, level + 1, ident) for child, _ in node.items("children", [])
         )
@@ -313,8 +314,10 @@ class _FormBuilder:
         else:
             rule = self.rule(node.child("rule"), weight)
             inputs = self.inputs(node, rule)
+        if statement:
+            self.check_placeholders(node, statement, {"rate", "score"}, key="statement")
         node.done()
-        return Indicator(ident, title, weight, level, parent, children, rule, criteria, inputs)
+        return Indicator(ident, title, weight, level, parent, children, rule, criteria, inputs, statement)
 
     def rule(self, node: _Node, weight: Decimal) -> Rule:
         kind = node.get("kind", str)
@@ -428,12 +431,12 @@ class _FormBuilder:
             node.done()
         return tuple(result)
 
-    def check_placeholders(self, node: _Node, message: str, local: set[str]) -> None:
+    def check_placeholders(self, node: _Node, message: str, local: set[str], key: str = "message") -> None:
         for name, fmt in _PLACEHOLDER.findall(message):
             if name not in local and name not in self.fields and name not in self.computed:
-                raise node.fail("message", f"占位符“{{{name}}}”不是已知的编号")
+                raise node.fail(key, f"占位符“{{{name}}}”不是已知的编号")
             if fmt and fmt not in MESSAGE_FORMATS:
-                raise node.fail("message", f"占位符格式“{fmt}”应为 {'、'.join(MESSAGE_FORMATS)} 之一")
+                raise node.fail(key, f"占位符格式“{fmt}”应为 {'、'.join(MESSAGE_FORMATS)} 之一")
 
     def grades(self, root: _Node) -> tuple[GradeBand, ...]:
         bands = []
@@ -494,7 +497,10 @@ class _FormBuilder:
                     fields=pnode.strings("fields"),
                     indicators=pnode.strings("indicators"),
                     intro=pnode.get("intro", str, ""),
+                    statements=pnode.strings("statements"),
                 )
+                for template in part.statements:
+                    self.check_placeholders(pnode, template, set(), key="statements")
                 for fid in part.fields:
                     if fid not in self.fields:
                         raise pnode.fail("fields", f"未知的字段“{fid}”")
