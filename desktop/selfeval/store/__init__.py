@@ -1,0 +1,30 @@
+"""Local storage of reports: peewee over SQLite, with backups and migrations."""
+
+from .backup import auto_backup, backup_to, plan_rotation, restore_from
+from .database import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    DatabaseTooNew,
+    StoreError,
+    migrate,
+    open_database,
+)
+from .reports import AuditRecord, ReportInfo, ReportLocked, ReportNotFound, Store
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "AuditRecord",
+    "DatabaseTooNew",
+    "ReportInfo",
+    "ReportLocked",
+    "ReportNotFound",
+    "Store",
+    "StoreError",
+    "auto_backup",
+    "backup_to",
+    "migrate",
+    "open_database",
+    "plan_rotation",
+    "restore_from",
+]

@@ -1,0 +1,420 @@
+"""``Store``: reports, their values and explanations, kept in the local database.
+
+The store knows nothing about forms. A report's values are ``key -> value``
+where the value is anything JSON can hold; it is saved as canonical JSON text,
+so an unchanged value is recognised and not written again.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+import peewee
+
+from .backup import auto_backup, backup_path, backup_to
+from .database import StoreError, default_backup_dir, open_database, sqlite_error
+from .models import (
+    DRAFT,
+    FINAL,
+    STATUSES,
+    AuditEntry,
+    Explanation,
+    Export,
+    Report,
+    Unit,
+    Value,
+    proxy,
+    utcnow,
+)
+
+YEAR_KEY = "report.year"
+UNIT_KEYS = {"unit.name": "name", "unit.credit_code": "credit_code", "unit.region": "region"}
+
+
+class ReportNotFound(StoreError):
+    pass
+
+
+class ReportLocked(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    id: int
+    unit_name: str
+    year: int
+    form_id: str
+    form_edition: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    total: str | None
+    grade: str | None
+    complete: bool | None
+
+    @classmethod
+    def of(cls, row: Report) -> ReportInfo:
+        return cls(
+            row.id, row.unit.name, row.year, row.form_id, row.form_edition, row.status,
+            row.created_at, row.updated_at, row.total, row.grade, row.complete,
+        )
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    at: datetime
+    action: str
+    key: str | None
+    old: object
+    new: object
+    note: str | None
+
+
+def encode(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      allow_nan=False)
+
+
+def decode(text: str | None) -> object:
+    return None if text is None else json.loads(text)
+
+
+def _encode_optional(value: object) -> str | None:
+    return None if value is None else encode(value)
+
+
+def _key(key: object) -> str:
+    if not isinstance(key, str) or not key.strip():
+        raise StoreError(f"数据项名称“{key}”无效。")
+    return key
+
+
+def _unit_name(name: object) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise StoreError("单位名称不能为空。")
+    return name.strip()
+
+
+def _year(year: object) -> int:
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 9999:
+        raise StoreError(f"年度“{year}”无效。")
+    return year
+
+
+def _fact(value: object) -> str | None:
+    text = "" if value is None else str(value).strip()
+    return text or None
+
+
+class Store:
+    """The reports database. Use one ``Store`` from one thread (the GUI thread)."""
+
+    def __init__(self, path: Path | str, *, backup_dir: Path | str | None = None,
+                 auto_backup_keep: int = 10):
+        self.path = Path(path)
+        self.backup_dir = Path(backup_dir) if backup_dir else default_backup_dir(self.path)
+        self.auto_backup_keep = auto_backup_keep
+        self._db = open_database(self.path, backup_dir=self.backup_dir)
+
+    @property
+    def database(self) -> peewee.SqliteDatabase:
+        return self._db
+
+    def close(self, *, backup: bool = True) -> None:
+        if self._db.is_closed():
+            return
+        try:
+            if backup:
+                with self._session():
+                    auto_backup(self._db, self.backup_dir, keep=self.auto_backup_keep)
+        finally:
+            self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.close(backup=exc_type is None)
+
+    @contextmanager
+    def _session(self, *, write: bool = False):
+        if self._db.is_closed():
+            raise StoreError(f"数据库“{self.path}”已关闭。")
+        if proxy.obj is not self._db:
+            proxy.initialize(self._db)
+        try:
+            if write:
+                with self._db.atomic(lock_type="IMMEDIATE"):
+                    yield
+            else:
+                yield
+        except (peewee.PeeweeException, sqlite3.Error, OSError) as error:
+            raise StoreError(f"读写数据库“{self.path}”时出错：{sqlite_error(error)}") from error
+
+    # -- reading ---------------------------------------------------------
+
+    @staticmethod
+    def _select():
+        return Report.select(Report, Unit).join(Unit)
+
+    def _row(self, report_id: int) -> Report:
+        row = self._select().where(Report.id == report_id).get_or_none()
+        if row is None:
+            raise ReportNotFound(f"找不到编号为 {report_id} 的报告。")
+        return row
+
+    def _editable(self, report_id: int) -> Report:
+        row = self._row(report_id)
+        if row.status == FINAL:
+            raise ReportLocked(
+                f"编号为 {report_id} 的报告（{row.unit.name} {row.year} 年度）已定稿，不能修改。"
+                "如需修改，请先撤销定稿。"
+            )
+        return row
+
+    def report(self, report_id: int) -> ReportInfo:
+        with self._session():
+            return ReportInfo.of(self._row(report_id))
+
+    def reports(self) -> list[ReportInfo]:
+        """All reports, the most recently changed first."""
+        with self._session():
+            query = self._select().order_by(Report.updated_at.desc(), Report.id.desc())
+            return [ReportInfo.of(row) for row in query]
+
+    def _values_of(self, row: Report) -> dict[str, object]:
+        query = Value.select(Value.key, Value.value_json).where(Value.report == row)
+        return {item.key: decode(item.value_json) for item in query.order_by(Value.key)}
+
+    def _explanations_of(self, row: Report) -> dict[str, str]:
+        query = Explanation.select(Explanation.check_id, Explanation.text)
+        query = query.where(Explanation.report == row).order_by(Explanation.check_id)
+        return {item.check_id: item.text for item in query}
+
+    def values(self, report_id: int) -> dict[str, object]:
+        with self._session():
+            return self._values_of(self._row(report_id))
+
+    def explanations(self, report_id: int) -> dict[str, str]:
+        with self._session():
+            return self._explanations_of(self._row(report_id))
+
+    def previous_report(self, unit_name: str, year: int) -> ReportInfo | None:
+        """The same unit's report for the latest earlier year (a final one preferred)."""
+        with self._session():
+            final_first = peewee.Case(None, [(Report.status == FINAL, 0)], 1)
+            row = (
+                self._select()
+                .where((Unit.name == _unit_name(unit_name)) & (Report.year < year))
+                .order_by(Report.year.desc(), final_first, Report.updated_at.desc(),
+                          Report.id.desc())
+                .first()
+            )
+            return ReportInfo.of(row) if row else None
+
+    def audit_trail(self, report_id: int) -> list[AuditRecord]:
+        with self._session():
+            row = self._row(report_id)
+            entries = AuditEntry.select().where(AuditEntry.report == row).order_by(AuditEntry.id)
+            return [
+                AuditRecord(e.at, e.action, e.key, decode(e.old_json), decode(e.new_json), e.note)
+                for e in entries
+            ]
+
+    # -- writing ---------------------------------------------------------
+
+    def _audit(self, row: Report | None, action: str, *, at: datetime, key=None, old=None,
+               new=None, note=None) -> None:
+        AuditEntry.create(report=row, at=at, action=action, key=key, old_json=old,
+                          new_json=new, note=note)
+
+    def _touch(self, row: Report, now: datetime) -> None:
+        Report.update(updated_at=now).where(Report.id == row.id).execute()
+
+    def _unit(self, name: str, now: datetime) -> Unit:
+        return Unit.get_or_none(Unit.name == name) or Unit.create(name=name, created_at=now)
+
+    def _replace(self, row: Report, key_field, text_field, wanted: Mapping[str, str | None], *,
+                 action: str, now: datetime, to_json: Callable = lambda text: text) -> list[str]:
+        """Store ``wanted`` (key -> text, ``None`` deletes) for one report; audit each change."""
+        model = key_field.model
+        found = model.select().where((model.report == row) & key_field.in_(list(wanted)))
+        current = {getattr(item, key_field.name): item for item in found}
+        changed = []
+        for key, new in wanted.items():
+            existing = current.get(key)
+            old = getattr(existing, text_field.name) if existing else None
+            if old == new:
+                continue
+            if new is None:
+                model.delete().where(model.id == existing.id).execute()
+            elif existing is None:
+                fields = {key_field.name: key, text_field.name: new}
+                model.create(report=row, updated_at=now, **fields)
+            else:
+                model.update({text_field: new, model.updated_at: now}).where(
+                    model.id == existing.id).execute()
+            self._audit(row, action, key=key, old=to_json(old), new=to_json(new), at=now)
+            changed.append(key)
+        if changed:
+            self._touch(row, now)
+        return changed
+
+    def _write_values(self, row: Report, mapping: Mapping[str, object], now: datetime) -> list[str]:
+        wanted = {_key(key): _encode_optional(value) for key, value in mapping.items()}
+        changed = self._replace(row, Value.key, Value.value_json, wanted, action="set", now=now)
+        self._sync_unit(row, {UNIT_KEYS[key]: mapping[key] for key in changed if key in UNIT_KEYS},
+                        now)
+        year = mapping.get(YEAR_KEY) if YEAR_KEY in changed else None
+        if isinstance(year, int) and not isinstance(year, bool) and year != row.year:
+            Report.update(year=_year(year)).where(Report.id == row.id).execute()
+            row.year = year
+        return changed
+
+    def _write_explanations(self, row: Report, mapping: Mapping[str, str | None],
+                            now: datetime) -> list[str]:
+        wanted = {_key(check_id): text or None for check_id, text in mapping.items()}
+        return self._replace(row, Explanation.check_id, Explanation.text, wanted,
+                             action="explain", now=now, to_json=_encode_optional)
+
+    def _sync_unit(self, row: Report, facts: Mapping[str, object], now: datetime) -> None:
+        """Keep the report's ``Unit`` row in line with its ``unit.*`` values."""
+        name = _fact(facts.get("name"))
+        if name and name != row.unit.name:
+            old_unit, row.unit = row.unit, self._unit(name, now)
+            Report.update(unit=row.unit).where(Report.id == row.id).execute()
+            if not old_unit.reports.exists():
+                old_unit.delete_instance()
+        details = {field: _fact(facts[field]) for field in ("credit_code", "region")
+                   if field in facts}
+        if details:
+            Unit.update(details).where(Unit.id == row.unit.id).execute()
+
+    def _create(self, unit_name: str, year: int, form_id: str, form_edition: str,
+                values: Mapping[str, object], explanations: Mapping[str, str], *, note: str) -> int:
+        name = _unit_name(unit_name)
+        if "unit.name" in values and _fact(values["unit.name"]) != name:
+            raise StoreError(f"单位名称“{name}”与填报内容中的单位名称“{values['unit.name']}”不一致。")
+        with self._session(write=True):
+            now = utcnow()
+            row = Report.create(
+                unit=self._unit(name, now), year=_year(year), form_id=form_id,
+                form_edition=form_edition, status=DRAFT, created_at=now, updated_at=now,
+            )
+            self._audit(row, "create", note=note, at=now)
+            self._write_values(row, values, now)
+            self._write_explanations(row, explanations, now)
+            return row.id
+
+    def create_report(self, *, unit_name: str, year: int, form_id: str, form_edition: str,
+                      values: Mapping[str, object] | None = None,
+                      explanations: Mapping[str, str] | None = None) -> int:
+        return self._create(unit_name, year, form_id, form_edition, values or {},
+                            explanations or {}, note="新建报告")
+
+    def set_values(self, report_id: int, mapping: Mapping[str, object]) -> list[str]:
+        """Write many values in one transaction; returns the keys that changed."""
+        with self._session(write=True):
+            return self._write_values(self._editable(report_id), mapping, utcnow())
+
+    def set_value(self, report_id: int, key: str, value: object) -> bool:
+        """Set one value (``None`` deletes it); ``False`` when it was already so."""
+        return bool(self.set_values(report_id, {key: value}))
+
+    def set_explanation(self, report_id: int, check_id: str, text: str | None) -> bool:
+        with self._session(write=True):
+            row = self._editable(report_id)
+            return bool(self._write_explanations(row, {check_id: text}, utcnow()))
+
+    def set_unit_facts(self, report_id: int, *, name: str | None = None,
+                       credit_code: str | None = None, region: str | None = None) -> list[str]:
+        """Set the report's ``unit.*`` values; arguments left as ``None`` are not touched."""
+        if name is not None:
+            name = _unit_name(name)
+        facts = {"unit.name": name, "unit.credit_code": credit_code, "unit.region": region}
+        return self.set_values(report_id, {k: v for k, v in facts.items() if v is not None})
+
+    def rename_unit(self, report_id: int, name: str) -> list[str]:
+        return self.set_unit_facts(report_id, name=name)
+
+    def set_status(self, report_id: int, status: str, *, note: str | None = None) -> bool:
+        if status not in STATUSES:
+            raise StoreError(f"未知的报告状态“{status}”。")
+        with self._session(write=True):
+            row = self._row(report_id)
+            if row.status == status:
+                return False
+            now = utcnow()
+            Report.update(status=status, updated_at=now).where(Report.id == row.id).execute()
+            action = "finalize" if status == FINAL else "reopen"
+            self._audit(row, action, old=encode(row.status), new=encode(status), note=note, at=now)
+            return True
+
+    def cache_score(self, report_id: int, *, total: str | None, grade: str | None,
+                    complete: bool) -> None:
+        with self._session(write=True):
+            query = Report.update(total=total, grade=grade, complete=complete)
+            if not query.where(Report.id == report_id).execute():
+                raise ReportNotFound(f"找不到编号为 {report_id} 的报告。")
+
+    def new_from_previous(self, previous_id: int, *, year: int, carry_keys: Iterable[str],
+                          form_id: str | None = None, form_edition: str | None = None) -> int:
+        """A new draft for ``year`` holding only ``carry_keys`` of an earlier report."""
+        if isinstance(carry_keys, str):
+            raise TypeError("carry_keys must be an iterable of keys, not a single string")
+        with self._session(write=True):
+            previous = self._row(previous_id)
+            old = self._values_of(previous)
+            carried = {key: old[key] for key in carry_keys if key in old}
+            return self._create(
+                previous.unit.name, year, form_id or previous.form_id,
+                form_edition or previous.form_edition, carried, {},
+                note=f"由编号 {previous_id} 的报告（{previous.year} 年度）转入",
+            )
+
+    def duplicate_report(self, report_id: int) -> int:
+        with self._session(write=True):
+            source = self._row(report_id)
+            new_id = self._create(
+                source.unit.name, source.year, source.form_id, source.form_edition,
+                self._values_of(source), self._explanations_of(source),
+                note=f"复制自编号 {report_id} 的报告",
+            )
+            Report.update(total=source.total, grade=source.grade, complete=source.complete).where(
+                Report.id == new_id).execute()
+            return new_id
+
+    def delete_report(self, report_id: int) -> Path:
+        """Delete a report after backing up the database; returns that backup's path."""
+        with self._session():
+            row = self._row(report_id)
+            target = backup_path(self.backup_dir, f"before-delete-r{report_id}")
+            safety = backup_to(self._db, target)
+        with self._session(write=True):
+            note = (f"删除编号 {report_id} 的报告：{row.unit.name} {row.year} 年度"
+                    f"（删除前备份：{safety.name}）")
+            self._audit(None, "delete", key=str(report_id), note=note, at=utcnow())
+            Report.delete().where(Report.id == report_id).execute()
+        return safety
+
+    def record_export(self, report_id: int, *, kind: str, path: Path | str, sha256: str) -> int:
+        with self._session(write=True):
+            row = self._row(report_id)
+            now = utcnow()
+            export = Export.create(report=row, created_at=now, kind=kind, path=str(path),
+                                   sha256=sha256)
+            self._audit(row, "export", key=kind, new=encode({"path": str(path), "sha256": sha256}),
+                        at=now)
+            return export.id
+
+    def backup(self, target: Path | str | None = None) -> Path:
+        """A manual backup into ``target`` or a new file in the backup folder."""
+        with self._session():
+            return backup_to(self._db, target or backup_path(self.backup_dir, "manual"))
