@@ -115,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("demo", "导入自带的示例报告并显示校验结果和评分")
 
+    command("gui", "打开图形界面")
+
     p = command("forms", "列出可用的表单，或检查一个表单文件")
     p.add_argument("--check", metavar="文件", help="检查该表单文件能否正确载入")
     return parser
@@ -134,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_forms(args)
         if args.command == "restore":
             return cmd_restore(args)
+        if args.command == "gui":
+            from .ui.app import run
+
+            return run(Path(args.db) if args.db else None)
         workspace = Workspace.open(args.db)
         try:
             return COMMANDS[args.command](workspace, args)
