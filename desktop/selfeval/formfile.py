@@ -70,8 +70,8 @@ class _Seq(list):
     lines: list
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that remembers line numbers and reads floats as Decimal."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """A safe loader (libyaml when present) that keeps line numbers and reads floats as Decimal."""
 
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
