@@ -308,6 +308,8 @@ class _FormBuilder:
             self.indicator(child, level + 1, ident) for child, _ in node.items("children", [])
         )
         rule, inputs = None, ()
+        if children and sum((c.weight for c in children), Decimal(0)) != weight:
+            raise node.fail("children", f"指标“{title}”的下级指标分值之和不等于 {weight}")
         if children:
             if "rule" in node.data:
                 raise node.fail("rule", "有下级指标的指标不能再有评分规则")
@@ -366,12 +368,6 @@ class _FormBuilder:
     def check_weights(self, root: _Node, indicators, total: Decimal) -> None:
         if sum((i.weight for i in indicators), Decimal(0)) != total:
             raise root.fail("indicators", f"一级指标分值之和应为 {total}")
-        for top in indicators:
-            for node in top.walk():
-                if node.children and sum((c.weight for c in node.children), Decimal(0)) != node.weight:
-                    raise root.fail(
-                        "indicators", f"指标“{node.title}”的下级指标分值之和不等于 {node.weight}"
-                    )
 
     def add_indicator_fields(self, leaves, texts: dict[str, str]) -> None:
         for leaf in leaves:
