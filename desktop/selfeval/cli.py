@@ -21,6 +21,9 @@ from .values import ValueRejected
 from .workspace import Workspace
 
 OK, FOUND_ERRORS, BAD_INPUT = 0, 1, 2
+PASSWORD_ENV = "SELFEVAL_PFX_PASSWORD"
+# Raised by the export modules, which are imported only when a command needs them.
+EXPORT_ERRORS = {"ExportRefused", "CertError", "SignError", "PackageError"}
 
 
 class CommandError(Exception):
@@ -117,6 +120,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("gui", "打开图形界面")
 
+    p = command("export", "导出已定稿的报告：签名的 PDF、Excel 自评表和清单，放入报送文件夹")
+    p.add_argument("id", type=_report_id, metavar="编号")
+    p.add_argument("--pfx", required=True, metavar="证书文件", help="PKCS#12 证书（.pfx/.p12）")
+    p.add_argument("--out", required=True, metavar="文件夹", help="报送包写入的文件夹（例如 U 盘）")
+    p.add_argument("--zip", action="store_true", help="另外生成一个 .zip 压缩包")
+
+    p = command("verify", "验证报送包（文件夹、zip 或 PDF）：签名、内嵌 Excel、清单；全部通过时退出码为 0")
+    p.add_argument("path", metavar="路径")
+    p.add_argument("--trust", action="append", default=[], metavar="证书",
+                   help="信任的证书（PEM 或 DER），可多次给出")
+
+    p = command("cert", "证书：为没有数字证书的单位生成自签名证书")
+    cert_sub = p.add_subparsers(dest="cert_command", metavar="操作", required=True)
+    p = cert_sub.add_parser("new", help="生成有密码保护的自签名证书（.pfx）",
+                            description="生成有密码保护的自签名证书（.pfx）。密码从环境变量 "
+                                        f"{PASSWORD_ENV} 读取，或在提示时输入。")
+    p.add_argument("--out", required=True, metavar="文件", help="证书文件路径，例如 单位证书.pfx")
+    p.add_argument("--unit", required=True, metavar="单位名称")
+    p.add_argument("--person", required=True, metavar="签署人姓名")
+
     p = command("forms", "列出可用的表单，或检查一个表单文件")
     p.add_argument("--check", metavar="文件", help="检查该表单文件能否正确载入")
     return parser
@@ -136,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_forms(args)
         if args.command == "restore":
             return cmd_restore(args)
+        if args.command == "verify":
+            return cmd_verify(args)
+        if args.command == "cert":
+            return cmd_cert(args)
         if args.command == "gui":
             from .ui.app import run
 
@@ -147,6 +174,11 @@ def main(argv: list[str] | None = None) -> int:
             workspace.close()
     except (CommandError, InterchangeError, ParseError, ValueRejected, UnknownForm, StoreError,
             FormError) as error:
+        print(str(error), file=sys.stderr)
+        return BAD_INPUT
+    except Exception as error:
+        if type(error).__name__ not in EXPORT_ERRORS:
+            raise
         print(str(error), file=sys.stderr)
         return BAD_INPUT
     except BrokenPipeError:
@@ -287,6 +319,55 @@ def cmd_demo(ws: Workspace, args) -> int:
     return OK
 
 
+def _password(confirm: bool = False) -> str:
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CommandError(f"需要证书密码：请在提示时输入，或设置环境变量 {PASSWORD_ENV}。")
+    import getpass
+
+    password = getpass.getpass("证书密码：")
+    if confirm and getpass.getpass("再次输入证书密码：") != password:
+        raise CommandError("两次输入的密码不一致。")
+    return password
+
+
+def cmd_export(ws: Workspace, args) -> int:
+    from .export.pipeline import export_report
+
+    out = Path(args.out)
+    result = export_report(
+        ws, args.id, pfx=Path(args.pfx), password=_password(), out_dir=out, make_zip=args.zip,
+        progress=lambda index, total, text: print(f"[{index + 1}/{total}] {text}…", file=sys.stderr),
+    )
+    print(f"报送包：{result.folder}")
+    if result.zip_path:
+        print(f"压缩包：{result.zip_path}")
+    print(result.verdict.text())
+    return OK if result.verdict.ok else FOUND_ERRORS
+
+
+def cmd_verify(args) -> int:
+    from .export.verify import verify
+
+    path = Path(args.path)
+    if not path.exists():
+        raise CommandError(f"找不到“{path}”。")
+    verdict = verify(path, trust=[Path(t) for t in args.trust] or None)
+    print(verdict.text())
+    return OK if verdict.ok else FOUND_ERRORS
+
+
+def cmd_cert(args) -> int:
+    from .export.certs import new_self_signed
+
+    path = new_self_signed(Path(args.out), unit_name=args.unit.strip(), person=args.person.strip(),
+                           password=_password(confirm=True))
+    print(f"已生成自签名证书：{path}")
+    print("请妥善保管证书文件和密码；程序不保存密码。自签名证书只能证明文件未被改动，不能证明签署人身份。")
+    return OK
+
+
 def cmd_forms(args) -> int:
     if args.check:
         form = load_form(args.check)
@@ -313,6 +394,7 @@ COMMANDS = {
     "history": cmd_history,
     "backup": cmd_backup,
     "demo": cmd_demo,
+    "export": cmd_export,
 }
 
 

@@ -1,0 +1,258 @@
+"""The package handed to the finance bureau: a folder (and optionally a .zip).
+
+``{name}/{name}.pdf`` (signed, with the Excel table embedded), ``{name}.xlsx``
+and ``manifest.json`` listing every file with its size and SHA-256.  The folder
+is built under a temporary name, synced, checked and only then renamed, so a
+full disk or a pulled USB stick never leaves something that looks finished.
+"""
+from __future__ import annotations
+
+import errno
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import unicodedata
+import uuid
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from .. import __version__
+
+MANIFEST = "manifest.json"
+SUMMARY_ATTACHMENT = "selfeval-summary.json"
+FIELD_LABELS = {
+    "form_id": "表单编号", "form_edition": "表单版本", "program_version": "程序版本", "unit": "单位",
+    "year": "年度", "total": "总分", "grade": "评价等级", "created": "生成时间", "files": "文件列表",
+}
+SUMMARY_FIELDS = ("form_id", "form_edition", "program_version", "unit", "year", "total", "grade", "created")
+TITLE = "部门整体支出绩效自评"
+MAX_NAME_BYTES = 120
+MAX_PATH_CHARS = 250
+_FORBIDDEN = re.compile(r'[\\/:*?"<>|]')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+class PackageError(Exception):
+    """Writing the package failed; the message is Chinese and names the folder."""
+
+    def __init__(self, message: str, folder: Path | None = None):
+        super().__init__(message)
+        self.folder = folder
+
+
+# -- names
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = _FORBIDDEN.sub("_", _CONTROL.sub(" ", text))
+    return re.sub(r"\s+", " ", text).strip().rstrip(". ")
+
+
+def safe_component(text: str, fallback: str = "未命名") -> str:
+    """One file or folder name valid on FAT32 and NTFS."""
+    text = _clean(text)
+    if not text:
+        return fallback
+    if text.split(".")[0].strip().upper() in _RESERVED:
+        text = "_" + text
+    return text
+
+
+def _fit_bytes(text: str, limit: int) -> str:
+    while len(text.encode("utf-8")) > limit:
+        text = text[:-1]
+    return text
+
+
+def package_name(year: int, unit_name: str) -> str:
+    """``{年度}_{单位名称}_部门整体支出绩效自评``, safe as a folder name, ≤ 120 bytes."""
+    head, tail = f"{int(year)}_", f"_{TITLE}"
+    room = MAX_NAME_BYTES - len((head + tail).encode("utf-8"))
+    unit = _fit_bytes(_clean(unit_name) or "未命名单位", room).rstrip(". ") or "未命名单位"
+    return safe_component(head + unit + tail)
+
+
+def manifest_fields(report, evaluation, *, created: datetime | None = None) -> dict:
+    """The descriptive part of the manifest for an :class:`OpenReport` and its evaluation."""
+    created = created or datetime.now().astimezone()
+    values = report.values
+    return {
+        "form_id": report.form.id,
+        "form_edition": report.form.edition,
+        "program_version": __version__,
+        "unit": str(values.get("unit.name") or report.info.unit_name),
+        "year": int(values.get("report.year") or report.info.year),
+        "total": str(evaluation.total),
+        "grade": evaluation.grade,
+        "created": created.isoformat(timespec="seconds"),
+    }
+
+
+def summary_attachment(fields: dict) -> tuple[str, bytes, str]:
+    """The manifest's descriptive fields as a PDF attachment, so the signature covers them."""
+    data = {key: fields[key] for key in SUMMARY_FIELDS}
+    return SUMMARY_ATTACHMENT, manifest_bytes(data), "application/json"
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- files
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    with open(path, "xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def fsync_dir(directory: Path) -> None:
+    if os.name == "nt":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write ``target`` under a temporary sibling name, sync it and rename it into place."""
+    partial = target.with_name(f".{target.name}.partial-{uuid.uuid4().hex[:8]}")
+    try:
+        _write_bytes(partial, data)
+        os.replace(partial, target)
+        fsync_dir(target.parent)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def _aside(path: Path) -> Path:
+    """A free name for keeping an older copy of ``path``."""
+    stamp = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
+    stem, suffix = (path.stem, path.suffix) if path.is_file() else (path.name, "")
+    candidate, counter = path.with_name(f"{stem}_旧版{stamp}{suffix}"), 1
+    while candidate.exists():
+        candidate = path.with_name(f"{stem}_旧版{stamp}-{counter}{suffix}")
+        counter += 1
+    return candidate
+
+
+def _put_in_place(partial: Path, final: Path) -> None:
+    kept = None
+    if final.exists():
+        kept = _aside(final)
+        os.rename(final, kept)
+    try:
+        os.rename(partial, final)
+    except BaseException:
+        if kept is not None:
+            os.rename(kept, final)
+        raise
+    fsync_dir(final.parent)
+
+
+def _problem(exc: OSError, folder: Path) -> PackageError:
+    code = exc.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        text = f"磁盘空间不足，无法写入“{folder}”。请清理空间或换一个 U 盘后重试。"
+    elif code in (errno.ENOENT, errno.EIO, errno.ENODEV, errno.ENXIO):
+        text = f"无法写入“{folder}”：磁盘或 U 盘可能已拔出或损坏。请重新插入后重试。"
+    elif code in (errno.EROFS, errno.EACCES, errno.EPERM):
+        text = f"无法写入“{folder}”：目标是只读的或没有写入权限。请换一个位置，或检查 U 盘的写保护开关。"
+    else:
+        text = f"写入“{folder}”失败：{exc.strerror or exc}"
+    return PackageError(text, folder)
+
+
+def _file_names(name: str, out_dir: Path) -> tuple[str, str]:
+    stem = name
+    if len(str(out_dir / name / f"{stem}.xlsx")) > MAX_PATH_CHARS:
+        stem = TITLE
+    return f"{stem}.pdf", f"{stem}.xlsx"
+
+
+def write_package(out_dir: Path | str, *, name: str, pdf: bytes, xlsx: bytes, manifest: dict,
+                  make_zip: bool = False) -> Path:
+    """Write ``out_dir/name/`` (and ``out_dir/name.zip`` if asked); returns the folder."""
+    missing = [key for key in SUMMARY_FIELDS if key not in manifest]
+    if missing:
+        raise ValueError(f"清单缺少字段：{'、'.join(FIELD_LABELS[key] for key in missing)}")
+    out_dir = Path(out_dir)
+    final = out_dir / name
+    pdf_name, xlsx_name = _file_names(name, out_dir)
+    contents = {pdf_name: pdf, xlsx_name: xlsx}
+    full = {key: value for key, value in manifest.items() if key != "files"}
+    full["files"] = [{"name": n, "size": len(d), "sha256": sha256(d)} for n, d in contents.items()]
+    contents[MANIFEST] = manifest_bytes(full)
+
+    if not out_dir.is_dir():
+        raise PackageError(f"找不到目标文件夹“{out_dir}”，U 盘可能已拔出。请重新插入或另选位置。", final)
+    partial = out_dir / f".{name}.partial-{uuid.uuid4().hex[:8]}"
+    try:
+        partial.mkdir()
+        for file_name, data in contents.items():
+            _write_bytes(partial / file_name, data)
+        fsync_dir(partial)
+        _check_written(partial, contents)
+        _put_in_place(partial, final)
+    except OSError as exc:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise _problem(exc, final) from exc
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    if make_zip:
+        write_zip(out_dir / f"{name}.zip", name, contents)
+    return final
+
+
+def _check_written(folder: Path, contents: dict[str, bytes]) -> None:
+    for file_name, data in contents.items():
+        if sha256((folder / file_name).read_bytes()) != sha256(data):
+            raise PackageError(f"写入后读回的“{folder / file_name}”与原内容不一致，磁盘可能有问题。", folder)
+
+
+def zip_bytes(name: str, contents: dict[str, bytes]) -> bytes:
+    """The same bytes for the same files, every time: stored, fixed dates, sorted."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for file_name in sorted(contents):
+            info = zipfile.ZipInfo(f"{name}/{file_name}", date_time=_ZIP_TIME)
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            archive.writestr(info, contents[file_name])
+    return buffer.getvalue()
+
+
+def write_zip(target: Path, name: str, contents: dict[str, bytes]) -> Path:
+    data = zip_bytes(name, contents)
+    partial = target.with_name(f".{target.name}.partial-{uuid.uuid4().hex[:8]}")
+    try:
+        _write_bytes(partial, data)
+        _put_in_place(partial, target)
+        written = target.read_bytes()
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise _problem(exc, target) from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    with zipfile.ZipFile(io.BytesIO(written)) as archive:
+        damaged = archive.testzip()
+    if sha256(written) != sha256(data) or damaged:
+        target.unlink(missing_ok=True)
+        raise PackageError(f"写入后读回的“{target}”与原内容不一致，磁盘可能有问题。", target)
+    return target

@@ -1,0 +1,227 @@
+"""Chinese text on the GB/T 9704 grid: line breaking and the flowables that draw it.
+
+reportlab's own CJK wrapping ignores character spacing and cannot justify a
+line of hanzi, so paragraphs are set here: every character is a break point
+except inside runs of Latin letters and digits ("628.76", "0751-5550123"),
+punctuation that may not start a line pulls the previous character down with
+it, opening brackets never end a line, and full lines are justified by
+spreading the rest of the line over the character gaps.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reportlab.pdfbase.pdfdoc import PDFDictionary
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
+
+NO_START = frozenset("，。、；：？！）》」』】〕〉〗”’…—·%‰℃,.;:?!)]}>")
+NO_END = frozenset("（《「『【〔〈〖“‘([{<")
+_TOKEN = re.compile(r"\n|[A-Za-z0-9][A-Za-z0-9.,:%/+\-_@#&]*|\s|.", re.S)
+_FUZZ = 0.5
+_ASCENT = 0.88  # share of the em box above the baseline for CJK fonts
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    indent: float
+    glyphs: float  # advance widths of the glyphs, without spacing
+    justify: bool
+
+
+class _Measure:
+    """Glyph advance widths of one font at one size, cached by string."""
+
+    def __init__(self, font: str, size: float):
+        self.font, self.size, self._cache = font, size, {}
+
+    def __call__(self, text: str) -> float:
+        width = self._cache.get(text)
+        if width is None:
+            width = self._cache[text] = stringWidth(text, self.font, self.size)
+        return width
+
+
+def break_lines(text: str, measure, width: float, char_space: float, first_indent: float = 0.0,
+                indent: float = 0.0) -> list[Line]:
+    """Break ``text`` into lines of at most ``width`` points; "\\n" forces a break.
+
+    The first line starts ``first_indent`` points in, the others ``indent``.
+    """
+    tokens = _TOKEN.findall(text)
+    lines: list[Line] = []
+    current: list[int] = []
+    used = 0.0
+    i = 0
+
+    def available() -> float:
+        return width - (first_indent if not lines else indent)
+
+    def flush(justify: bool) -> None:
+        nonlocal current, used
+        line = "".join(tokens[k] for k in current).rstrip()
+        lines.append(Line(line, first_indent if not lines else indent, measure(line), justify and len(line) > 1))
+        current, used = [], 0.0
+
+    while i < len(tokens):
+        token = tokens[i]
+        if token == "\n":
+            flush(False)
+            i += 1
+            continue
+        if not current and token.isspace():
+            i += 1
+            continue
+        advance = measure(token) + len(token) * char_space
+        if used + advance <= available() + _FUZZ:
+            current.append(i)
+            used += advance
+            i += 1
+            continue
+        if not current:  # one token wider than the line: cut it where it must
+            cut = 1
+            while cut < len(token) and measure(token[:cut + 1]) + (cut + 1) * char_space <= available():
+                cut += 1
+            tokens[i:i + 1] = [token[:cut], token[cut:]]
+            continue
+        start = i
+        while len(current) > 1 and tokens[start][0] in NO_START:
+            start = current.pop()
+        while len(current) > 1 and tokens[current[-1]][-1] in NO_END:
+            start = current.pop()
+        i = start
+        flush(True)
+    if current or not lines:
+        flush(False)
+    return lines
+
+
+class GridParagraph(Flowable):
+    """One paragraph in one font, on lines of fixed height, split across pages by line."""
+
+    def __init__(self, text: str, font: str, size: float, leading: float, *, char_space: float = 0.0,
+                 first_indent: float = 0.0, indent: float = 0.0, align: str = "justify",
+                 keep_with_next: bool = False,
+                 space_before: float = 0.0, lines: list[Line] | None = None):
+        super().__init__()
+        self.text, self.font, self.size, self.leading = text, font, size, leading
+        self.char_space, self.first_indent, self.indent, self.align = char_space, first_indent, indent, align
+        self.keepWithNext = keep_with_next
+        self.space_before = space_before
+        self._lines = lines
+        self._width: float | None = None
+
+    def lines(self, width: float) -> list[Line]:
+        if self._lines is None or (self._width is not None and abs(self._width - width) > 0.01):
+            self._lines = break_lines(self.text, _Measure(self.font, self.size), width,
+                                      self.char_space, self.first_indent, self.indent)
+            self._width = width
+        return self._lines
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        self.height = self.space_before + len(self.lines(available_width)) * self.leading
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        lines = self.lines(available_width)
+        fit = int((available_height - self.space_before + 0.01) // self.leading)
+        if fit >= len(lines):
+            return [self]
+        if len(lines) - fit == 1 and fit > 1:
+            fit -= 1  # no single last line on the next page
+        if fit < 1 or (fit == 1 and len(lines) > 2):
+            return []
+        head = self._copy(lines[:fit], self.space_before)
+        tail = self._copy(lines[fit:], 0.0)
+        tail.keepWithNext = self.keepWithNext
+        return [head, tail]
+
+    def _copy(self, lines: list[Line], space_before: float) -> "GridParagraph":
+        part = GridParagraph(self.text, self.font, self.size, self.leading, char_space=self.char_space,
+                             first_indent=self.first_indent, indent=self.indent, align=self.align,
+                             space_before=space_before, lines=lines)
+        part._width = self._width
+        return part
+
+    def draw(self):
+        canvas, width = self.canv, self.width
+        text = canvas.beginText()
+        text.setFont(self.font, self.size)
+        top = self.height - self.space_before
+        for number, line in enumerate(self._lines or []):
+            count = len(line.text)
+            spacing = self.char_space
+            room = width - line.indent
+            if self.align == "justify" and line.justify and count > 1:
+                spread = (room - line.glyphs) / (count - 1)
+                if spread - self.char_space < 3 * self.size / max(count - 1, 1):
+                    spacing = spread
+            visible = line.glyphs + max(count - 1, 0) * spacing
+            x = line.indent
+            if self.align == "center":
+                x += (room - visible) / 2
+            elif self.align == "right":
+                x += room - visible
+            baseline = top - number * self.leading - (self.leading - self.size) / 2 - _ASCENT * self.size
+            text.setCharSpace(spacing)
+            text.setTextOrigin(x, baseline)
+            text.textOut(line.text)
+        canvas.drawText(text)
+
+
+SIGNATURE_DEST = "selfeval-signature"
+
+
+class SignatureBlock(Flowable):
+    """Blank room for the signature stamp, then the unit name and the date (GB/T 9704 7.3.5).
+
+    The date stands four characters in from the right, the unit name is centred
+    over it.  The box (``box_size`` points) is centred over both and left blank;
+    its page and rectangle are stored as the named destination
+    :data:`SIGNATURE_DEST` (/FitR) and in ``self.placed`` after drawing.
+    """
+
+    def __init__(self, unit: str, date: str, font: str, size: float, leading: float, *,
+                 cell: float, char_space: float, box_size: tuple[float, float], box_lines: int = 3):
+        super().__init__()
+        self.unit, self.date, self.font, self.size, self.leading = unit, date, font, size, leading
+        self.cell, self.char_space = cell, char_space
+        self.box_size, self.box_lines = box_size, box_lines
+        self.placed: tuple[int, tuple[float, float, float, float]] | None = None
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        self.height = (self.box_lines + 2) * self.leading
+        return self.width, self.height
+
+    def _visible(self, text: str) -> float:
+        return stringWidth(text, self.font, self.size) + (len(text) - 1) * self.char_space
+
+    def draw(self):
+        canvas, width = self.canv, self.width
+        unit_w, date_w = self._visible(self.unit), self._visible(self.date)
+        date_right = width - 4 * self.cell
+        centre = date_right - date_w / 2
+        if centre + unit_w / 2 > width - 2 * self.cell:  # a long name: right-align it two characters in
+            centre = width - 2 * self.cell - unit_w / 2
+        centre = max(centre, max(unit_w, date_w, self.box_size[0]) / 2)
+        text = canvas.beginText()
+        text.setFont(self.font, self.size)
+        text.setCharSpace(self.char_space)
+        for row, (line, line_w) in enumerate(((self.unit, unit_w), (self.date, date_w)), self.box_lines):
+            baseline = self.height - row * self.leading - (self.leading - self.size) / 2 - _ASCENT * self.size
+            text.setTextOrigin(centre - line_w / 2, baseline)
+            text.textOut(line)
+        canvas.drawText(text)
+        box_w, box_h = self.box_size
+        zone_bottom = self.height - self.box_lines * self.leading
+        x, y = centre - box_w / 2, zone_bottom + (self.box_lines * self.leading - box_h) / 2
+        x1, y1 = canvas.absolutePosition(x, y)
+        x2, y2 = canvas.absolutePosition(x + box_w, y + box_h)
+        rect = (round(min(x1, x2), 2), round(min(y1, y2), 2), round(max(x1, x2), 2), round(max(y1, y2), 2))
+        canvas.bookmarkPage(SIGNATURE_DEST, fit="FitR", left=rect[0], bottom=rect[1], right=rect[2], top=rect[3])
+        canvas._doc.Catalog.Dests = PDFDictionary({SIGNATURE_DEST: canvas._bookmarkReference(SIGNATURE_DEST)})
+        self.placed = (canvas.getPageNumber() - 1, rect)

@@ -1,0 +1,206 @@
+"""The words of the report, in the order of the sample: plain blocks, no layout.
+
+Every sentence that states a figure is either a form statement rendered by
+:func:`selfeval.engine.statement` or built here from the evaluation; nothing
+is typed twice.  The blocks are laid out by :mod:`selfeval.export.pdf`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from ..engine import statement
+from ..parsing import format_date_cn, format_decimal
+
+if TYPE_CHECKING:
+    from ..engine import Evaluation
+    from ..form import Form, Indicator, Part, Section
+    from ..workspace import OpenReport
+
+NUMERALS = "零一二三四五六七八九"
+WARNINGS_TITLE = "附：校验警告及说明"
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # h1 (一、 黑体) | h2 (（一） 楷体) | h3 (1. 仿宋) | body
+    text: str
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 24 → 二十四 (up to 99)."""
+    if n < 10:
+        return NUMERALS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else NUMERALS[tens]) + "十" + (NUMERALS[ones] if ones else "")
+
+
+def points(value: Decimal) -> str:
+    return format_decimal(value)
+
+
+def sentence(text: str) -> str:
+    """``text`` with a full stop unless it already ends a sentence."""
+    text = text.strip()
+    return text if not text or text[-1] in "。！？；…”）" else text + "。"
+
+
+def listing(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else "、".join(names[:-1]) + "和" + names[-1]
+
+
+def year_of(report: OpenReport) -> int:
+    return int(report.values.get("report.year") or report.info.year)
+
+
+def unit_of(report: OpenReport) -> str:
+    return report.values.get("unit.name") or report.info.unit_name
+
+
+def title_lines(report: OpenReport) -> tuple[str, str]:
+    """The report title in its two natural halves: year and unit, then the kind of report."""
+    return f"{year_of(report)}年度{unit_of(report)}", report.form.title
+
+
+def table_title(report: OpenReport) -> str:
+    name = report.form.title
+    name = name[:-2] + "表" if name.endswith("报告") else name + "评分表"
+    return f"{year_of(report)}年度{unit_of(report)}{name}"
+
+
+def fill_date(report: OpenReport) -> str:
+    value = report.values.get("report.fill_date")
+    return format_date_cn(value) if value else ""
+
+
+def report_blocks(report: OpenReport, ev: Evaluation) -> list[Block]:
+    """Sections 一 to 六 and the warnings, as headings and paragraphs."""
+    blocks: list[Block] = []
+    for section in report.form.sections:
+        if not section.printed:
+            continue
+        blocks.append(Block("h1", section.title))
+        for part in section.parts:
+            if part.title != section.title:
+                blocks.append(Block("h2", part.title))
+            blocks += _part(report, ev, part)
+        if _is_conclusion(section):
+            blocks.append(Block("body", conclusion_sentence(report, ev)))
+    if ev.warnings:
+        blocks.append(Block("h1", WARNINGS_TITLE))
+        for number, finding in enumerate(ev.warnings, 1):
+            explanation = finding.explanation.strip() if finding.explained else "（尚未填写说明）"
+            blocks.append(Block("body", f"{number}. {sentence(finding.message)}说明：{sentence(explanation)}"))
+    return blocks
+
+
+def _is_conclusion(section: Section) -> bool:
+    return section.id == "conclusion" or "结论" in section.title
+
+
+def conclusion_sentence(report: OpenReport, ev: Evaluation) -> str:
+    year = year_of(report)
+    if ev.complete:
+        return (f"经自评，本部门{year}年度部门整体支出绩效自评得分为 {points(ev.total)} 分"
+                f"（其中加减分 {points(ev.adjustments)} 分），评价等级为“{ev.grade}”。")
+    return (f"经自评，本部门{year}年度尚有 {len(ev.unscored)} 项指标未评分，"
+            f"已评指标得分合计 {points(ev.total)} 分（其中加减分 {points(ev.adjustments)} 分），"
+            f"评价等级待全部指标评分后确定。")
+
+
+def _part(report: OpenReport, ev: Evaluation, part: Part) -> list[Block]:
+    form = report.form
+    blocks = [Block("body", text) for template in part.statements
+              if (text := statement(form, ev, template)) is not None]
+    longtexts = [fid for fid in part.fields if form.fields[fid].type == "longtext"]
+    labelled = len(longtexts) > 1
+    for fid in part.fields:
+        field, value = form.fields[fid], report.values.get(fid)
+        if not value or field.type not in ("longtext", "lines", "adjustments"):
+            continue
+        if field.type == "longtext":
+            paragraphs = [p.strip() for p in value.splitlines() if p.strip()]
+            if labelled and paragraphs:
+                paragraphs[0] = f"{longtexts.index(fid) + 1}. {sentence(field.label)}{paragraphs[0]}"
+            blocks += [Block("body", p) for p in paragraphs]
+        elif field.type == "lines":
+            blocks += [Block("body", f"（{n}）{item}") for n, item in enumerate(value, 1)]
+    if any(form.fields[fid].type == "adjustments" for fid in part.fields):
+        blocks += adjustment_blocks(form, report.values, ev)
+    for ident in part.indicators:
+        blocks += _indicator_blocks(report, ev, form.nodes[ident])
+    return blocks
+
+
+def adjustment_blocks(form: Form, values: dict, ev: Evaluation) -> list[Block]:
+    rules = form.adjustments
+    entries = values.get(rules.field) if rules else None
+    if not entries:
+        return [Block("body", "本年度无表彰或批评问责事项，不加分也不减分。")]
+    blocks, raw = [], Decimal(0)
+    for number, entry in enumerate(entries, 1):
+        value = dict(rules.kind(entry["kind"]).points)[entry["level"]]
+        raw += value
+        verb = "加" if value >= 0 else "减"
+        blocks.append(Block("body", f"（{number}）{entry['kind']}（{entry['level']}）："
+                                    f"{sentence(entry['description'])}{verb} {points(abs(value))} 分。"))
+    total = ev.adjustments
+    capped = "（已按上限计）" if raw != total else ""
+    verb = "加" if total >= 0 else "减"
+    blocks.append(Block("body", f"加减分项合计{verb} {points(abs(total))} 分{capped}。"))
+    return blocks
+
+
+def _indicator_blocks(report: OpenReport, ev: Evaluation, root: Indicator) -> list[Block]:
+    leaves = list(root.leaves())
+    unscored = sum(1 for leaf in leaves if not ev.scores[leaf.id].scored)
+    summary = f"本部分指标分值 {points(root.weight)} 分，自评得分 {points(ev.subtotals[root.id])} 分"
+    blocks = [Block("body", summary + (f"（尚有 {unscored} 项指标未评分）。" if unscored else "。"))]
+    for number, group in enumerate(root.children or (root,), 1):
+        members = list(group.leaves())
+        head = f"{number}. {group.title}。指标分值 {points(group.weight)} 分"
+        if len(members) == 1 and members[0].title == group.title:
+            blocks.append(Block("h3", head + "。"))
+            blocks += _leaf_body(report, ev, members[0])
+            continue
+        count = chinese_number(len(members))
+        names = listing([leaf.title for leaf in members])
+        blocks.append(Block("body", f"{head}，该指标从{names}{count}个方面进行考核。" if len(members) > 1
+                            else f"{head}，该指标从{names}方面进行考核。"))
+        for index, leaf in enumerate(members, 1):
+            blocks.append(Block("h3", f"（{index}）{leaf.title}（{points(leaf.weight)} 分）。"))
+            blocks += _leaf_body(report, ev, leaf)
+    return blocks
+
+
+def _leaf_body(report: OpenReport, ev: Evaluation, leaf: Indicator) -> list[Block]:
+    blocks = []
+    if leaf.statement:
+        text = statement(report.form, ev, leaf.statement, leaf.id)
+        if text is not None:
+            blocks.append(Block("body", text))
+    narrative = report.values.get(f"narrative.{leaf.id}") or ""
+    blocks += [Block("body", p.strip()) for p in narrative.splitlines() if p.strip()]
+    blocks.append(Block("body", score_sentence(report.form, ev, leaf)))
+    return blocks
+
+
+def score_sentence(form: Form, ev: Evaluation, leaf: Indicator) -> str:
+    score = ev.scores[leaf.id]
+    if not score.scored:
+        return f"该指标尚未评分（{score.note}）。"
+    text = f"{score.note}，" if score.note else ""
+    text += f"自评得分 {points(score.score)} 分"
+    if score.score >= leaf.weight:
+        return text + "。"
+    lost = points(leaf.weight - score.score)
+    rule = leaf.rule
+    if rule.kind == "manual":
+        reason = ev.env.get(f"reason.{leaf.id}") or "（未填写扣分原因）"
+        return f"{text}，扣 {lost} 分。扣分原因：{sentence(reason)}"
+    if rule.kind == "checklist":
+        unmet = [form.fields[item.field].label for item in rule.items if not ev.env.get(item.field)]
+        return f"{text}，扣 {lost} 分。未达到的事项：{'、'.join(unmet)}。"
+    rate = f"{points(score.rate * 100)}%" if score.rate is not None else ""
+    return f"{text}，{leaf.title}为 {rate}，按评分标准扣 {lost} 分。"

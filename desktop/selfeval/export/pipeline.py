@@ -1,0 +1,81 @@
+"""One export: Excel table, PDF report, signature, submission package, verification.
+
+The command line, the wizard's export page and the frozen self-test all call
+:func:`export_report`; it reports progress through a callback so a window can
+show it, and it refuses a report that is not final or still has errors.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from ..workspace import Workspace
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STEPS = ("生成 Excel 自评表", "生成 PDF 报告", "签名", "写入报送包", "验证")
+
+Progress = Callable[[int, int, str], None]
+
+
+class ExportRefused(Exception):
+    """The report may not be exported yet; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    folder: Path
+    zip_path: Path | None
+    pdf_path: Path
+    verdict: object  # verify.Verdict
+    seconds: float
+
+
+def export_report(workspace: Workspace, report_id: int, *, pfx: Path | str, password: str,
+                  out_dir: Path | str, make_zip: bool = False,
+                  progress: Progress | None = None, now: datetime | None = None) -> ExportResult:
+    """Export a finalised report as a signed, verified package in ``out_dir``."""
+    from .certs import load_signer
+    from .package import manifest_fields, package_name, sha256, summary_attachment, write_package
+    from .pdf import render_report, signature_box
+    from .sign import sign_pdf
+    from .verify import verify
+    from .xlsx import render_workbook
+
+    started = time.perf_counter()
+    report = workspace.open_report(report_id)
+    evaluation = report.evaluate()
+    if report.info.status != "final":
+        raise ExportRefused("只有定稿的报告才能导出。请先在“校验与定稿”中定稿。")
+    if evaluation.errors:
+        raise ExportRefused(f"报告还有 {len(evaluation.errors)} 个错误，不能导出。")
+    signer = load_signer(pfx, password)  # a wrong password fails here, before any work
+
+    def step(index: int) -> None:
+        if progress:
+            progress(index, len(STEPS), STEPS[index])
+
+    moment = (now or datetime.now()).astimezone()
+    step(0)
+    xlsx = render_workbook(report, evaluation, generated_at=moment)
+    step(1)
+    pdf = render_report(report, evaluation, generated_at=moment)
+    name = package_name(report.info.year, report.info.unit_name)
+    fields = manifest_fields(report, evaluation, created=moment)
+    step(2)
+    signed = sign_pdf(
+        pdf, signer,
+        attachments=[(f"{name}.xlsx", xlsx, XLSX_MIME), summary_attachment(fields)],
+        box=signature_box(pdf),
+    )
+    step(3)
+    folder = write_package(out_dir, name=name, pdf=signed, xlsx=xlsx, manifest=fields, make_zip=make_zip)
+    zip_path = folder.parent / f"{name}.zip" if make_zip else None
+    step(4)
+    verdict = verify(zip_path or folder)
+    pdf_path = next(folder.glob("*.pdf"))
+    workspace.store.record_export(report_id, kind="package", path=folder, sha256=sha256(signed))
+    return ExportResult(folder, zip_path, pdf_path, verdict, time.perf_counter() - started)
+
