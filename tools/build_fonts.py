@@ -99,7 +99,7 @@ def open_subfont(spec: Spec) -> TTFont:
     collection = TTCollection(spec.source, lazy=True)
     for number, font in enumerate(collection.fonts):
         if font["name"].getDebugName(1) == spec.family:
-            return TTFont(spec.source, fontNumber=number)
+            return TTFont(spec.source, fontNumber=number, recalcTimestamp=False)
     raise SystemExit(f"{spec.family} not found in {spec.source}")
 
 

@@ -18,7 +18,7 @@ from .interchange import InterchangeError, dumps
 from .parsing import ParseError
 from .store import StoreError, restore_from
 from .values import ValueRejected
-from .workspace import Workspace
+from .workspace import NotReady, Workspace
 
 OK, FOUND_ERRORS, BAD_INPUT = 0, 1, 2
 PASSWORD_ENV = "SELFEVAL_PFX_PASSWORD"
@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"selfeval {__version__}",
                         help="显示版本号并退出")
     parser.add_argument("--db", metavar="文件", help="数据库文件（默认在用户数据目录，或便携模式下程序旁）")
+    parser.add_argument("--self-test", action="store_true",
+                        help="自检：在临时目录中导入示例、评分、导出签名报送包并验证、打开主窗口")
     sub = parser.add_subparsers(dest="command", metavar="命令", title="命令")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -151,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from .selftest import run_self_test
+
+        return run_self_test()
     if args.command is None:
         parser.print_help()
         return OK
@@ -271,7 +277,11 @@ def cmd_explain(ws: Workspace, args) -> int:
 
 
 def cmd_finalize(ws: Workspace, args) -> int:
-    evaluation = ws.finalize(args.id)
+    try:
+        evaluation = ws.finalize(args.id)
+    except NotReady as refusal:
+        print(str(refusal), file=sys.stderr)
+        return FOUND_ERRORS
     print(f"报告 {args.id} 已定稿：总分 {evaluation.total}，等级 {evaluation.grade}。")
     return OK
 

@@ -235,8 +235,11 @@ def _pattern(pattern: str) -> re.Pattern:
 
 
 @lru_cache(maxsize=4096)
-def _find(text: str, pattern: str) -> str:
-    match = _pattern(pattern).search(text)
+def _find(text: str, pattern: str) -> str | None:
+    try:
+        match = _pattern(pattern).search(text)
+    except re.error:  # a pattern built at run time that is not a valid regular expression
+        return None
     return match.group(0) if match else ""
 
 
@@ -314,6 +317,8 @@ class _Compiler:
     def c_name(self, pos, name):
         if name not in self.types:
             self.fail(f"未知的编号“{name}”", pos)
+        if self.types[name] not in TYPE_NAMES:
+            self.fail(f"“{name}”是指标编号，不能用在表达式中", pos)
         self.names.add(name)
         return self.types[name], lambda env: env.get(name)
 
@@ -366,6 +371,11 @@ class _Compiler:
             self.fail(f"未知的函数“{name}”", pos)
         compiled = [self.compile(arg) for arg in args]
         arg_types = [t for t, _ in compiled]
+        if name == "find" and len(args) == 2 and args[1][0][0] == "str":
+            try:
+                _pattern(args[1][0][1])
+            except re.error as error:
+                self.fail(f"正则表达式有误：{error}", args[1][1])
         self.check_arity(name, fn, arg_types, pos)
         runs = [r for _, r in compiled]
         result = fn.result
@@ -431,7 +441,10 @@ def compile_expression(source: str, types: Mapping[str, str], want: str | None =
     if not isinstance(source, str) or not source.strip():
         raise ExprError("表达式为空", str(source or ""))
     compiler = _Compiler(source, types)
-    type_, run = compiler.compile(_Parser(source).parse())
+    try:
+        type_, run = compiler.compile(_Parser(source).parse())
+    except RecursionError:
+        raise ExprError("表达式嵌套过深，请拆成几个计算值", source) from None
     if want is not None and type_ != want:
         raise ExprError(f"表达式的结果应为{TYPE_NAMES[want]}，这里是{TYPE_NAMES[type_]}", source)
     return Compiled(source, type_, frozenset(compiler.names), run)

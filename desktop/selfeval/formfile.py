@@ -7,6 +7,7 @@ shows.  The format is documented in ``forms/README.md``.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -122,6 +123,9 @@ class _Node:
         self.used.add(key)
         if key not in self.data or self.data[key] is None:
             if default is ...:
+                typo = difflib.get_close_matches(key, [k for k in self.data if isinstance(k, str)], 1, 0.6)
+                if typo and typo[0] != key:
+                    raise self.fail(typo[0], f"未知的键，是否应为“{key}”？（在 {self.where} 中）")
                 raise self.fail(None, f"缺少必需的键“{key}”（在 {self.where} 中）")
             return default
         value = self.data[key]

@@ -79,7 +79,6 @@ def report_from_dict(catalog: FormCatalog, data: Any) -> ReportData:
         form = catalog.get(form_id, edition, year=year if isinstance(year, int) else None)
     except UnknownForm as error:
         raise InterchangeError([str(error)]) from None
-
     problems, values, explanations = [], {}, {}
     allowed_explanations = explainable_checks(form)
     for key, raw in raw_values.items():
@@ -103,6 +102,11 @@ def report_from_dict(catalog: FormCatalog, data: Any) -> ReportData:
             continue
         if value is not None:
             values[key] = value
+    year = values.get("report.year")
+    if year is not None and not form.applies_to(year):
+        span = f"{form.first_year}–{form.last_year or ''}"
+        problems.append(f"「评价年度」（report.year）为 {year}，表单“{form.id}”{form.edition} 版"
+                        f"只适用于 {span} 年度")
     for key in ("unit.name", "report.year"):
         if key not in values and not any(key in p for p in problems):
             problems.append(f"缺少「{form.fields[key].label}」（{key}），无法建立报告")

@@ -99,7 +99,7 @@ def rate_score(rule, weight: Decimal, rate: Decimal) -> Decimal:
 def adjustment_points(rules: Adjustments | None, entries: list[dict] | None) -> Decimal:
     """Sum of 加减分项 points, each kind capped as the form says."""
     if not rules or not entries:
-        return ZERO
+        return round2(ZERO)
     total = ZERO
     for kind in rules.kinds:
         table = dict(kind.points)

@@ -103,18 +103,17 @@ class GridParagraph(Flowable):
 
     def __init__(self, text: str, font: str, size: float, leading: float, *, char_space: float = 0.0,
                  first_indent: float = 0.0, indent: float = 0.0, align: str = "justify",
-                 keep_with_next: bool = False,
                  space_before: float = 0.0, lines: list[Line] | None = None):
         super().__init__()
         self.text, self.font, self.size, self.leading = text, font, size, leading
         self.char_space, self.first_indent, self.indent, self.align = char_space, first_indent, indent, align
-        self.keepWithNext = keep_with_next
         self.space_before = space_before
-        self._lines = lines
+        self._lines = lines  # given for the parts of a split paragraph, which never re-break
+        self._fixed = lines is not None
         self._width: float | None = None
 
     def lines(self, width: float) -> list[Line]:
-        if self._lines is None or (self._width is not None and abs(self._width - width) > 0.01):
+        if not self._fixed and (self._lines is None or abs(self._width - width) > 0.01):
             self._lines = break_lines(self.text, _Measure(self.font, self.size), width,
                                       self.char_space, self.first_indent, self.indent)
             self._width = width
@@ -135,16 +134,12 @@ class GridParagraph(Flowable):
         if fit < 1 or (fit == 1 and len(lines) > 2):
             return []
         head = self._copy(lines[:fit], self.space_before)
-        tail = self._copy(lines[fit:], 0.0)
-        tail.keepWithNext = self.keepWithNext
-        return [head, tail]
+        return [head, self._copy(lines[fit:], 0.0)]
 
     def _copy(self, lines: list[Line], space_before: float) -> "GridParagraph":
-        part = GridParagraph(self.text, self.font, self.size, self.leading, char_space=self.char_space,
+        return GridParagraph(self.text, self.font, self.size, self.leading, char_space=self.char_space,
                              first_indent=self.first_indent, indent=self.indent, align=self.align,
                              space_before=space_before, lines=lines)
-        part._width = self._width
-        return part
 
     def draw(self):
         canvas, width = self.canv, self.width
@@ -155,10 +150,9 @@ class GridParagraph(Flowable):
             count = len(line.text)
             spacing = self.char_space
             room = width - line.indent
-            if self.align == "justify" and line.justify and count > 1:
-                spread = (room - line.glyphs) / (count - 1)
-                if spread - self.char_space < 3 * self.size / max(count - 1, 1):
-                    spacing = spread
+            slack = room - line.glyphs - (count - 1) * spacing
+            if self.align == "justify" and line.justify and count > 1 and slack < 3 * self.size:
+                spacing += slack / (count - 1)  # spread the rest of a full line over its gaps
             visible = line.glyphs + max(count - 1, 0) * spacing
             x = line.indent
             if self.align == "center":
@@ -198,7 +192,7 @@ class SignatureBlock(Flowable):
         return self.width, self.height
 
     def _visible(self, text: str) -> float:
-        return stringWidth(text, self.font, self.size) + (len(text) - 1) * self.char_space
+        return stringWidth(text, self.font, self.size) + max(len(text) - 1, 0) * self.char_space
 
     def draw(self):
         canvas, width = self.canv, self.width
@@ -207,7 +201,8 @@ class SignatureBlock(Flowable):
         centre = date_right - date_w / 2
         if centre + unit_w / 2 > width - 2 * self.cell:  # a long name: right-align it two characters in
             centre = width - 2 * self.cell - unit_w / 2
-        centre = max(centre, max(unit_w, date_w, self.box_size[0]) / 2)
+        widest = max(unit_w, date_w, self.box_size[0])
+        centre = min(max(centre, widest / 2), width - widest / 2)
         text = canvas.beginText()
         text.setFont(self.font, self.size)
         text.setCharSpace(self.char_space)

@@ -56,9 +56,10 @@ class ScoreTable:
     def _label(self, node: Indicator, column: int, suffix: str = "") -> GridParagraph:
         """“资金管理（22分）”, broken before the bracket when it does not fit the column."""
         text = node.title + suffix
-        weight = f"（{format_decimal(node.weight)}分）" if not node.is_leaf else ""
-        room = self.widths[column] - 2 * PAD
-        fits = stringWidth(text + weight, self.fonts.body, SIZE) <= room
+        if node.is_leaf:  # the 分值 column gives a leaf's weight
+            return self._cell(text, "center")
+        weight = f"（{format_decimal(node.weight)}分）"
+        fits = stringWidth(text + weight, self.fonts.body, SIZE) <= self.widths[column] - 2 * PAD
         return self._cell(text + ("" if fits else "\n") + weight, "center")
 
     # -- rows

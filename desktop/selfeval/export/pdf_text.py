@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 NUMERALS = "零一二三四五六七八九"
 WARNINGS_TITLE = "附：校验警告及说明"
+NOT_FILLED = "（尚未填写）"
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def report_blocks(report: OpenReport, ev: Evaluation) -> list[Block]:
         for part in section.parts:
             if part.title != section.title:
                 blocks.append(Block("h2", part.title))
-            blocks += _part(report, ev, part)
+            blocks += _part(report, ev, part) or [Block("body", NOT_FILLED)]
         if _is_conclusion(section):
             blocks.append(Block("body", conclusion_sentence(report, ev)))
     if ev.warnings:

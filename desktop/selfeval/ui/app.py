@@ -1,0 +1,100 @@
+"""Starting the desktop program: ``run(db_path)`` (used by the command line) and ``main``."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from .. import paths
+from ..catalog import resources_dir
+from ..workspace import Workspace
+from . import crash, dialogs
+from .i18n import install_qt_translations, set_language, tr
+from .main_window import MainWindow
+from .settings import open_settings
+
+FONT_FILE = Path("fonts") / "SelfevalSans-Regular.ttf"
+FONT_POINT_SIZE = 10
+_bundled_family: str | None = None  # "" once we know there is none
+
+
+def load_bundled_font(app: QApplication) -> str | None:
+    """Use the bundled font, so Chinese renders where no Chinese font is installed."""
+    global _bundled_family
+    if _bundled_family is None:
+        _bundled_family = _add_bundled_font() or ""
+    if _bundled_family:
+        app.setFont(QFont(_bundled_family, FONT_POINT_SIZE))
+    return _bundled_family or None
+
+
+def _add_bundled_font() -> str | None:
+    path = resources_dir() / FONT_FILE
+    try:
+        data = path.read_bytes()  # from memory: a file replaced while running cannot break rendering
+    except OSError:
+        return None
+    font_id = QFontDatabase.addApplicationFontFromData(QByteArray(data))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    return families[0] if families else None
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The one QApplication, set up with our name, font and translations."""
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+        app.setApplicationName("selfeval")
+        app.setOrganizationName("selfeval")
+    settings = open_settings()
+    set_language(str(settings.value("language", "zh_CN")))
+    install_qt_translations(app)
+    load_bundled_font(app)
+    app.setApplicationDisplayName(dialogs.app_title())
+    return app
+
+
+def _show_error(title: str, text: str) -> None:
+    try:
+        parent = QApplication.activeWindow()
+        QMessageBox.critical(parent, title, text)
+    except Exception:  # the dialog itself must never raise from the excepthook
+        print(f"{title}\n{text}", file=sys.stderr)
+
+
+def run(db_path: Path | None = None) -> int:
+    """Open the database (the usual one when ``db_path`` is None) and show the main window."""
+    app = application()
+    log_dir = paths.log_dir()
+    log_path = crash.setup_logging(log_dir)
+    previous_crash = crash.take_previous_crash(log_dir)
+    crash.enable_faulthandler(log_dir)
+    crash.install_excepthook(log_path, _show_error)
+    workspace = Workspace.open(db_path)
+    window = MainWindow(workspace, open_settings())
+    window.show()
+    if previous_crash is not None:
+        dialogs.warn(window, tr("程序出错"),
+                     f"{tr('上次运行时程序意外退出。')}\n{tr('详细信息已写入日志文件：')}\n{previous_crash}")
+    try:
+        return app.exec()
+    finally:
+        if window.wizard is not None:
+            window.wizard.shutdown()
+        window.workspace.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="selfeval-gui", description="部门整体支出绩效自评（图形界面）")
+    parser.add_argument("--db", type=Path, help="数据库文件（默认使用数据目录中的数据库）")
+    args = parser.parse_args(argv)
+    return run(args.db)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

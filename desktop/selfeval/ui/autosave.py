@@ -1,0 +1,38 @@
+"""Write accepted edits within about a second, and whenever asked to."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from ..store import StoreError
+from .session import ReportSession
+
+AUTOSAVE_MS = 500
+
+
+class Autosave(QObject):
+    saved = Signal()
+    failed = Signal(str)
+
+    def __init__(self, session: ReportSession, parent: QObject | None = None, interval_ms: int = AUTOSAVE_MS):
+        super().__init__(parent)
+        self.session = session
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.flush)
+
+    def schedule(self) -> None:
+        """Called after every accepted edit; does not postpone an already planned write."""
+        if not self.timer.isActive():
+            self.timer.start()
+
+    def flush(self) -> bool:
+        self.timer.stop()
+        try:
+            written = self.session.flush()
+        except StoreError as error:
+            self.failed.emit(str(error))
+            return False
+        if written:
+            self.saved.emit()
+        return written

@@ -1,0 +1,42 @@
+"""Every modal question the program asks, in one place (tests replace these)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from .i18n import tr
+
+
+def confirm(parent: QWidget, title: str, text: str) -> bool:
+    answer = QMessageBox.question(parent, title, text,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def inform(parent: QWidget, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def warn(parent: QWidget, title: str, text: str) -> None:
+    QMessageBox.warning(parent, title, text)
+
+
+def ask_text(parent: QWidget, title: str, label: str) -> str | None:
+    text, ok = QInputDialog.getMultiLineText(parent, title, label)
+    return text.strip() if ok and text.strip() else None
+
+
+def open_file(parent: QWidget, title: str, folder: Path, pattern: str) -> Path | None:
+    name, _ = QFileDialog.getOpenFileName(parent, title, str(folder), pattern)
+    return Path(name) if name else None
+
+
+def save_file(parent: QWidget, title: str, suggested: Path, pattern: str) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), pattern)
+    return Path(name) if name else None
+
+
+def app_title() -> str:
+    return tr("部门整体支出绩效自评")

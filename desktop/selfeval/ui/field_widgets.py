@@ -1,0 +1,488 @@
+"""One editor per field type.  Every editor hands back plain text, which the
+session parses with :func:`selfeval.values.parse_input`; editors never decide
+whether input is valid.
+
+Signals: ``edited(field_id, text)`` on every change made by the person,
+``left(field_id, text)`` when focus leaves the editor.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QCalendarWidget,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
+
+from ..form import DECIMAL_TYPES, INTEGER_TYPES, Field, Form
+from ..parsing import format_money
+from ..values import display
+from .i18n import language, tr
+
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# Focus that goes to another window or a context menu has not left the field.
+_STAYING = (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason)
+NUMERIC_TYPES = DECIMAL_TYPES | INTEGER_TYPES
+
+
+class _Line(QLineEdit):
+    """A line edit that reports focus changes and moves on with Enter."""
+
+    focus_in = Signal()
+    focus_out = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in _ENTER_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.focusNextChild()
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.focus_in.emit()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if event.reason() not in _STAYING:
+            self.focus_out.emit()
+
+
+class _Combo(QComboBox):
+    focus_out = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in _ENTER_KEYS:
+            self.focusNextChild()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if event.reason() not in _STAYING:
+            self.focus_out.emit()
+
+
+class _Text(QPlainTextEdit):
+    focus_out = Signal()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if event.reason() not in _STAYING:
+            self.focus_out.emit()
+
+
+class FieldEditor(QWidget):
+    edited = Signal(str, str)
+    left = Signal(str, str)
+
+    def __init__(self, form: Form, field: Field, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.form = form
+        self.field = field
+        self.value: Any = None
+        self._loading = False
+
+    def text(self) -> str:
+        raise NotImplementedError
+
+    def show_value(self, value: Any) -> None:
+        """Show a stored value without emitting ``edited``."""
+        self.value = value
+        self._loading = True
+        try:
+            self._show(value)
+        finally:
+            self._loading = False
+
+    def _show(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def set_read_only(self, read_only: bool) -> None:
+        raise NotImplementedError
+
+    def _emit_edited(self, *_args) -> None:
+        if not self._loading:
+            self.edited.emit(self.field.id, self.text())
+
+    def _emit_left(self, *_args) -> None:
+        if not self._loading:
+            self.left.emit(self.field.id, self.text())
+
+    def _leave_when_focus_is_outside(self) -> None:
+        """For editors made of several widgets: ``left`` only when focus leaves them all."""
+
+        def check():
+            focused = QApplication.focusWidget()
+            if focused is None or not self.isAncestorOf(focused):
+                self._emit_left()
+
+        QTimer.singleShot(0, check)
+
+
+class LineEditor(FieldEditor):
+    """Single-line text and numbers (money, counts, percent, scores, years, codes)."""
+
+    def __init__(self, form: Form, field: Field, parent: QWidget | None = None):
+        super().__init__(form, field, parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.line = _Line(self)
+        layout.addWidget(self.line, 1)
+        numeric = field.type in NUMERIC_TYPES
+        if numeric:
+            self.line.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.line.setMaximumWidth(220)
+        if field.max_length and field.type == "text" and field.max_length <= 30:
+            self.line.setMaximumWidth(320)
+            layout.addStretch(0)
+        suffix = _unit_text(field)
+        if suffix:
+            self.unit = QLabel(suffix, self)
+            layout.addWidget(self.unit)
+        if numeric:
+            layout.addStretch(1)
+        self.setFocusProxy(self.line)
+        self.line.textEdited.connect(self._emit_edited)
+        self.line.focus_out.connect(self._emit_left)
+        self.line.focus_in.connect(self._on_focus_in)
+
+    def text(self) -> str:
+        return self.line.text()
+
+    def _show(self, value: Any) -> None:
+        self.line.setText(display(self.field, value))
+        self.line.setCursorPosition(0)
+
+    def _on_focus_in(self) -> None:
+        # Money shows thousands separators only while not being edited.
+        if self.field.type == "money" and self.value is not None and self.line.text() == display(self.field, self.value):
+            self._loading = True
+            self.line.setText(format_money(self.value, grouping=False))
+            self._loading = False
+            self.line.selectAll()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.line.setReadOnly(read_only)
+
+
+def _unit_text(field: Field) -> str:
+    if field.type == "score" and field.maximum is not None:
+        return f"{tr('分')}（{tr('满分')} {display(field, field.maximum)}）"
+    if field.type == "percent":
+        return "%"
+    return field.unit if field.unit and field.unit != "%" else ""
+
+
+class DateEditor(LineEditor):
+    """A line edit taking 2023-01-15 or 2023年1月15日, with a calendar button."""
+
+    def __init__(self, form: Form, field: Field, parent: QWidget | None = None):
+        super().__init__(form, field, parent)
+        self.line.setPlaceholderText("2023年1月15日")
+        self.line.setMaximumWidth(220)
+        self.button = QToolButton(self)
+        self.button.setText(tr("日历"))
+        self.button.setToolTip(tr("选择日期"))
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
+        self.layout().insertWidget(1, self.button)
+        self.layout().addStretch(1)
+        self.calendar: QCalendarWidget | None = None
+        self.menu = QMenu(self.button)
+        self.menu.aboutToShow.connect(self._prepare_calendar)
+        self.button.setMenu(self.menu)
+
+    def _prepare_calendar(self) -> None:
+        if self.calendar is None:
+            self.calendar = QCalendarWidget(self.menu)
+            if language() == "zh_CN":
+                self.calendar.setLocale(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+            self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+            self.calendar.clicked.connect(self.pick)
+            action = QWidgetAction(self.menu)
+            action.setDefaultWidget(self.calendar)
+            self.menu.addAction(action)
+        if self.value is not None:
+            self.calendar.setSelectedDate(QDate(self.value.year, self.value.month, self.value.day))
+
+    def pick(self, day: QDate) -> None:
+        self.menu.close()
+        self.line.setText(f"{day.year()}年{day.month()}月{day.day()}日")
+        self._emit_edited()
+        self._emit_left()
+
+    def set_read_only(self, read_only: bool) -> None:
+        super().set_read_only(read_only)
+        self.button.setEnabled(not read_only)
+
+
+class LongTextEditor(FieldEditor):
+    """Multi-line text with a live character count; Enter starts a new line."""
+
+    def __init__(self, form: Form, field: Field, parent: QWidget | None = None):
+        super().__init__(form, field, parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.edit = _Text(self)
+        self.edit.setTabChangesFocus(True)
+        self.edit.setMinimumHeight(96)
+        self.edit.setMaximumHeight(160)
+        layout.addWidget(self.edit)
+        self.count = QLabel(self)
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.count.setStyleSheet("color: #666;")
+        layout.addWidget(self.count)
+        self.setFocusProxy(self.edit)
+        self.edit.textChanged.connect(self._changed)
+        self.edit.focus_out.connect(self._emit_left)
+        self._update_count()
+
+    def text(self) -> str:
+        return self.edit.toPlainText()
+
+    def _show(self, value: Any) -> None:
+        self.edit.setPlainText(display(self.field, value))
+        self._update_count()
+
+    def _changed(self) -> None:
+        self._update_count()
+        self._emit_edited()
+
+    def _update_count(self) -> None:
+        n = len(self.edit.toPlainText().strip())
+        limit = f" / {self.field.max_length}" if self.field.max_length else ""
+        self.count.setText(f"{n}{limit} {tr('字')}")
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.edit.setReadOnly(read_only)
+
+
+class YesNoEditor(FieldEditor):
+    CHOICES = ("", "是", "否")
+
+    def __init__(self, form: Form, field: Field, parent: QWidget | None = None):
+        super().__init__(form, field, parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.combo = _Combo(self)
+        self.combo.addItems([tr("未填"), tr("是"), tr("否")])
+        layout.addWidget(self.combo)
+        layout.addStretch(1)
+        self.setFocusProxy(self.combo)
+        self.combo.activated.connect(self._picked)
+        self.combo.focus_out.connect(self._emit_left)
+
+    def text(self) -> str:
+        return self.CHOICES[max(self.combo.currentIndex(), 0)]
+
+    def _show(self, value: Any) -> None:
+        self.combo.setCurrentIndex(0 if value is None else (1 if value else 2))
+
+    def _picked(self, _index: int) -> None:
+        self._emit_edited()
+        self._emit_left()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.combo.setEnabled(not read_only)
+
+
+class RowListEditor(FieldEditor):
+    """A list of rows with add, remove, move up and move down."""
+
+    def __init__(self, form: Form, field: Field, parent: QWidget | None = None):
+        super().__init__(form, field, parent)
+        self.read_only = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.rows_box = QVBoxLayout()
+        self.rows_box.setSpacing(4)
+        layout.addLayout(self.rows_box)
+        self.anchor = QWidget(self)  # marks the place of the rows in the tab order
+        self.anchor.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.anchor.setFixedSize(0, 0)
+        self.add_button = QToolButton(self)
+        self.add_button.setText("＋ " + tr("添加一项"))
+        self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.add_button.clicked.connect(lambda: self.add_row(None, focus=True))
+        layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.rows: list[QWidget] = []
+
+    # subclasses: the widgets of one row and its text
+    def make_row(self, row: QWidget, layout: QHBoxLayout, item: Any) -> QWidget:
+        raise NotImplementedError
+
+    def row_text(self, row: QWidget) -> str:
+        raise NotImplementedError
+
+    def text(self) -> str:
+        return "\n".join(self.row_text(row) for row in self.rows)
+
+    def value_text(self, value: Any) -> str:
+        raise NotImplementedError
+
+    def _show(self, value: Any) -> None:
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            return  # never rebuild the rows under the person's cursor
+        if self.rows and self.text() == self.value_text(value or []):
+            return
+        for row in self.rows:
+            self._drop(row)
+        self.rows = []
+        for item in value or []:
+            self.add_row(item, focus=False)
+
+    def _drop(self, row: QWidget) -> None:
+        row.hide()
+        self.rows_box.removeWidget(row)
+        row.deleteLater()
+
+    def _order_tabs(self) -> None:
+        chain = [self.anchor]
+        for row in self.rows:
+            chain.extend(w for w in row.findChildren(QWidget)
+                         if w.focusPolicy() != Qt.FocusPolicy.NoFocus and w.parent() is row)
+        chain.append(self.add_button)
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
+    def add_row(self, item: Any, *, focus: bool) -> QWidget:
+        row = QWidget(self)
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        first = self.make_row(row, layout, item)
+        for symbol, tip, action in (("↑", tr("上移"), -1), ("↓", tr("下移"), 1), ("✕", tr("删除"), 0)):
+            button = QToolButton(row)
+            button.setText(symbol)
+            button.setToolTip(tip)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _=False, r=row, a=action: self._row_action(r, a))
+            button.setEnabled(not self.read_only)
+            layout.addWidget(button)
+        row.first = first
+        self.rows.append(row)
+        self.rows_box.addWidget(row)
+        self._order_tabs()
+        if focus:
+            first.setFocus()
+            self._emit_edited()
+        return row
+
+    def _row_action(self, row: QWidget, action: int) -> None:
+        index = self.rows.index(row)
+        if action == 0:
+            self.rows.pop(index)
+            self._drop(row)
+        else:
+            target = index + action
+            if not 0 <= target < len(self.rows):
+                return
+            self.rows.insert(target, self.rows.pop(index))
+            self.rows_box.removeWidget(row)
+            self.rows_box.insertWidget(target, row)
+            self._order_tabs()
+        self._emit_edited()
+        self._emit_left()
+
+    def _connect_line(self, line: _Line) -> None:
+        line.textEdited.connect(self._emit_edited)
+        line.focus_out.connect(self._leave_when_focus_is_outside)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        self.add_button.setEnabled(not read_only)
+        for row in self.rows:
+            for child in row.findChildren(QWidget):
+                if isinstance(child, QLineEdit):
+                    child.setReadOnly(read_only)
+                else:
+                    child.setEnabled(not read_only)
+
+
+class LinesEditor(RowListEditor):
+    """``lines``: one item per row."""
+
+    def make_row(self, row: QWidget, layout: QHBoxLayout, item: Any) -> QWidget:
+        line = _Line(row)
+        line.setText(item or "")
+        line.setReadOnly(self.read_only)
+        layout.addWidget(line, 1)
+        row.line = line
+        self._connect_line(line)
+        return line
+
+    def row_text(self, row: QWidget) -> str:
+        return row.line.text()
+
+    def value_text(self, value: Any) -> str:
+        return "\n".join(value)
+
+
+class AdjustmentsEditor(RowListEditor):
+    """``adjustments``: kind, level and description per row, from the form's rules."""
+
+    def make_row(self, row: QWidget, layout: QHBoxLayout, item: Any) -> QWidget:
+        rules = self.form.adjustments
+        kinds = [k.name for k in rules.kinds] if rules else []
+        row.kind = _Combo(row)
+        row.kind.addItems(kinds)
+        row.level = _Combo(row)
+        row.description = _Line(row)
+        row.description.setPlaceholderText("说明，例如：被评为献血先进单位")
+
+        def fill_levels(kind: str, keep: str | None = None) -> None:
+            row.level.clear()
+            found = rules.kind(kind) if rules else None
+            row.level.addItems([name for name, _ in found.points] if found else [])
+            if keep:
+                row.level.setCurrentText(keep)
+
+        if item:
+            row.kind.setCurrentText(item["kind"])
+            row.description.setText(item["description"])
+        fill_levels(row.kind.currentText(), item["level"] if item else None)
+        row.kind.activated.connect(lambda _i: (fill_levels(row.kind.currentText()), self._emit_edited()))
+        row.level.activated.connect(self._emit_edited)
+        for combo in (row.kind, row.level):
+            combo.focus_out.connect(self._leave_when_focus_is_outside)
+            combo.setEnabled(not self.read_only)
+        row.description.setReadOnly(self.read_only)
+        self._connect_line(row.description)
+        layout.addWidget(row.kind)
+        layout.addWidget(row.level)
+        layout.addWidget(row.description, 1)
+        return row.kind
+
+    def row_text(self, row: QWidget) -> str:
+        return f"{row.kind.currentText()}/{row.level.currentText()}/{row.description.text()}"
+
+    def value_text(self, value: Any) -> str:
+        return "\n".join(f"{e['kind']}/{e['level']}/{e['description']}" for e in value)
+
+
+EDITORS: dict[str, Callable[[Form, Field, QWidget | None], FieldEditor]] = {
+    "longtext": LongTextEditor,
+    "date": DateEditor,
+    "yesno": YesNoEditor,
+    "lines": LinesEditor,
+    "adjustments": AdjustmentsEditor,
+}
+
+
+def editor_for(form: Form, field: Field, parent: QWidget | None = None) -> FieldEditor:
+    return EDITORS.get(field.type, LineEditor)(form, field, parent)

@@ -1,0 +1,123 @@
+"""Our own interface strings, written in Chinese, with an English table.
+
+``tr("新建报告")`` returns the text in the chosen language; Chinese is the
+source language, so a string missing from the table simply stays Chinese.
+Qt's own strings (OK, Cancel, the calendar) come from Qt's translations.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+LANGUAGES = {"zh_CN": "中文", "en": "English"}
+DEFAULT_LANGUAGE = "zh_CN"
+
+ENGLISH = {
+    "部门整体支出绩效自评": "Departmental Performance Self-Evaluation",
+    "新建报告": "New report",
+    "打开": "Open",
+    "复制": "Duplicate",
+    "删除": "Delete",
+    "导入 JSON": "Import JSON",
+    "导出 JSON": "Export JSON",
+    "备份数据库": "Back up database",
+    "恢复数据库": "Restore database",
+    "打开示例报告": "Open the sample report",
+    "还没有任何报告。": "There are no reports yet.",
+    "单位": "Unit",
+    "年度": "Year",
+    "表单": "Form",
+    "状态": "Status",
+    "总分": "Total",
+    "等级": "Grade",
+    "最后修改": "Last change",
+    "草稿": "Draft",
+    "已定稿": "Final",
+    "上一步": "Back",
+    "下一步": "Next",
+    "返回报告列表": "Back to reports",
+    "总分：": "Total:",
+    "等级：": "Grade:",
+    "未评分指标：": "Unscored indicators:",
+    "错误：": "Errors:",
+    "警告：": "Warnings:",
+    "定稿": "Finalise",
+    "重新打开": "Reopen",
+    "本报告已定稿，只读。": "This report is final and read-only.",
+    "重新打开的原因：": "Reason for reopening:",
+    "转到": "Go to",
+    "出错说明": "Explanation",
+    "没有发现错误或警告。": "No errors or warnings.",
+    "可以定稿。": "Ready to finalise.",
+    "暂不能定稿：": "Cannot finalise yet:",
+    "语言": "Language",
+    "重启程序后生效。": "Takes effect after restarting the program.",
+    "设置": "Settings",
+    "文件": "File",
+    "退出": "Quit",
+    "添加一项": "Add item",
+    "上移": "Move up",
+    "下移": "Move down",
+    "选择日期": "Pick a date",
+    "日历": "Calendar",
+    "未填": "Not set",
+    "是": "Yes",
+    "否": "No",
+    "字": "chars",
+    "满分": "full marks",
+    "分": "pts",
+    "得分": "Score",
+    "尚未评分": "Not scored yet",
+    "程序出错": "Program error",
+    "操作未能完成": "The operation could not be completed",
+    "详细信息已写入日志文件：": "Details were written to the log file:",
+    "上次运行时程序意外退出。": "The program stopped unexpectedly last time.",
+    "确定要删除这份报告吗？删除前会自动备份数据库。": "Delete this report? The database is backed up first.",
+    "已删除。删除前的备份：": "Deleted. Backup taken before deleting:",
+    "已备份到：": "Backed up to:",
+    "已恢复。恢复前的数据库保存在：": "Restored. The previous database was kept at:",
+    "从上年报告转入": "Carry over from last year's report",
+    "单位名称": "Unit name",
+    "评价年度": "Evaluation year",
+    "请填写单位名称。": "Please enter the unit name.",
+    "已保存": "Saved",
+    "保存失败：": "Saving failed:",
+    "本页的问题：": "Problems on this page:",
+    "校验与定稿": "Checks and finalising",
+}
+
+_language = DEFAULT_LANGUAGE
+_translators: list[QTranslator] = []
+
+
+def tr(text: str) -> str:
+    if _language == "en":
+        return ENGLISH.get(text, text)
+    return text
+
+
+def language() -> str:
+    return _language
+
+
+def set_language(code: str) -> None:
+    global _language
+    _language = code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def install_qt_translations(app: QApplication) -> bool:
+    """Load Qt's own Chinese strings (dialog buttons, calendar, context menus)."""
+    for old in _translators:
+        app.removeTranslator(old)
+    _translators.clear()
+    if _language != "zh_CN":
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        return False
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if translator.load("qtbase_zh_CN", folder):
+        app.installTranslator(translator)
+        _translators.append(translator)
+        return True
+    return False

@@ -1,0 +1,199 @@
+"""The main window: the report list, and the wizard of the report being edited."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+
+from ..catalog import demo_report_path
+from ..store import StoreError, restore_from
+from ..workspace import Workspace
+from . import dialogs
+from .i18n import LANGUAGES, language, tr
+from .report_list import ReportList, ask_new_report
+from .settings import restore_geometry, save_geometry
+from .wizard_window import WizardView
+
+GEOMETRY_KEY = "window/main"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, workspace: Workspace, settings: QSettings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.settings = settings
+        self.wizard: WizardView | None = None
+        self.setWindowTitle(dialogs.app_title())
+        self.stack = QStackedWidget(self)
+        self.setCentralWidget(self.stack)
+        self.report_list = ReportList(self.stack)
+        self.report_list.open_requested.connect(self.open_report)
+        self.report_list.action_requested.connect(self.do_action)
+        self.stack.addWidget(self.report_list)
+        self._menus()
+        if not restore_geometry(settings, GEOMETRY_KEY, self):
+            self.resize(1200, 800)
+        self.refresh_list()
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu(tr("文件"))
+        for text, key, shortcut in (("新建报告", "new", QKeySequence.StandardKey.New),
+                                    ("导入 JSON", "import", None), ("备份数据库", "backup", None)):
+            action = QAction(tr(text), self)
+            if shortcut is not None:
+                action.setShortcut(shortcut)
+            action.triggered.connect(lambda _=False, k=key: self.do_action(k))
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        quit_action = QAction(tr("退出"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        settings_menu = self.menuBar().addMenu(tr("设置"))
+        language_menu = settings_menu.addMenu(tr("语言"))
+        group = QActionGroup(self)
+        for code, name in LANGUAGES.items():
+            action = QAction(name, self, checkable=True)
+            action.setChecked(code == language())
+            action.triggered.connect(lambda _=False, c=code: self.choose_language(c))
+            group.addAction(action)
+            language_menu.addAction(action)
+
+    def choose_language(self, code: str) -> None:
+        self.settings.setValue("language", code)
+        self.settings.sync()
+        dialogs.inform(self, tr("语言"), tr("重启程序后生效。"))
+
+    # -- the list
+
+    def refresh_list(self, select: int | None = None) -> None:
+        self.report_list.show_reports(self.workspace.store.reports(), select, self._form_name)
+
+    def _form_name(self, info) -> str:
+        try:
+            form = self.workspace.form_of(info)
+        except LookupError:
+            return f"{info.form_id} {info.form_edition}"
+        return f"{form.title}（{form.edition}）"
+
+    def show_list(self) -> None:
+        if self.wizard is not None:
+            report_id = self.wizard.session.report_id
+            self.wizard.shutdown()
+            self.stack.removeWidget(self.wizard)
+            self.wizard.deleteLater()
+            self.wizard = None
+            self.refresh_list(select=report_id)
+        self.stack.setCurrentWidget(self.report_list)
+        self.setWindowTitle(dialogs.app_title())
+
+    def open_report(self, report_id: int) -> WizardView:
+        if self.wizard is not None:
+            self.show_list()
+        self.wizard = WizardView(self.workspace, report_id, self.stack)
+        self.wizard.closed.connect(self.show_list)
+        self.stack.addWidget(self.wizard)
+        self.stack.setCurrentWidget(self.wizard)
+        info = self.wizard.session.info
+        self.setWindowTitle(f"{info.unit_name} {info.year} 年度 — {dialogs.app_title()}")
+        return self.wizard
+
+    def do_action(self, key: str) -> None:
+        handler = getattr(self, f"action_{key}")
+        try:
+            handler()
+        except StoreError as error:
+            dialogs.warn(self, tr("操作未能完成"), str(error))
+
+    def action_new(self) -> None:
+        wanted = ask_new_report(self, self.workspace)
+        if wanted is None:
+            return
+        report_id = self.workspace.new_report(wanted.unit_name, wanted.year, form_id=wanted.form_id,
+                                              from_previous=wanted.from_previous)
+        self.refresh_list(select=report_id)
+        self.open_report(report_id)
+
+    def action_demo(self) -> None:
+        report_id = self.workspace.import_json(demo_report_path().read_text(encoding="utf-8"))
+        self.refresh_list(select=report_id)
+        self.open_report(report_id)
+
+    def action_duplicate(self) -> None:
+        report_id = self.report_list.selected_id()
+        if report_id is not None:
+            self.refresh_list(select=self.workspace.store.duplicate_report(report_id))
+
+    def action_delete(self) -> None:
+        report_id = self.report_list.selected_id()
+        if report_id is None:
+            return
+        info = self.workspace.store.report(report_id)
+        question = f"{info.unit_name} {info.year} 年度\n\n" + tr("确定要删除这份报告吗？删除前会自动备份数据库。")
+        if not dialogs.confirm(self, tr("删除"), question):
+            return
+        safety = self.workspace.store.delete_report(report_id)
+        self.refresh_list()
+        self.statusBar().showMessage(f"{tr('已删除。删除前的备份：')}{safety}", 10000)
+
+    def action_import(self) -> None:
+        path = dialogs.open_file(self, tr("导入 JSON"), Path.home(), "JSON (*.json)")
+        if path is None:
+            return
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise StoreError(f"无法读取“{path}”：{error}") from error
+        try:
+            report_id = self.workspace.import_json(text)
+        except ValueError as error:
+            raise StoreError(str(error)) from error
+        self.refresh_list(select=report_id)
+
+    def action_export(self) -> None:
+        report_id = self.report_list.selected_id()
+        if report_id is None:
+            return
+        info = self.workspace.store.report(report_id)
+        suggested = Path.home() / f"{info.unit_name}-{info.year}.json"
+        path = dialogs.save_file(self, tr("导出 JSON"), suggested, "JSON (*.json)")
+        if path is None:
+            return
+        text = json.dumps(self.workspace.export_dict(report_id), ensure_ascii=False, indent=2)
+        try:
+            path.write_text(text + "\n", encoding="utf-8")
+        except OSError as error:
+            raise StoreError(f"无法写入“{path}”：{error}") from error
+        self.statusBar().showMessage(str(path), 10000)
+
+    def action_backup(self) -> None:
+        if self.wizard is not None:
+            self.wizard.flush()
+        target = self.workspace.store.backup()
+        dialogs.inform(self, tr("备份数据库"), f"{tr('已备份到：')}\n{target}")
+
+    def action_restore(self) -> None:
+        store = self.workspace.store
+        source = dialogs.open_file(self, tr("恢复数据库"), store.backup_dir, "SQLite (*.sqlite3 *.sqlite *.db);;* (*)")
+        if source is None:
+            return
+        self.show_list()
+        db_path = store.path
+        store.close(backup=False)
+        try:
+            safety = restore_from(source, db_path)
+        finally:
+            self.workspace = Workspace.open(db_path, self.workspace.catalog)
+        self.refresh_list()
+        dialogs.inform(self, tr("恢复数据库"), f"{tr('已恢复。恢复前的数据库保存在：')}\n{safety}")
+
+    # -- closing never asks: everything is already saved
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.wizard is not None:
+            self.wizard.shutdown()
+        save_geometry(self.settings, GEOMETRY_KEY, self)
+        event.accept()

@@ -1,0 +1,127 @@
+"""One wizard page built from a :class:`~selfeval.navigation.Page`: plain fields
+in a grid, indicator blocks, and the findings that concern the page."""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from ..engine import Finding
+from ..navigation import FieldItem, Page, page_findings
+from .field_row import COLOURS, FieldRow
+from .indicator_block import IndicatorBlock
+from .session import ReportSession
+
+
+def findings_html(findings: list[Finding], go_label: str) -> str:
+    lines = []
+    for finding in findings:
+        mark = "✖" if finding.severity == "error" else "⚠"
+        colour = COLOURS[finding.severity]
+        note = "（已说明）" if finding.explained else ""
+        link = f' <a href="{html.escape(finding.fields[0])}">{go_label}</a>' if finding.fields else ""
+        lines.append(f'<span style="color:{colour}">{mark} {html.escape(finding.message)}{note}</span>{link}')
+    return "<br>".join(lines)
+
+
+class PageView(QScrollArea):
+    jump = Signal(str)
+
+    def __init__(self, session: ReportSession, page: Page, parent: QWidget | None = None):
+        super().__init__(parent)
+        from .i18n import tr
+
+        self.page = page
+        self.go_label = tr("转到")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        content = QWidget(self)
+        layout = QVBoxLayout(content)
+        layout.setSpacing(10)
+        if page.section_title != page.title:
+            section = QLabel(page.section_title, content)
+            section.setStyleSheet("color: #5a6b80;")
+            layout.addWidget(section)
+        title = QLabel(page.title, content)
+        title.setObjectName("pageTitle")
+        title.setStyleSheet("font-size: 20px; font-weight: bold;")
+        layout.addWidget(title)
+        if page.part is not None and page.part.intro:
+            intro = QLabel(page.part.intro, content)
+            intro.setWordWrap(True)
+            layout.addWidget(intro)
+        self.findings = QLabel(content)
+        self.findings.setWordWrap(True)
+        self.findings.setTextFormat(Qt.TextFormat.RichText)
+        self.findings.setStyleSheet("background: #fff6e5; border: 1px solid #f0c36d; padding: 6px;")
+        self.findings.linkActivated.connect(self.jump.emit)
+        self.findings.hide()
+        layout.addWidget(self.findings)
+
+        form = session.form
+        self.rows: dict[str, FieldRow] = {}
+        self.blocks: dict[str, IndicatorBlock] = {}
+        grid: QGridLayout | None = None
+        for item in page.items:
+            if isinstance(item, FieldItem):
+                if grid is None:
+                    grid = QGridLayout()
+                    grid.setColumnStretch(1, 1)
+                    grid.setVerticalSpacing(8)
+                    layout.addLayout(grid)
+                self.rows[item.field] = FieldRow(form, form.fields[item.field], grid, grid.rowCount(), content)
+            else:
+                grid = None
+                block = IndicatorBlock(form, item, content)
+                self.blocks[item.indicator] = block
+                self.rows.update(block.rows)
+                layout.addWidget(block)
+        layout.addStretch(1)
+        self.setWidget(content)
+        self._block_of = {fid: leaf for leaf, block in self.blocks.items() for fid in block.item.fields}
+        for fid, row in self.rows.items():
+            row.editor.show_value(session.values.get(fid))
+        self.set_read_only(session.final)
+
+    def editors(self):
+        return {fid: row.editor for fid, row in self.rows.items()}
+
+    def set_read_only(self, read_only: bool) -> None:
+        for row in self.rows.values():
+            row.editor.set_read_only(read_only)
+
+    def focus_field(self, field_id: str) -> None:
+        row = self.rows[field_id]
+        self.ensureWidgetVisible(row.editor)
+        row.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def refresh(self, session: ReportSession) -> None:
+        evaluation = session.evaluation
+        under: dict[str, tuple[str, str]] = {}
+        in_block: dict[str, tuple[str, str]] = {}
+        boxed: list[Finding] = []
+        for finding in page_findings(self.page, evaluation):
+            if finding.explained:
+                boxed.append(finding)
+                continue
+            here = [fid for fid in finding.fields if fid in self.rows]
+            leaves = {self._block_of.get(fid) for fid in here}
+            if len(finding.fields) == 1 and here:
+                under.setdefault(here[0], (finding.message, finding.severity))
+            elif len(leaves) == 1 and None not in leaves and set(finding.fields) <= set(self.rows):
+                in_block.setdefault(leaves.pop(), (finding.message, finding.severity))
+            else:
+                boxed.append(finding)
+        for fid, row in self.rows.items():
+            if fid in session.parse_errors:
+                row.show_message(session.parse_errors[fid], "error")
+            else:
+                row.show_message(*under.get(fid, (None, "error")))
+        for leaf, block in self.blocks.items():
+            block.refresh(evaluation.scores[leaf], *in_block.get(leaf, (None, "error")))
+        if boxed:
+            self.findings.setText(findings_html(boxed, self.go_label))
+            self.findings.show()
+        else:
+            self.findings.hide()

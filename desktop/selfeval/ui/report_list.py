@@ -1,0 +1,188 @@
+"""The start screen: the reports in the database and what can be done with them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..store import ReportInfo
+from ..workspace import Workspace
+from .i18n import tr
+
+COLUMNS = ("单位", "年度", "表单", "状态", "总分", "等级", "最后修改")
+
+
+def local_time(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def status_text(status: str) -> str:
+    return tr("已定稿") if status == "final" else tr("草稿")
+
+
+@dataclass(frozen=True)
+class NewReport:
+    form_id: str
+    unit_name: str
+    year: int
+    from_previous: bool
+
+
+class NewReportDialog(QDialog):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("新建报告"))
+        layout = QFormLayout(self)
+        self.form_box = QComboBox(self)
+        for form in workspace.catalog.forms():
+            self.form_box.addItem(f"{form.title}（{form.edition}）", form.id)
+        self.unit = QLineEdit(self)
+        units = sorted({info.unit_name for info in workspace.store.reports()})
+        if units:
+            self.unit.setCompleter(QCompleter(units, self.unit))
+        self.year = QSpinBox(self)
+        self.year.setRange(2000, 2100)
+        self.year.setValue(date.today().year - 1)
+        self.carry = QCheckBox(tr("从上年报告转入"), self)
+        layout.addRow(tr("表单"), self.form_box)
+        layout.addRow(tr("单位名称"), self.unit)
+        layout.addRow(tr("评价年度"), self.year)
+        layout.addRow("", self.carry)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #b3261e;")
+        layout.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addRow(buttons)
+
+    def _accept(self) -> None:
+        if not self.unit.text().strip():
+            self.error.setText(tr("请填写单位名称。"))
+            return
+        self.accept()
+
+    def result_value(self) -> NewReport:
+        return NewReport(self.form_box.currentData(), self.unit.text().strip(), self.year.value(),
+                         self.carry.isChecked())
+
+
+def ask_new_report(parent: QWidget, workspace: Workspace) -> NewReport | None:
+    dialog = NewReportDialog(workspace, parent)
+    return dialog.result_value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class ReportList(QWidget):
+    """Emits the report id to open; the main window does the actions."""
+
+    open_requested = Signal(int)
+    action_requested = Signal(str)  # new, duplicate, delete, import, export, backup, restore, demo
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        buttons = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text in (("new", "新建报告"), ("open", "打开"), ("duplicate", "复制"), ("delete", "删除"),
+                          ("import", "导入 JSON"), ("export", "导出 JSON"), ("backup", "备份数据库"),
+                          ("restore", "恢复数据库")):
+            button = QPushButton(tr(text), self)
+            button.setObjectName(key)
+            button.clicked.connect(lambda _=False, k=key: self._action(k))
+            buttons.addWidget(button)
+            self.buttons[key] = button
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.stack = QStackedWidget(self)
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemDoubleClicked.connect(lambda _item: self._action("open"))
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.empty = QWidget(self)
+        empty_layout = QVBoxLayout(self.empty)
+        empty_layout.addStretch(1)
+        hello = QLabel(tr("还没有任何报告。"), self.empty)
+        hello.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hello.setStyleSheet("font-size: 18px;")
+        empty_layout.addWidget(hello)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for key, text in (("new", "新建报告"), ("demo", "打开示例报告")):
+            button = QPushButton(tr(text), self.empty)
+            button.setObjectName(f"empty-{key}")
+            button.setMinimumHeight(44)
+            button.clicked.connect(lambda _=False, k=key: self._action(k))
+            row.addWidget(button)
+        row.addStretch(1)
+        empty_layout.addLayout(row)
+        empty_layout.addStretch(2)
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+        layout.addWidget(self.stack, 1)
+        self.reports: list[ReportInfo] = []
+
+    def show_reports(self, reports: list[ReportInfo], select: int | None = None,
+                     form_name=lambda info: f"{info.form_id} {info.form_edition}") -> None:
+        self.reports = reports
+        self.table.setRowCount(len(reports))
+        for row, info in enumerate(reports):
+            cells = (info.unit_name, str(info.year), form_name(info),
+                     status_text(info.status), info.total or "", info.grade or "", local_time(info.updated_at))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column in (1, 4):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+        self.stack.setCurrentWidget(self.table if reports else self.empty)
+        if reports:
+            ids = [info.id for info in reports]
+            self.table.selectRow(ids.index(select) if select in ids else 0)
+        self._update_buttons()
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.reports[rows[0].row()].id if rows and self.reports else None
+
+    def _update_buttons(self) -> None:
+        chosen = self.selected_id() is not None
+        for key in ("open", "duplicate", "delete", "export"):
+            self.buttons[key].setEnabled(chosen)
+
+    def _action(self, key: str) -> None:
+        if key == "open":
+            report_id = self.selected_id()
+            if report_id is not None:
+                self.open_requested.emit(report_id)
+        else:
+            self.action_requested.emit(key)

@@ -1,0 +1,50 @@
+"""The always-visible summary: total, grade, unscored indicators, errors, warnings."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
+
+from ..engine import Evaluation
+from ..parsing import format_decimal
+from .i18n import tr
+
+
+class ScorePanel(QFrame):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("scorePanel")
+        self.setStyleSheet("QFrame#scorePanel { background: #eef3f9; border-radius: 6px; }")
+        grid = QGridLayout(self)
+        self.total = QLabel(self)
+        self.total.setObjectName("total")
+        self.total.setStyleSheet("font-size: 26px; font-weight: bold; color: #0b5394;")
+        self.grade = QLabel(self)
+        self.grade.setObjectName("grade")
+        self.grade.setStyleSheet("font-size: 18px; font-weight: bold;")
+        self.unscored = QLabel(self)
+        self.errors = QLabel(self)
+        self.warnings = QLabel(self)
+        self.saved = QLabel(self)
+        self.saved.setStyleSheet("color: #666;")
+        rows = [
+            (tr("总分："), self.total), (tr("等级："), self.grade), (tr("未评分指标："), self.unscored),
+            (tr("错误："), self.errors), (tr("警告："), self.warnings),
+        ]
+        for n, (name, label) in enumerate(rows):
+            grid.addWidget(QLabel(name, self), n, 0)
+            grid.addWidget(label, n, 1)
+        grid.addWidget(self.saved, len(rows), 0, 1, 2)
+
+    def show_evaluation(self, evaluation: Evaluation) -> None:
+        self.total.setText(format_decimal(evaluation.total))
+        self.grade.setText(evaluation.grade)
+        self.unscored.setText(str(len(evaluation.unscored)))
+        errors, warnings = len(evaluation.errors), len(evaluation.warnings)
+        open_warnings = len(evaluation.unexplained_warnings)
+        self.errors.setText(str(errors))
+        self.errors.setStyleSheet("color: #b3261e; font-weight: bold;" if errors else "")
+        note = f"（{open_warnings} 未说明）" if open_warnings else ""
+        self.warnings.setText(f"{warnings}{note}")
+        self.warnings.setStyleSheet("color: #8a5300; font-weight: bold;" if open_warnings else "")
+
+    def show_saved(self, text: str) -> None:
+        self.saved.setText(text)

@@ -1,0 +1,128 @@
+"""One report being edited: typed values, held parse errors, the latest evaluation.
+
+Plain Python: the wizard hands it what was typed, it parses through
+:func:`selfeval.values.parse_input`, keeps what must still be written, and
+writes it through the :class:`~selfeval.workspace.Workspace` on ``flush``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine import Evaluation, evaluate
+from ..navigation import Navigator
+from ..parsing import ParseError
+from ..values import display, is_empty, parse_input
+from ..workspace import Workspace
+
+
+@dataclass(frozen=True)
+class EditResult:
+    accepted: bool
+    changed: bool = False
+    message: str | None = None  # why the text was rejected
+    warning: str | None = None  # accepted, with a remark from the parser
+
+
+class ReportSession:
+    def __init__(self, workspace: Workspace, report_id: int):
+        self.workspace = workspace
+        self.report_id = report_id
+        self.reload()
+
+    def reload(self) -> None:
+        report = self.workspace.open_report(self.report_id)
+        self.info = report.info
+        self.form = report.form
+        self.values: dict[str, Any] = report.values
+        self.explanations: dict[str, str] = report.explanations
+        self.pending: dict[str, Any] = {}
+        self.pending_explanations: dict[str, str | None] = {}
+        self.parse_errors: dict[str, str] = {}
+        self._before: dict[str, Any] = {}  # stored value when typing into a field began
+        self.navigator = Navigator(self.form, final=self.final)
+        self.evaluation = evaluate(self.form, self.values, self.explanations)
+
+    @property
+    def final(self) -> bool:
+        return self.info.status == "final"
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.pending or self.pending_explanations)
+
+    def shown(self, field_id: str) -> str:
+        """The stored value as the field shows it when not being edited."""
+        return display(self.form.fields[field_id], self.values.get(field_id))
+
+    def edit(self, field_id: str, text: str, *, leaving: bool = False) -> EditResult:
+        """Take what is typed; a rejection is held as an error only once the field is left."""
+        field = self.form.fields[field_id]
+        try:
+            parsed = parse_input(self.form, field, text)
+        except ParseError as error:
+            changed = False
+            if leaving:
+                self.parse_errors[field_id] = error.message
+                # a prefix accepted while typing ("2023年2月3" of "2023年2月30日") is not kept
+                if field_id in self._before:
+                    changed = self._set(field_id, self._before.pop(field_id))
+            return EditResult(False, changed=changed, message=error.message)
+        self.parse_errors.pop(field_id, None)
+        if leaving:
+            self._before.pop(field_id, None)
+        else:
+            self._before.setdefault(field_id, self.values.get(field_id))
+        changed = self._set(field_id, parsed.value)
+        return EditResult(True, changed=changed, warning=parsed.warning)
+
+    def _set(self, field_id: str, value: Any) -> bool:
+        old = self.values.get(field_id)
+        if is_empty(value):
+            if is_empty(old):
+                return False
+            self.values.pop(field_id, None)
+            value = None
+        elif old == value and type(old) is type(value):
+            return False
+        else:
+            self.values[field_id] = value
+        self.pending[field_id] = value
+        return True
+
+    def explain(self, check_id: str, text: str) -> bool:
+        text = text.strip()
+        if text == self.explanations.get(check_id, ""):
+            return False
+        if text:
+            self.explanations[check_id] = text
+        else:
+            self.explanations.pop(check_id, None)
+        self.pending_explanations[check_id] = text or None
+        return True
+
+    def refresh(self) -> Evaluation:
+        self.evaluation = evaluate(self.form, self.values, self.explanations)
+        return self.evaluation
+
+    def flush(self) -> bool:
+        """Write what is pending; True when something was written."""
+        if not self.dirty:
+            return False
+        if self.pending:
+            self.workspace.set_values(self.report_id, self.pending)
+            self.pending = {}
+        while self.pending_explanations:
+            check_id, text = next(iter(self.pending_explanations.items()))
+            self.workspace.set_explanation(self.report_id, check_id, text)
+            del self.pending_explanations[check_id]
+        return True
+
+    def finalize(self) -> None:
+        self.flush()
+        self.workspace.finalize(self.report_id)
+        self.reload()
+
+    def reopen(self, reason: str) -> None:
+        self.workspace.reopen(self.report_id, reason)
+        self.reload()

@@ -1,0 +1,305 @@
+"""The wizard for one report: page list, the current page, Back/Next, live score."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..workspace import NotReady, Workspace
+from . import dialogs
+from .autosave import Autosave
+from .i18n import tr
+from .page_list import PageList
+from .page_view import PageView
+from .review_page import ReviewPage
+from .score_panel import ScorePanel
+from .session import ReportSession
+
+REFRESH_MS = 0  # coalesces the edits of one event-loop pass
+
+
+class WizardView(QWidget):
+    """Embedded in the main window; ``closed`` asks to go back to the report list."""
+
+    closed = Signal()
+    changed = Signal()  # the report's stored state changed (finalised, reopened)
+
+    def __init__(self, workspace: Workspace, report_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = ReportSession(workspace, report_id)
+        self.autosave = Autosave(self.session, self)
+        self.autosave.saved.connect(lambda: self.score_panel.show_saved(
+            f"{tr('已保存')} {datetime.now():%H:%M:%S}"))
+        self.autosave.failed.connect(self._save_failed)
+        self._save_error_shown = False
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setSingleShot(True)
+        self.refresh_timer.setInterval(REFRESH_MS)
+        self.refresh_timer.timeout.connect(self.refresh)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        header = QHBoxLayout()
+        self.back_to_list = QPushButton("← " + tr("返回报告列表"), self)
+        self.back_to_list.setObjectName("backToList")
+        self.back_to_list.clicked.connect(self.close_report)
+        self.heading = QLabel(self)
+        self.heading.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.banner = QLabel(self)
+        self.banner.setStyleSheet("color: #8a5300; font-weight: bold;")
+        self.reopen_button = QPushButton(tr("重新打开"), self)
+        self.reopen_button.clicked.connect(self.reopen)
+        header.addWidget(self.back_to_list)
+        header.addWidget(self.heading, 1)
+        header.addWidget(self.banner)
+        header.addWidget(self.reopen_button)
+        outer.addLayout(header)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        side = QWidget(splitter)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        self.page_list = PageList(self.session.navigator.pages, side)
+        self.page_list.currentRowChanged.connect(self._list_row_changed)
+        side_layout.addWidget(self.page_list, 1)
+        self.score_panel = ScorePanel(side)
+        side_layout.addWidget(self.score_panel)
+        main = QWidget(splitter)
+        main_layout = QVBoxLayout(main)
+        main_layout.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget(main)
+        main_layout.addWidget(self.stack, 1)
+        nav = QHBoxLayout()
+        self.back_button = QPushButton("← " + tr("上一步"), main)
+        self.back_button.setObjectName("back")
+        self.next_button = QPushButton(tr("下一步") + " →", main)
+        self.next_button.setObjectName("next")
+        self.notice = QLabel(main)
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #8a5300;")
+        for button in (self.back_button, self.next_button):
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button.clicked.connect(self.go_next)
+        nav.addWidget(self.back_button)
+        nav.addWidget(self.notice, 1)
+        nav.addWidget(self.next_button)
+        main_layout.addLayout(nav)
+        splitter.addWidget(side)
+        splitter.addWidget(main)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 900])
+        outer.addWidget(splitter, 1)
+
+        for keys, slot in ((("PgDown", "Alt+Right"), self.go_next), (("PgUp", "Alt+Left"), self.go_back)):
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
+
+        self.views: dict[str, PageView | ReviewPage] = {}
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+        self._listening = True
+        self._show_header()
+        self.show_page(0)
+
+    # -- pages
+
+    @property
+    def navigator(self):
+        return self.session.navigator
+
+    def view(self, page_id: str) -> PageView | ReviewPage:
+        if page_id not in self.views:
+            page = self.navigator.page(page_id)
+            if page.is_review:
+                view = ReviewPage(self.session, self.stack)
+                view.explain.connect(self.explain)
+                view.finalize_requested.connect(self.finalize)
+                view.reopen_requested.connect(self.reopen)
+            else:
+                view = PageView(self.session, page, self.stack)
+                for editor in view.editors().values():
+                    editor.edited.connect(self.edited)
+                    editor.left.connect(self.left)
+            view.jump.connect(self.jump_to_field)
+            self.views[page_id] = view
+            self.stack.addWidget(view)
+            self._tab_to_buttons_after(view)
+        return self.views[page_id]
+
+    def _tab_to_buttons_after(self, view: QWidget) -> None:
+        """Pages are built on first visit; keep Back/Next right after the page's last field."""
+        last, widget = None, view.nextInFocusChain()
+        while widget is not view and view.isAncestorOf(widget):
+            last, widget = widget, widget.nextInFocusChain()
+        if last is not None:
+            QWidget.setTabOrder(last, self.back_button)
+            QWidget.setTabOrder(self.back_button, self.next_button)
+
+    def current_view(self) -> PageView | ReviewPage:
+        return self.view(self.navigator.current.id)
+
+    def show_page(self, index: int) -> None:
+        leaving = self.navigator.current
+        notices = self.navigator.next_notices(self.session.evaluation, self.session.parse_errors)
+        self.autosave.flush()
+        self.navigator.index = index
+        page = self.navigator.current
+        view = self.view(page.id)
+        self.stack.setCurrentWidget(view)
+        if self.page_list.currentRow() != index:
+            self.page_list.blockSignals(True)
+            self.page_list.setCurrentRow(index)
+            self.page_list.blockSignals(False)
+        self.back_button.setEnabled(self.navigator.can_back)
+        self.next_button.setEnabled(self.navigator.can_next)
+        if leaving is not page and notices:
+            self.notice.setText(f"“{leaving.title}”还有 {len(notices)} 个问题：{notices[0]}")
+        else:
+            self.notice.clear()
+        self.refresh()
+
+    def go_next(self) -> None:
+        if self.navigator.can_next:
+            self.show_page(self.navigator.index + 1)
+
+    def go_back(self) -> None:
+        if self.navigator.can_back:
+            self.show_page(self.navigator.index - 1)
+
+    def go_to(self, page_id: str) -> None:
+        self.show_page(self.navigator.index_of(page_id))
+
+    def _list_row_changed(self, row: int) -> None:
+        if row >= 0 and row != self.navigator.index:
+            self.show_page(row)
+
+    def jump_to_field(self, field_id: str) -> None:
+        page = self.navigator.page_of_field(field_id)
+        self.go_to(page.id)
+        view = self.current_view()
+        if isinstance(view, PageView):
+            view.focus_field(field_id)
+
+    def editor(self, field_id: str):
+        """The editor of a field, building its page if needed."""
+        view = self.view(self.navigator.page_of_field(field_id).id)
+        return view.rows[field_id].editor
+
+    # -- edits
+
+    def edited(self, field_id: str, text: str) -> None:
+        result = self.session.edit(field_id, text)
+        if result.changed:
+            self.autosave.schedule()
+        if result.changed or (result.accepted and field_id in self.current_messages()):
+            self.refresh_timer.start()
+
+    def current_messages(self) -> set[str]:
+        view = self.current_view()
+        return {fid for fid, row in getattr(view, "rows", {}).items() if row.message.isVisible()}
+
+    def left(self, field_id: str, text: str) -> None:
+        if self.session.final:
+            return
+        result = self.session.edit(field_id, text, leaving=True)
+        if result.changed:
+            self.autosave.schedule()
+        if result.accepted:
+            if field_id not in self._focused_fields():
+                self.editor(field_id).show_value(self.session.values.get(field_id))
+        self.autosave.flush()
+        self.refresh()
+        if result.warning:
+            view = self.view(self.navigator.page_of_field(field_id).id)
+            view.rows[field_id].show_message(result.warning, "note")
+
+    def _focused_fields(self) -> set[str]:
+        focused = QApplication.focusWidget()
+        view = self.current_view()
+        if focused is None or not isinstance(view, PageView):
+            return set()
+        return {fid for fid, row in view.rows.items() if row.editor.isAncestorOf(focused)}
+
+    def explain(self, check_id: str, text: str) -> None:
+        if self.session.explain(check_id, text):
+            self.autosave.schedule()
+            self.refresh_timer.start()
+
+    def _focus_changed(self, old, new) -> None:
+        if self.session.dirty and old is not None and self.isAncestorOf(old):
+            self.autosave.flush()
+
+    def flush(self) -> bool:
+        return self.autosave.flush()
+
+    def _save_failed(self, message: str) -> None:
+        self.score_panel.show_saved(tr("保存失败：") + message)
+        if not self._save_error_shown:
+            self._save_error_shown = True
+            dialogs.warn(self, tr("保存失败："), message)
+
+    # -- what the person sees
+
+    def refresh(self) -> None:
+        self.refresh_timer.stop()
+        session = self.session
+        evaluation = session.refresh()
+        self.score_panel.show_evaluation(evaluation)
+        self.page_list.show_states(self.navigator.states(evaluation, session.values, session.parse_errors))
+        self.current_view().refresh(session)
+
+    def _show_header(self) -> None:
+        info = self.session.info
+        self.heading.setText(f"{info.unit_name} · {info.year} 年度 · {self.session.form.title}")
+        self.banner.setText(tr("本报告已定稿，只读。") if self.session.final else "")
+        self.reopen_button.setVisible(self.session.final)
+
+    def _rebuild(self) -> None:
+        index = self.navigator.index
+        for view in self.views.values():
+            self.stack.removeWidget(view)
+            view.deleteLater()
+        self.views = {}
+        self._show_header()
+        self.show_page(index)
+        self.changed.emit()
+
+    def finalize(self) -> None:
+        self.autosave.flush()
+        try:
+            self.session.finalize()
+        except NotReady as error:
+            dialogs.warn(self, tr("暂不能定稿："), "\n".join(error.problems))
+            return
+        self._rebuild()
+
+    def reopen(self) -> None:
+        reason = dialogs.ask_text(self, tr("重新打开"), tr("重新打开的原因："))
+        if not reason:
+            return
+        self.session.reopen(reason)
+        self._rebuild()
+
+    def close_report(self) -> None:
+        self.autosave.flush()
+        self.closed.emit()
+
+    def shutdown(self) -> None:
+        """Write what is pending and stop listening to the application."""
+        self.autosave.flush()
+        if self._listening:
+            self._listening = False
+            QApplication.instance().focusChanged.disconnect(self._focus_changed)

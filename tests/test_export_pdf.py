@@ -1,0 +1,240 @@
+"""The report PDF: words, figures, fonts, page layout, metadata and the signature area."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("reportlab")
+pypdf = pytest.importorskip("pypdf")
+
+from selfeval import __version__  # noqa: E402
+from selfeval.catalog import demo_report_path, resources_dir  # noqa: E402
+from selfeval.engine import evaluate  # noqa: E402
+from selfeval.export import fonts as fontmod  # noqa: E402
+from selfeval.export.pdf import NoSignatureBox, render_report, signature_box  # noqa: E402
+from selfeval.export.pdf_flow import NO_END, NO_START, break_lines  # noqa: E402
+from selfeval.export.pdf_text import chinese_number, report_blocks  # noqa: E402
+from selfeval.parsing import format_decimal  # noqa: E402
+from selfeval.workspace import Workspace  # noqa: E402
+
+MM = 72 / 25.4
+WHEN = datetime(2023, 1, 16, 9, 30, tzinfo=timezone.utc)
+FIGURES = ["628.76", "470.41", "94.55", "93.12", "98.49%", "在职人员21人", "编制数19人"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    workspace = Workspace.open(tmp_path_factory.mktemp("pdf") / "db.sqlite3")
+    report = workspace.open_report(workspace.import_json(demo_report_path().read_text("utf-8")))
+    evaluation = report.evaluate()
+    pdf = render_report(report, evaluation, generated_at=WHEN)
+    yield report, evaluation, pdf
+    workspace.close()
+
+
+@pytest.fixture(scope="module")
+def reader(demo):
+    return pypdf.PdfReader(io.BytesIO(demo[2]))
+
+
+@pytest.fixture(scope="module")
+def page_texts(reader):
+    return [page.extract_text() for page in reader.pages]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def expected_phrases(report, evaluation) -> list[str]:
+    year, unit = report.values["report.year"], report.values["unit.name"]
+    headings = [s.title for s in report.form.sections if s.printed]
+    assert [h[0] for h in headings] == list("一二三四五六")
+    return [f"{year}年度{unit}部门整体支出绩效自评报告", *headings, *FIGURES,
+            f"自评得分为{format_decimal(evaluation.total)}分", f"评价等级为“{evaluation.grade}”",
+            f"{year}年度{unit}部门整体支出绩效自评表", "评分标准", "自评得分", "2023年1月15日"]
+
+
+def test_text_extracted_with_pypdf(demo, page_texts):
+    report, evaluation, _ = demo
+    text = flat("".join(page_texts))
+    assert "\ufffd" not in text
+    for phrase in expected_phrases(report, evaluation):
+        assert flat(phrase) in text, phrase
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed")
+def test_text_extracted_with_pdftotext(demo, tmp_path):
+    report, evaluation, pdf = demo
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+    text = flat(done.stdout.decode("utf-8"))
+    assert "\ufffd" not in text and "□" not in text
+    for phrase in expected_phrases(report, evaluation):
+        assert flat(phrase) in text, phrase
+
+
+def test_every_font_is_an_embedded_truetype_subset(reader):
+    seen = set()
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            seen.add(str(font["/BaseFont"]))
+            assert font["/Subtype"] == "/TrueType", font["/BaseFont"]
+            assert "/FontFile2" in font["/FontDescriptor"].get_object(), font["/BaseFont"]
+    assert len({name.split("+")[-1] for name in seen}) == 4  # 仿宋, 小标宋, 黑体, 楷体
+
+
+def test_pages_portrait_then_landscape_score_table(reader, page_texts):
+    landscape = [page.mediabox.width > page.mediabox.height for page in reader.pages]
+    assert len(landscape) > 3
+    first = landscape.index(True)
+    assert not any(landscape[:first]) and all(landscape[first:])
+    for text in page_texts[first:]:
+        assert "三级指标" in text  # the header row is repeated on every table page
+    assert "附件" in page_texts[first][:40]
+    for text in page_texts[:first]:
+        assert "三级指标" not in text
+
+
+def test_portrait_pages_use_the_gbt_9704_type_area(reader):
+    page = reader.pages[0]
+    assert (round(float(page.mediabox.width) / MM), round(float(page.mediabox.height) / MM)) == (210, 297)
+
+
+def test_page_numbers(page_texts):
+    for number, text in enumerate(page_texts, 1):
+        assert f"— {number} —" in text or f"—{number}—" in flat(text), number
+
+
+def test_metadata_and_size(demo, reader):
+    report, _, pdf = demo
+    meta = reader.metadata
+    assert meta.title == "2022年度政协乐昌市委员会机关部门整体支出绩效自评报告"
+    assert meta.author == report.values["unit.name"]
+    assert meta.subject == "部门整体支出绩效自评报告"
+    assert meta.creator == f"selfeval {__version__}"
+    assert meta.creation_date.date() == WHEN.date()
+    assert len(pdf) < 1_000_000
+
+
+def test_same_input_gives_the_same_bytes(demo):
+    report, evaluation, pdf = demo
+    assert render_report(report, evaluation, generated_at=WHEN) == pdf
+
+
+def test_signature_box_is_blank_room_above_the_unit_name(demo, reader, page_texts):
+    report, _, pdf = demo
+    page_index, (x1, y1, x2, y2) = signature_box(pdf)
+    page = reader.pages[page_index]
+    assert page.mediabox.width < page.mediabox.height  # the last page of the text, not the table
+    assert flat(report.values["unit.name"] + "2023年1月15日") in flat(page_texts[page_index])
+    assert x2 - x1 == pytest.approx(60 * MM, abs=0.1) and y2 - y1 == pytest.approx(30 * MM, abs=0.1)
+    assert 28 * MM <= x1 < x2 <= (28 + 156) * MM and 35 * MM <= y1 < y2 <= (297 - 37) * MM
+    with pytest.raises(NoSignatureBox):
+        signature_box(_blank_pdf())
+
+
+def _blank_pdf() -> bytes:
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_unscored_indicator_is_said_honestly(demo):
+    report, _, _ = demo
+    values = {k: v for k, v in report.values.items() if k != "score.effect"}
+    evaluation = evaluate(report.form, values, report.explanations)
+    assert not evaluation.complete
+    blocks = report_blocks(type(report)(report.info, report.form, values, report.explanations), evaluation)
+    text = flat("".join(block.text for block in blocks))
+    assert "尚有1项指标未评分" in text and "评价等级为" not in text
+    assert "该指标尚未评分" in text
+
+
+def test_generated_sentences_count_their_sub_indicators(demo):
+    report, evaluation, _ = demo
+    text = "".join(block.text for block in report_blocks(report, evaluation))
+    assert "该指标从预算编制合理性、预算编制规范性、预算编制规划性和预算编制科学性四个方面进行考核。" in text
+    assert "该指标从绩效目标覆盖率、绩效目标合理性和绩效指标明确性三个方面进行考核。" in text
+    assert [chinese_number(n) for n in (1, 2, 4, 10, 12, 20, 24)] == ["一", "二", "四", "十", "十二", "二十", "二十四"]
+    assert "附：校验警告及说明" in text and "（尚未填写说明）" in text  # the demo's unexplained warning
+
+
+def test_line_breaking_keeps_numbers_whole_and_punctuation_off_line_starts():
+    measure = lambda s: sum(8.0 if ord(c) < 0x2E80 else 16.0 for c in s)  # noqa: E731
+    text = "本年度政府采购计划金额94.55万元，实际采购金额93.12万元。“三公”经费决算数0.06万元，控制率为0.64%。" * 3
+    for width in (160, 176, 192, 448):
+        lines = break_lines(text, measure, width, 0.0, first_indent=32)
+        assert "".join(line.text for line in lines) == text
+        for line in lines:
+            assert line.text[0] not in NO_START and line.text[-1] not in NO_END
+            assert measure(line.text) <= width - line.indent + 0.5
+        joined = "\n".join(line.text for line in lines)
+        for number in ("94.55", "93.12", "0.06", "0.64%"):
+            assert number in joined
+
+
+def test_bundled_fonts_are_truetype_and_cover_gb2312():
+    ttlib = pytest.importorskip("fontTools.ttLib")
+    folder = resources_dir() / "fonts"
+    total = 0
+    sample = "部门整体支出绩效自评报告〔〕《》“”—…·％℃鑫淼"
+    for name in ("SelfevalSerif-Regular", "SelfevalSerif-Bold", "SelfevalSans-Regular", "SelfevalKai-Regular"):
+        path = folder / f"{name}.ttf"
+        total += path.stat().st_size
+        with ttlib.TTFont(path, lazy=True) as font:
+            assert "glyf" in font and "CFF " not in font
+            cmap = font.getBestCmap()
+            assert all(ord(c) in cmap for c in sample), name
+    assert total <= 25_000_000
+    body = fontmod.register_fonts(False).body
+    assert fontmod.missing_glyphs(body, "部门 犇 628.76 〔2021〕") == "犇"
+    assert (folder / "README.md").is_file() and list(folder.glob("LICENSE-*.txt"))
+
+
+def test_official_fonts_are_preferred_when_installed(tmp_path, monkeypatch):
+    source = resources_dir() / "fonts" / "SelfevalSans-Regular.ttf"
+    shutil.copy(source, tmp_path / "SimHei.TTF")
+    monkeypatch.setattr(fontmod, "system_font_dirs", lambda: [tmp_path])
+    fontmod._installed.cache_clear()
+    try:
+        assert fontmod.find_official("heading") == tmp_path / "SimHei.TTF"
+        assert fontmod.find_official("body") is None
+        fonts = fontmod.register_fonts.__wrapped__(True)
+        assert fonts.files["heading"] == tmp_path / "SimHei.TTF" and not fonts.bundled
+        assert fonts.files["body"].parent == Path(resources_dir() / "fonts")
+        assert fontmod.register_fonts.__wrapped__(False).bundled
+    finally:
+        fontmod._installed.cache_clear()
+
+
+def test_empty_report_renders_with_blanks_marked(tmp_path):
+    workspace = Workspace.open(tmp_path / "db.sqlite3")
+    report = workspace.open_report(workspace.new_report("某县教育局", 2023))
+    pdf = render_report(report, report.evaluate(), generated_at=WHEN)
+    workspace.close()
+    text = flat("".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages))
+    assert "2023年度某县教育局部门整体支出绩效自评报告" in text and "（尚未填写）" in text
+    assert "尚有28项指标未评分" in text
+    _, (x1, y1, x2, y2) = signature_box(pdf)
+    assert 28 * MM - 0.01 <= x1 < x2 <= (28 + 156) * MM + 0.01
+
+
+def test_grid_of_gbt_9704():
+    from selfeval.export import pdf_layout as layout
+
+    assert layout.LEADING * 22 == pytest.approx(225 * MM)
+    assert layout.CELL * 28 == pytest.approx(156 * MM)
+    assert layout.PORTRAIT.left == pytest.approx(28 * MM)
+    assert layout.PORTRAIT.bottom + layout.PORTRAIT.height == pytest.approx((297 - 37) * MM)
+    assert layout.LANDSCAPE.landscape and not layout.PORTRAIT.landscape

@@ -1,0 +1,210 @@
+"""The wizard's pages and navigation, tested with no GUI toolkit loaded."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+from selfeval.catalog import FormCatalog, demo_report_path, forms_dir
+from selfeval.engine import evaluate
+from selfeval.interchange import read_report
+from selfeval.navigation import (
+    REVIEW_PAGE_ID,
+    FieldItem,
+    IndicatorItem,
+    Navigator,
+    PageState,
+    field_page_index,
+    first_field_of,
+    page_findings,
+    pages_of,
+)
+
+
+def test_no_gui_toolkit_is_imported():
+    # pytest-qt loads PySide6 into this process as a plugin, so the module is
+    # imported and exercised in a clean interpreter.
+    script = (
+        "import sys\n"
+        "import selfeval.navigation as nav\n"
+        "from selfeval.catalog import FormCatalog\n"
+        "form = FormCatalog().forms()[0]\n"
+        "nav.Navigator(form).next()\n"
+        "assert 'PySide6' not in sys.modules, 'PySide6 imported'\n"
+        "assert not [m for m in sys.modules if m.startswith('selfeval.ui')]\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return FormCatalog()
+
+
+@pytest.fixture(scope="module")
+def form(catalog):
+    return catalog.get("gd-dept-overall", "2022.1")
+
+
+@pytest.fixture(scope="module")
+def demo(catalog):
+    return read_report(catalog, demo_report_path().read_text(encoding="utf-8"))
+
+
+def test_one_page_per_part_in_section_order_then_review(form):
+    pages = pages_of(form)
+    expected = [part.id for section in form.sections for part in section.parts]
+    assert [p.id for p in pages] == expected + [REVIEW_PAGE_ID]
+    assert pages[-1].is_review and pages[-1].fields == ()
+    assert pages[0].title == "（一）部门整体概况" and pages[0].section_title == "一、部门的基本情况"
+
+
+def test_every_field_is_entered_on_exactly_one_page(form):
+    placed = [fid for page in pages_of(form) for fid in page.fields]
+    assert sorted(placed) == sorted(form.fields)
+    assert len(placed) == len(set(placed))
+
+
+def test_placement_is_computed_once_per_form(form):
+    assert pages_of(form) is pages_of(form)
+
+
+def test_indicator_inputs_not_entered_elsewhere_follow_their_indicator(form):
+    index = field_page_index(form)
+    pages = pages_of(form)
+    effectiveness = pages[index["public_expense.actual"]]
+    assert effectiveness.id == "analysis.effectiveness"
+    item = next(i for i in effectiveness.items if isinstance(i, IndicatorItem) and i.indicator == "ec_public_expense")
+    # budget.public is entered with the finances; only the actual figure comes here
+    assert item.inputs == ("public_expense.actual",)
+    assert pages[index["budget.public"]].id == "basic.finance"
+    assert item.fields == ("public_expense.actual", "narrative.ec_public_expense")
+
+
+def test_manual_leaves_get_score_and_reason_others_only_narrative(form):
+    page = pages_of(form)[field_page_index(form)["score.bp_rationality"]]
+    manual = next(i for i in page.items if isinstance(i, IndicatorItem) and i.indicator == "bp_rationality")
+    assert (manual.score, manual.reason) == ("score.bp_rationality", "reason.bp_rationality")
+    assert manual.path == ("预算编制情况", "预算编制")
+    rate = next(i for i in page.items if isinstance(i, IndicatorItem) and i.indicator == "ts_coverage")
+    assert rate.score is None and rate.reason is None
+    assert rate.inputs == ("projects.total", "projects.with_targets")
+
+
+def test_states_of_an_empty_report(form):
+    values = {"unit.name": "某局", "report.year": 2022}
+    evaluation = evaluate(form, values)
+    states = Navigator(form).states(evaluation, values)
+    assert states["basic.overview"] is PageState.ERRORS  # required fields missing there
+    assert states["basic.finance"] is PageState.NOT_STARTED
+    assert states[REVIEW_PAGE_ID] is PageState.ERRORS
+
+
+def test_states_of_the_demo(form, demo):
+    evaluation = evaluate(form, demo.values, demo.explanations)
+    nav = Navigator(form)
+    states = nav.states(evaluation, demo.values)
+    assert states["basic.overview"] is PageState.WARNINGS  # staff over the authorised number
+    assert states["basic.finance"] is PageState.COMPLETE
+    assert states[REVIEW_PAGE_ID] is PageState.WARNINGS
+    assert not nav.can_finalize(evaluation)
+    explained = {"staff_control_over": "超编 2 人系历史原因，正在逐步消化。"}
+    evaluation = evaluate(form, demo.values, explained)
+    states = nav.states(evaluation, demo.values)
+    assert states["basic.overview"] is PageState.COMPLETE
+    assert states[REVIEW_PAGE_ID] is PageState.COMPLETE
+    assert nav.can_finalize(evaluation)
+    assert nav.finalize_problems(evaluation) == []
+
+
+def test_unscored_indicator_leaves_the_page_in_progress(form, demo):
+    values = {k: v for k, v in demo.values.items() if k != "score.bp_rationality"}
+    values.pop("reason.bp_rationality", None)
+    evaluation = evaluate(form, values, {"staff_control_over": "x"})
+    assert Navigator(form).states(evaluation, values)["analysis.budget_prep"] is PageState.IN_PROGRESS
+
+
+def test_cross_field_error_marks_every_page_holding_one_of_its_fields(form, demo):
+    values = dict(demo.values, **{"income.total": Decimal("1")})
+    evaluation = evaluate(form, values, {"staff_control_over": "x"})
+    states = Navigator(form).states(evaluation, values)
+    assert states["basic.finance"] is PageState.ERRORS
+    finance = pages_of(form)[1]
+    assert any(f.check == "income_sum" for f in page_findings(finance, evaluation))
+
+
+def test_parse_errors_held_for_a_page_mark_it_even_when_empty(form):
+    values = {"unit.name": "某局", "report.year": 2022}
+    evaluation = evaluate(form, values)
+    nav = Navigator(form)
+    held = {"income.total": "「收入合计」应填写数字"}
+    assert nav.states(evaluation, values, held)["basic.finance"] is PageState.ERRORS
+    nav.go("basic.finance")
+    assert nav.next_notices(evaluation, held)[0] == held["income.total"]
+    assert "错误：「收入合计」应填写数字" in nav.finalize_problems(evaluation, held)
+
+
+def test_next_back_and_jump(form):
+    nav = Navigator(form)
+    assert nav.current.id == "basic.overview" and not nav.can_back
+    assert nav.back().id == "basic.overview"
+    assert nav.next().id == "basic.finance"
+    assert nav.go(REVIEW_PAGE_ID).is_review and not nav.can_next
+    assert nav.next().id == REVIEW_PAGE_ID
+    assert nav.go_to_field("score.effect").id == "analysis.effectiveness"
+    assert nav.page_of_field("report.fill_date").id == "signoff"
+    with pytest.raises(KeyError):
+        nav.go("no-such-page")
+
+
+def test_errors_never_block_next(form):
+    values = {"report.year": 2022}
+    evaluation = evaluate(form, values)
+    nav = Navigator(form)
+    assert nav.next_notices(evaluation)  # unit.name is required
+    for _ in nav.pages:
+        nav.next()
+    assert nav.current.is_review
+    assert nav.next_notices(evaluation) == []
+
+
+def test_final_reports_are_read_only_and_cannot_be_finalised_again(form, demo):
+    evaluation = evaluate(form, demo.values, {"staff_control_over": "x"})
+    nav = Navigator(form, final=True)
+    assert nav.read_only
+    assert not nav.can_finalize(evaluation)
+    assert nav.finalize_problems(evaluation)
+
+
+def test_first_field_of_a_finding_for_jumping(form, demo):
+    evaluation = evaluate(form, demo.values)
+    finding = evaluation.warnings[0]
+    assert first_field_of(pages_of(form), finding) == finding.fields[0]
+
+
+def test_a_part_added_to_a_form_file_appears_as_a_page(tmp_path):
+    text = (forms_dir() / "gd-dept-overall-2022.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "  - {id: signoff.phone, label: 联系电话, type: text, carry: true, max_length: 30}\n",
+        "  - {id: signoff.phone, label: 联系电话, type: text, carry: true, max_length: 30}\n"
+        "  - {id: signoff.email, label: 电子邮箱, type: text}\n"
+        "  - {id: extra.note, label: 其他需要说明的情况, type: longtext}\n",
+    )
+    text = text.replace(
+        "      - id: adjustments\n        title: （四）加减分项\n        fields: [adjustments]\n",
+        "      - id: adjustments\n        title: （四）加减分项\n        fields: [adjustments]\n"
+        "      - id: other\n        title: （五）其他情况\n        fields: [extra.note]\n",
+    )
+    text = text.replace("signoff.preparer, signoff.phone]", "signoff.preparer, signoff.phone, signoff.email]")
+    (tmp_path / "form.yaml").write_text(text, encoding="utf-8")
+    changed = FormCatalog(tmp_path).forms()[0]
+    ids = [p.id for p in pages_of(changed)]
+    assert ids.index("analysis.other") == ids.index("analysis.adjustments") + 1
+    other = pages_of(changed)[ids.index("analysis.other")]
+    assert other.items == (FieldItem("extra.note"),) and other.title == "（五）其他情况"
+    assert pages_of(changed)[ids.index("signoff")].fields[-1] == "signoff.email"
+    nav = Navigator(changed)
+    values = {"extra.note": "无"}
+    assert nav.states(evaluate(changed, values), values)["analysis.other"] is PageState.COMPLETE

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Build the one-folder bundle with PyInstaller, run its self-test, and make the release archive.
+#   bash tools/build_bundle.sh          → dist/selfeval/, dist/selfeval-<version>-linux-<arch>.tar.gz
+# Prints the build time, the folder and archive sizes, and the self-test output.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/dev.sh setup >/dev/null
+.venv/bin/python -m pip install -q "pyinstaller>=6.5"
+start=$(date +%s)
+.venv/bin/pyinstaller --noconfirm --clean --log-level WARN build_installer.spec
+built=$(date +%s)
+version=$(.venv/bin/python -c 'import sys; sys.path.insert(0, "desktop"); import selfeval; print(selfeval.__version__)')
+archive="dist/selfeval-$version-linux-$(uname -m).tar.gz"
+tar -C dist -czf "$archive" selfeval
+echo "build seconds: $((built - start))"
+echo "folder size: $(du -sm dist/selfeval | cut -f1) MB"
+echo "archive size: $(du -sm "$archive" | cut -f1) MB ($archive)"
+# The self-test runs the frozen console program without this checkout's Python on its path.
+env -i HOME="$HOME" PATH=/usr/bin:/bin LANG=C.UTF-8 dist/selfeval/selfeval --self-test
