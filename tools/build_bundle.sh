@@ -9,6 +9,13 @@ bash tools/dev.sh setup >/dev/null
 start=$(date +%s)
 .venv/bin/pyinstaller --noconfirm --clean --log-level WARN build_installer.spec
 built=$(date +%s)
+# Linux: the GUI starts through the same program (see build_installer.spec).
+cat > dist/selfeval/selfeval-gui <<'LAUNCHER'
+#!/bin/sh
+here=$(dirname "$(readlink -f "$0")")
+exec "$here/selfeval" "$@" gui
+LAUNCHER
+chmod +x dist/selfeval/selfeval-gui
 version=$(.venv/bin/python -c 'import sys; sys.path.insert(0, "desktop"); import selfeval; print(selfeval.__version__)')
 archive="dist/selfeval-$version-linux-$(uname -m).tar.gz"
 tar -C dist -czf "$archive" selfeval

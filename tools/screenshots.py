@@ -1,5 +1,9 @@
 """Grab the start screen and every wizard page of the demo report into docs/screenshots/.
 
+The export page is shown after a real export: the demo's warning is explained,
+the report finalised, a self-signed certificate made and the package written
+into the temporary data folder.
+
     QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [output folder]
 
 Runs on a temporary data folder, so the person's own reports are never touched.
@@ -9,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +46,10 @@ def main(argv: list[str]) -> int:
         window.report_list.open_requested.emit(window.report_list.selected_id())
         wizard = window.wizard
         for number, page in enumerate(wizard.navigator.pages, start=1):
-            wizard.go_to(page.id)
+            if page.is_export:
+                exported(window, app, Path(home))
+            else:
+                wizard.go_to(page.id)
             app.processEvents()
             written.append(save(window, out / f"{number:02d}-{page.id}.png"))
         window.close()
@@ -49,6 +57,36 @@ def main(argv: list[str]) -> int:
     for path in written:
         print(path)
     return 0
+
+
+def exported(window, app, home: Path) -> None:
+    """Finalise the open report and export it through the export page, as a person would."""
+    from selfeval.export.certs import new_self_signed
+    from selfeval.ui.export_page import FOLDER_KEY
+
+    wizard = window.wizard
+    for finding in wizard.session.evaluation.unexplained_warnings:
+        wizard.explain(finding.check, "超编人员系历史遗留，已结合退休逐步消化。")
+    wizard.finalize()
+    folder = home / "报送材料"
+    folder.mkdir()
+    window.settings.setValue(FOLDER_KEY, str(folder))
+    wizard.go_to("export")
+    page = wizard.current_view()
+    password = "screenshot-only"
+    person = str(wizard.session.values.get("signoff.unit_head") or "签署人")
+    pfx = new_self_signed(home / "证书" / "自签名证书.pfx", unit_name=wizard.session.info.unit_name,
+                          person=person, password=password)
+    page.pfx.setText(str(pfx))
+    page.password.setText(password)
+    page.start()
+    deadline = time.monotonic() + 120
+    while (page.busy or page.result is None) and time.monotonic() < deadline and not page.error.isVisible():
+        app.processEvents()
+        time.sleep(0.01)
+    if page.result is None:
+        raise SystemExit(f"export failed: {page.error.text()}")
+    app.processEvents()
 
 
 def save(window, path: Path) -> Path:
