@@ -11,11 +11,14 @@ from selfeval.catalog import FormCatalog, demo_report_path, forms_dir
 from selfeval.engine import evaluate
 from selfeval.interchange import read_report
 from selfeval.navigation import (
+    EXPORT_PAGE_ID,
     REVIEW_PAGE_ID,
     FieldItem,
     IndicatorItem,
     Navigator,
+    PageKind,
     PageState,
+    export_problems,
     field_page_index,
     first_field_of,
     page_findings,
@@ -53,11 +56,14 @@ def demo(catalog):
     return read_report(catalog, demo_report_path().read_text(encoding="utf-8"))
 
 
-def test_one_page_per_part_in_section_order_then_review(form):
+def test_one_page_per_part_in_section_order_then_review_then_export(form):
     pages = pages_of(form)
     expected = [part.id for section in form.sections for part in section.parts]
-    assert [p.id for p in pages] == expected + [REVIEW_PAGE_ID]
-    assert pages[-1].is_review and pages[-1].fields == ()
+    assert [p.id for p in pages] == expected + [REVIEW_PAGE_ID, EXPORT_PAGE_ID]
+    assert pages[-2].is_review and pages[-2].fields == () and pages[-2].kind is PageKind.REVIEW
+    assert pages[-1].is_export and not pages[-1].is_review and pages[-1].fields == ()
+    assert pages[-1].title == "导出与报送"
+    assert all(p.kind is PageKind.FORM for p in pages[:-2])
     assert pages[0].title == "（一）部门整体概况" and pages[0].section_title == "一、部门的基本情况"
 
 
@@ -151,8 +157,10 @@ def test_next_back_and_jump(form):
     assert nav.current.id == "basic.overview" and not nav.can_back
     assert nav.back().id == "basic.overview"
     assert nav.next().id == "basic.finance"
-    assert nav.go(REVIEW_PAGE_ID).is_review and not nav.can_next
-    assert nav.next().id == REVIEW_PAGE_ID
+    assert nav.go(REVIEW_PAGE_ID).is_review and nav.can_next
+    assert nav.next().id == EXPORT_PAGE_ID and nav.current.is_export and not nav.can_next
+    assert nav.next().id == EXPORT_PAGE_ID
+    assert nav.back().id == REVIEW_PAGE_ID
     assert nav.go_to_field("score.effect").id == "analysis.effectiveness"
     assert nav.page_of_field("report.fill_date").id == "signoff"
     with pytest.raises(KeyError):
@@ -166,6 +174,9 @@ def test_errors_never_block_next(form):
     assert nav.next_notices(evaluation)  # unit.name is required
     for _ in nav.pages:
         nav.next()
+    assert nav.current.is_export
+    assert nav.next_notices(evaluation) == []
+    nav.back()
     assert nav.current.is_review
     assert nav.next_notices(evaluation) == []
 
@@ -208,3 +219,30 @@ def test_a_part_added_to_a_form_file_appears_as_a_page(tmp_path):
     nav = Navigator(changed)
     values = {"extra.note": "无"}
     assert nav.states(evaluate(changed, values), values)["analysis.other"] is PageState.COMPLETE
+
+
+def test_only_a_final_report_without_errors_may_be_exported(form, demo):
+    explained = evaluate(form, demo.values, {"staff_control_over": "x"})
+    draft = Navigator(form)
+    assert not draft.can_export(explained)
+    assert "尚未定稿" in draft.export_problems(explained)[0] and "校验与定稿" in draft.export_problems(explained)[0]
+    final = Navigator(form, final=True)
+    assert final.can_export(explained) and final.export_problems(explained) == []
+    # a final report whose stored values no longer pass (say, a changed form edition)
+    broken = evaluate(form, {**demo.values, "income.basic": Decimal("500")}, {"staff_control_over": "x"})
+    problems = export_problems(True, broken)
+    assert "不能导出" in problems[0] and any("错误：" in line for line in problems[1:])
+
+
+def test_export_page_state_follows_final_and_exported(form, demo):
+    explained = evaluate(form, demo.values, {"staff_control_over": "x"})
+    assert Navigator(form).states(explained, demo.values)[EXPORT_PAGE_ID] is PageState.NOT_STARTED
+    final = Navigator(form, final=True)
+    assert final.states(explained, demo.values)[EXPORT_PAGE_ID] is PageState.IN_PROGRESS
+    final.exported = True
+    assert final.states(explained, demo.values)[EXPORT_PAGE_ID] is PageState.COMPLETE
+    broken = evaluate(form, {**demo.values, "income.basic": Decimal("500")}, {"staff_control_over": "x"})
+    assert final.states(broken, demo.values)[EXPORT_PAGE_ID] is PageState.ERRORS
+    # the export page holds no fields and no findings of its own
+    page = final.page(EXPORT_PAGE_ID)
+    assert page_findings(page, broken) == () and page.fields == ()

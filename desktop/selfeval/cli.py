@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import __version__, argparse_zh, report_text
 from .catalog import FormCatalog, UnknownForm, demo_report_path
+from .files import write_atomic
 from .formfile import FormError, load_form
 from .interchange import InterchangeError, dumps
 from .parsing import ParseError
@@ -212,13 +213,7 @@ def cmd_import(ws: Workspace, args) -> int:
 def cmd_export_json(ws: Workspace, args) -> int:
     text = dumps(ws.export_dict(args.id))
     if args.out:
-        target = Path(args.out)
-        temporary = target.with_name(target.name + ".part")
-        with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
+        write_atomic(Path(args.out), text.encode("utf-8"))
     else:
         sys.stdout.write(text)
     return OK

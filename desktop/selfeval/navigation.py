@@ -2,10 +2,12 @@
 
 Pages come from the form: one page per :class:`~selfeval.form.Part`, in section
 order, then a review page where findings are explained and the report is
-finalised.  Every field is entered on exactly one page; :func:`pages_of`
-works out which, once per form.  :class:`Navigator` keeps the current page and
-answers what each page's state is, what is wrong before Next, and whether the
-report may be finalised — all from an :class:`~selfeval.engine.Evaluation`.
+finalised, then an export page where a finalised report is signed and written
+as a submission package.  Every field is entered on exactly one page;
+:func:`pages_of` works out which, once per form.  :class:`Navigator` keeps the
+current page and answers what each page's state is, what is wrong before Next,
+and whether the report may be finalised or exported — all from an
+:class:`~selfeval.engine.Evaluation`.
 """
 from __future__ import annotations
 
@@ -19,6 +21,14 @@ from .values import is_empty
 
 REVIEW_PAGE_ID = "review"
 REVIEW_PAGE_TITLE = "校验与定稿"
+EXPORT_PAGE_ID = "export"
+EXPORT_PAGE_TITLE = "导出与报送"
+
+
+class PageKind(Enum):
+    FORM = "form"  # fields of one part of the form
+    REVIEW = "review"  # findings, explanations, finalising
+    EXPORT = "export"  # signing and writing the submission package
 
 
 class PageState(Enum):
@@ -71,12 +81,17 @@ class Page:
     id: str
     title: str
     section_title: str
-    part: Part | None  # None for the review page
+    part: Part | None  # None for the review and export pages
     items: tuple[FieldItem | IndicatorItem, ...] = ()
+    kind: PageKind = PageKind.FORM
 
     @property
     def is_review(self) -> bool:
-        return self.part is None
+        return self.kind is PageKind.REVIEW
+
+    @property
+    def is_export(self) -> bool:
+        return self.kind is PageKind.EXPORT
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -115,7 +130,8 @@ def _build_pages(form: Form) -> tuple[Page, ...]:
                     placed.update(inputs)
                     items.append(_indicator_item(form, leaf, inputs))
             pages.append(Page(part.id, part.title, section.title, part, tuple(items)))
-    pages.append(Page(REVIEW_PAGE_ID, REVIEW_PAGE_TITLE, REVIEW_PAGE_TITLE, None))
+    pages.append(Page(REVIEW_PAGE_ID, REVIEW_PAGE_TITLE, REVIEW_PAGE_TITLE, None, kind=PageKind.REVIEW))
+    pages.append(Page(EXPORT_PAGE_ID, EXPORT_PAGE_TITLE, EXPORT_PAGE_TITLE, None, kind=PageKind.EXPORT))
     return tuple(pages)
 
 
@@ -143,9 +159,11 @@ def field_page_index(form: Form) -> dict[str, int]:
 
 
 def page_findings(page: Page, evaluation: Evaluation) -> tuple[Finding, ...]:
-    """Findings that name a field entered on ``page``; every finding for the review page."""
+    """Findings that name a field entered on ``page``; every finding for the review page, none for export."""
     if page.is_review:
         return evaluation.findings
+    if page.is_export:
+        return ()
     here = set(page.fields)
     return tuple(f for f in evaluation.findings if here.intersection(f.fields))
 
@@ -156,9 +174,23 @@ def page_state(
     evaluation: Evaluation,
     values: Mapping[str, Any],
     parse_errors: Mapping[str, str] | None = None,
+    *,
+    final: bool = False,
+    exported: bool = False,
 ) -> PageState:
-    """The state shown beside a page in the side list."""
+    """The state shown beside a page in the side list.
+
+    The export page is not started until the report is final, in progress
+    once it may be exported, complete after an export in this session, and in
+    error when a final report still has errors (a form edition changed since).
+    """
     parse_errors = parse_errors or {}
+    if page.is_export:
+        if not final:
+            return PageState.NOT_STARTED
+        if export_problems(final, evaluation):
+            return PageState.ERRORS
+        return PageState.COMPLETE if exported else PageState.IN_PROGRESS
     if page.is_review:
         if evaluation.errors:
             return PageState.ERRORS
@@ -187,11 +219,22 @@ def finalize_problems(evaluation: Evaluation, parse_errors: Mapping[str, str] | 
     return problems
 
 
+def export_problems(final: bool, evaluation: Evaluation) -> list[str]:
+    """Why the report cannot be exported (empty when it can), in Chinese."""
+    if not final:
+        return [f"报告尚未定稿。只有定稿的报告才能导出，请先在“{REVIEW_PAGE_TITLE}”页说明全部警告并定稿。"]
+    if evaluation.errors:
+        return [f"报告还有 {len(evaluation.errors)} 个错误，不能导出。请先重新打开报告并改正："] + [
+            f"错误：{f.message}" for f in evaluation.errors]
+    return []
+
+
 class Navigator:
     """Where the clerk is in one report's wizard.
 
     Nothing hard-blocks moving between pages: errors are shown on the pages
-    they concern, and only finalising is refused while any remain.
+    they concern, and only finalising is refused while any remain.  A final
+    report is read-only on every page, yet may still be exported.
     """
 
     def __init__(self, form: Form, *, final: bool = False):
@@ -199,6 +242,7 @@ class Navigator:
         self.pages = pages_of(form)
         self.index = 0
         self.final = final
+        self.exported = False  # a package was written since this navigator was made
         self._field_page = field_page_index(form)
 
     # -- where we are
@@ -255,13 +299,15 @@ class Navigator:
 
     def states(self, evaluation: Evaluation, values: Mapping[str, Any],
                parse_errors: Mapping[str, str] | None = None) -> dict[str, PageState]:
-        return {page.id: page_state(self.form, page, evaluation, values, parse_errors) for page in self.pages}
+        return {page.id: page_state(self.form, page, evaluation, values, parse_errors,
+                                    final=self.final, exported=self.exported)
+                for page in self.pages}
 
     def next_notices(self, evaluation: Evaluation,
                      parse_errors: Mapping[str, str] | None = None) -> list[str]:
         """What is wrong on the current page; shown on leaving it, never blocking."""
         page = self.current
-        if page.is_review:
+        if page.is_review or page.is_export:
             return []
         held = [message for fid, message in (parse_errors or {}).items() if fid in page.fields]
         return held + [f.message for f in page_findings(page, evaluation) if not f.explained]
@@ -274,6 +320,12 @@ class Navigator:
         if self.final:
             return ["报告已定稿；如需修改，请先重新打开。"]
         return finalize_problems(evaluation, parse_errors)
+
+    def can_export(self, evaluation: Evaluation) -> bool:
+        return not export_problems(self.final, evaluation)
+
+    def export_problems(self, evaluation: Evaluation) -> list[str]:
+        return export_problems(self.final, evaluation)
 
 
 def first_field_of(pages: Iterable[Page], finding: Finding) -> str | None:

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Mapping
 
 from .form import Adjustments, Form, GradeBand, Indicator
+from .parsing import format_decimal
 
 CENT = Decimal("0.01")
 RATE_PLACES = Decimal("0.0001")
@@ -107,6 +108,22 @@ def adjustment_points(rules: Adjustments | None, entries: list[dict] | None) -> 
         subtotal = min(subtotal, kind.cap) if kind.cap > 0 else max(subtotal, kind.cap)
         total += subtotal
     return round2(total)
+
+
+def adjustment_lines(rules: Adjustments | None, entries: list[dict] | None, total: Decimal) -> list[str]:
+    """One line per 加减分项 entry with its points, and a line when a cap changed the sum."""
+    if not rules or not entries:
+        return []
+    lines, raw = [], ZERO
+    for entry in entries:
+        value = dict(rules.kind(entry["kind"]).points)[entry["level"]]
+        raw += value
+        sign = "+" if value > 0 else ""
+        lines.append(f"{entry['kind']}（{entry['level']}）：{entry['description'].rstrip('。')} "
+                     f"{sign}{format_decimal(value)}")
+    if raw != total:
+        lines.append(f"（按上限合计 {format_decimal(total)} 分）")
+    return lines
 
 
 def grade_for(bands: tuple[GradeBand, ...], total: Decimal) -> str:

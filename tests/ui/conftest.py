@@ -46,7 +46,7 @@ def asked(monkeypatch):
     """Replace every modal dialog; records what was shown, answers from queues."""
     from selfeval.ui import dialogs
 
-    record = {"warn": [], "inform": [], "confirm": [], "texts": [], "files": []}
+    record = {"warn": [], "inform": [], "confirm": [], "texts": [], "files": [], "folders": [], "opened": []}
 
     def confirm(_parent, title, text):
         record["confirm"].append(text)
@@ -64,6 +64,9 @@ def asked(monkeypatch):
     monkeypatch.setattr(dialogs, "inform", lambda _p, title, text: record["inform"].append(text))
     monkeypatch.setattr(dialogs, "open_file", pick_file)
     monkeypatch.setattr(dialogs, "save_file", pick_file)
+    monkeypatch.setattr(dialogs, "pick_folder",
+                        lambda _p, title, folder: record["folders"].pop(0) if record["folders"] else None)
+    monkeypatch.setattr(dialogs, "show_folder", lambda folder: record["opened"].append(folder) or True)
     return record
 
 

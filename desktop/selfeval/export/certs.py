@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .package import write_atomic
+from ..files import write_atomic
 
 MIN_PASSWORD = 6
 

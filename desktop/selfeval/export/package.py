@@ -21,6 +21,8 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import __version__
+from ..files import fsync_dir
+from ..files import write_new as _write_bytes
 
 MANIFEST = "manifest.json"
 SUMMARY_ATTACHMENT = "selfeval-summary.json"
@@ -109,35 +111,6 @@ def sha256(data: bytes) -> str:
 
 
 # -- files
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    with open(path, "xb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def fsync_dir(directory: Path) -> None:
-    if os.name == "nt":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write ``target`` under a temporary sibling name, sync it and rename it into place."""
-    partial = target.with_name(f".{target.name}.partial-{uuid.uuid4().hex[:8]}")
-    try:
-        _write_bytes(partial, data)
-        os.replace(partial, target)
-        fsync_dir(target.parent)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-
 
 def _aside(path: Path) -> Path:
     """A free name for keeping an older copy of ``path``."""

@@ -16,6 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Table, TableStyle
 
 from ..parsing import format_decimal, format_money
+from ..scoring import adjustment_lines
 from .pdf_flow import GridParagraph
 from .pdf_layout import MM
 from .pdf_text import points
@@ -218,15 +219,8 @@ def amount(form: Form, source: str, value: Decimal | None) -> str:
 
 def adjustment_note(form: Form, values: dict, ev: Evaluation) -> str:
     rules = form.adjustments
-    lines, raw = [], Decimal(0)
-    for entry in values.get(rules.field) or ():
-        value = dict(rules.kind(entry["kind"]).points)[entry["level"]]
-        raw += value
-        sign = "+" if value > 0 else ""
-        lines.append(f"{entry['kind']}（{entry['level']}）：{entry['description'].rstrip('。')} {sign}{points(value)}")
-    if raw != ev.adjustments:
-        lines.append(f"（按上限合计 {points(ev.adjustments)} 分）")
-    return "\n".join(lines) or "无"
+    entries = values.get(rules.field) if rules else None
+    return "\n".join(adjustment_lines(rules, entries, ev.adjustments)) or "无"
 
 
 def signoff_line(report: OpenReport) -> str:

@@ -3,6 +3,12 @@
 The command line, the wizard's export page and the frozen self-test all call
 :func:`export_report`; it reports progress through a callback so a window can
 show it, and it refuses a report that is not final or still has errors.
+
+:func:`export_report` is three steps, usable one by one: :func:`exportable`
+reads the report from the database and refuses it if needed,
+:func:`build_package` does the slow work without touching the database (so a
+window may run it in a worker thread), and :func:`record_export` notes the
+export in the database.  The database is used from one thread only.
 """
 from __future__ import annotations
 
@@ -12,10 +18,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from ..workspace import Workspace
+from ..engine import Evaluation
+from ..workspace import OpenReport, Workspace
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STEPS = ("生成 Excel 自评表", "生成 PDF 报告", "签名", "写入报送包", "验证")
+NOT_FINAL = "只有定稿的报告才能导出。请先在“校验与定稿”中定稿。"
 
 Progress = Callable[[int, int, str], None]
 
@@ -31,12 +39,32 @@ class ExportResult:
     pdf_path: Path
     verdict: object  # verify.Verdict
     seconds: float
+    pdf_sha256: str = ""
 
 
-def export_report(workspace: Workspace, report_id: int, *, pfx: Path | str, password: str,
-                  out_dir: Path | str, make_zip: bool = False,
-                  progress: Progress | None = None, now: datetime | None = None) -> ExportResult:
-    """Export a finalised report as a signed, verified package in ``out_dir``."""
+def refusal(final: bool, evaluation: Evaluation) -> str | None:
+    """Why a report in this state may not be exported; None when it may."""
+    if not final:
+        return NOT_FINAL
+    if evaluation.errors:
+        return f"报告还有 {len(evaluation.errors)} 个错误，不能导出。"
+    return None
+
+
+def exportable(workspace: Workspace, report_id: int) -> tuple[OpenReport, Evaluation]:
+    """The report and its evaluation as stored; raises :class:`ExportRefused` when it may not be exported."""
+    report = workspace.open_report(report_id)
+    evaluation = report.evaluate()
+    reason = refusal(report.info.status == "final", evaluation)
+    if reason:
+        raise ExportRefused(reason)
+    return report, evaluation
+
+
+def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str, password: str,
+                  out_dir: Path | str, make_zip: bool = False, progress: Progress | None = None,
+                  now: datetime | None = None) -> ExportResult:
+    """Render, sign, write and verify the package; reads and writes no database."""
     from .certs import load_signer
     from .package import manifest_fields, package_name, sha256, summary_attachment, write_package
     from .pdf import render_report, signature_box
@@ -45,12 +73,9 @@ def export_report(workspace: Workspace, report_id: int, *, pfx: Path | str, pass
     from .xlsx import render_workbook
 
     started = time.perf_counter()
-    report = workspace.open_report(report_id)
-    evaluation = report.evaluate()
-    if report.info.status != "final":
-        raise ExportRefused("只有定稿的报告才能导出。请先在“校验与定稿”中定稿。")
-    if evaluation.errors:
-        raise ExportRefused(f"报告还有 {len(evaluation.errors)} 个错误，不能导出。")
+    reason = refusal(report.info.status == "final", evaluation)
+    if reason:
+        raise ExportRefused(reason)
     signer = load_signer(pfx, password)  # a wrong password fails here, before any work
 
     def step(index: int) -> None:
@@ -76,6 +101,20 @@ def export_report(workspace: Workspace, report_id: int, *, pfx: Path | str, pass
     step(4)
     verdict = verify(zip_path or folder)
     pdf_path = next(folder.glob("*.pdf"))
-    workspace.store.record_export(report_id, kind="package", path=folder, sha256=sha256(signed))
-    return ExportResult(folder, zip_path, pdf_path, verdict, time.perf_counter() - started)
+    return ExportResult(folder, zip_path, pdf_path, verdict, time.perf_counter() - started, sha256(signed))
 
+
+def record_export(workspace: Workspace, report_id: int, result: ExportResult) -> None:
+    """Note a written package in the report's history."""
+    workspace.store.record_export(report_id, kind="package", path=result.folder, sha256=result.pdf_sha256)
+
+
+def export_report(workspace: Workspace, report_id: int, *, pfx: Path | str, password: str,
+                  out_dir: Path | str, make_zip: bool = False,
+                  progress: Progress | None = None, now: datetime | None = None) -> ExportResult:
+    """Export a finalised report as a signed, verified package in ``out_dir``."""
+    report, evaluation = exportable(workspace, report_id)
+    result = build_package(report, evaluation, pfx=pfx, password=password, out_dir=out_dir,
+                           make_zip=make_zip, progress=progress, now=now)
+    record_export(workspace, report_id, result)
+    return result

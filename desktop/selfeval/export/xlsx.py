@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..parsing import format_date_cn, format_decimal, format_money
+from ..scoring import adjustment_lines
 
 if TYPE_CHECKING:
     from ..engine import Evaluation
@@ -169,18 +170,9 @@ def _remark(leaf: Indicator, score, ev: Evaluation) -> str:
 
 def _adjustment_lines(form: Form, values: dict, ev: Evaluation) -> str:
     rules = form.adjustments
-    lines, raw = [], Decimal(0)
-    for entry in values.get(rules.field) or ():
-        points = dict(rules.kind(entry["kind"]).points)[entry["level"]]
-        raw += points
-        sign = "+" if points > 0 else ""
-        lines.append(f"{entry['kind']}（{entry['level']}）：{entry['description'].rstrip('。')} {sign}{format_decimal(points)}")
-    if raw != ev.adjustments:
-        lines.append(f"（按上限合计 {format_decimal(ev.adjustments)} 分）")
-    return "\n".join(lines)
+    entries = values.get(rules.field) if rules else None
+    return "\n".join(adjustment_lines(rules, entries, ev.adjustments))
 
-
-# ------------------------------------------------------------------ 基础数据
 
 def _data_sheet(sheet: _Sheet, form: Form, ev: Evaluation) -> None:
     sheet.header(1)

@@ -17,6 +17,7 @@ from typing import NamedTuple, Sequence
 
 import peewee
 
+from ..files import fsync_dir, fsync_file
 from .database import (
     SCHEMA_VERSION,
     StoreError,
@@ -54,21 +55,6 @@ def backup_path(directory: Path | str, kind: str, when: datetime | None = None) 
     return candidate
 
 
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as handle:
-        os.fsync(handle.fileno())
-
-
-def _fsync_dir(directory: Path) -> None:
-    if os.name == "nt":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def backup_to(db: peewee.Database | sqlite3.Connection, target_path: Path | str) -> Path:
     """Copy a live database into ``target_path`` with the backup API.
 
@@ -87,9 +73,9 @@ def backup_to(db: peewee.Database | sqlite3.Connection, target_path: Path | str)
             dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
-        _fsync(partial)
+        fsync_file(partial)
         os.replace(partial, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

@@ -1,8 +1,11 @@
-"""Every modal question the program asks, in one place (tests replace these)."""
+"""Every modal question the program asks, and every hand-over to another
+program, in one place (tests replace these)."""
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from .i18n import tr
@@ -36,6 +39,16 @@ def open_file(parent: QWidget, title: str, folder: Path, pattern: str) -> Path |
 def save_file(parent: QWidget, title: str, suggested: Path, pattern: str) -> Path | None:
     name, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), pattern)
     return Path(name) if name else None
+
+
+def pick_folder(parent: QWidget, title: str, folder: Path) -> Path | None:
+    name = QFileDialog.getExistingDirectory(parent, title, str(folder))
+    return Path(name) if name else None
+
+
+def show_folder(folder: Path) -> bool:
+    """Open a local folder in the file manager (Explorer on Windows)."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
 def app_title() -> str:

@@ -3,7 +3,6 @@ then the fields that feed it, its narrative, and for manual indicators the
 self-assessed score and the reason for deductions."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from ..form import Form

@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
     def open_report(self, report_id: int) -> WizardView:
         if self.wizard is not None:
             self.show_list()
-        self.wizard = WizardView(self.workspace, report_id, self.stack)
+        self.wizard = WizardView(self.workspace, report_id, self.stack, settings=self.settings)
         self.wizard.closed.connect(self.show_list)
         self.stack.addWidget(self.wizard)
         self.stack.setCurrentWidget(self.wizard)

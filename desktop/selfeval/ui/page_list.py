@@ -45,10 +45,10 @@ class PageList(QListWidget):
         self.setWordWrap(True)
         self.states: dict[str, PageState] = {}
         for page in pages:
-            indent = "" if page.title == page.section_title or page.is_review else "  "
+            indent = "" if page.title == page.section_title or page.part is None else "  "
             item = QListWidgetItem(indent + page.title, self)
             item.setData(Qt.ItemDataRole.UserRole, page.id)
-            section = page.section_title if page.title != page.section_title and not page.is_review else ""
+            section = page.section_title if page.title != page.section_title and page.part is not None else ""
             item.setData(SECTION_ROLE, section)
 
     def show_states(self, states: dict[str, PageState]) -> None:

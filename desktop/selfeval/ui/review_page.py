@@ -121,7 +121,7 @@ class ReviewPage(QScrollArea):
         self.finalize_button.setEnabled(not problems)
         self.reopen_button.setVisible(session.final)
         if session.final:
-            show_message(self.problems, tr("本报告已定稿，只读。"), "note")
+            show_message(self.problems, tr("本报告已定稿，只读。") + tr("可在“导出与报送”页签名并导出报送包。"), "note")
         elif problems:
             shown = problems[:MAX_PROBLEMS_SHOWN]
             more = f"\n……另有 {len(problems) - len(shown)} 项" if len(problems) > len(shown) else ""

@@ -126,3 +126,21 @@ class ReportSession:
     def reopen(self, reason: str) -> None:
         self.workspace.reopen(self.report_id, reason)
         self.reload()
+
+    def export_snapshot(self):
+        """The stored report and its evaluation, for a worker thread to export.
+
+        Read here so that the worker needs no database; raises ``ExportRefused``
+        for a report that is not final or has errors.
+        """
+        from ..export.pipeline import exportable
+
+        self.flush()
+        return exportable(self.workspace, self.report_id)
+
+    def record_export(self, result) -> None:
+        """Note a written package in the database (call from the thread that owns the store)."""
+        from ..export.pipeline import record_export
+
+        record_export(self.workspace, self.report_id, result)
+        self.navigator.exported = True

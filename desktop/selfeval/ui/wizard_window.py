@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -16,15 +16,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..navigation import REVIEW_PAGE_ID
 from ..workspace import NotReady, Workspace
 from . import dialogs
 from .autosave import Autosave
+from .export_page import ExportPage
 from .i18n import tr
 from .page_list import PageList
 from .page_view import PageView
 from .review_page import ReviewPage
 from .score_panel import ScorePanel
 from .session import ReportSession
+from .settings import open_settings
 
 REFRESH_MS = 0  # coalesces the edits of one event-loop pass
 
@@ -35,9 +38,12 @@ class WizardView(QWidget):
     closed = Signal()
     changed = Signal()  # the report's stored state changed (finalised, reopened)
 
-    def __init__(self, workspace: Workspace, report_id: int, parent: QWidget | None = None):
+    def __init__(self, workspace: Workspace, report_id: int, parent: QWidget | None = None,
+                 settings: QSettings | None = None):
         super().__init__(parent)
+        self.settings = settings if settings is not None else open_settings()
         self.session = ReportSession(workspace, report_id)
+        self.exporting = False
         self.autosave = Autosave(self.session, self)
         self.autosave.saved.connect(lambda: self.score_panel.show_saved(
             f"{tr('已保存')} {datetime.now():%H:%M:%S}"))
@@ -108,7 +114,7 @@ class WizardView(QWidget):
                 shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 shortcut.activated.connect(slot)
 
-        self.views: dict[str, PageView | ReviewPage] = {}
+        self.views: dict[str, PageView | ReviewPage | ExportPage] = {}
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self._listening = True
         self._show_header()
@@ -120,20 +126,26 @@ class WizardView(QWidget):
     def navigator(self):
         return self.session.navigator
 
-    def view(self, page_id: str) -> PageView | ReviewPage:
+    def view(self, page_id: str) -> PageView | ReviewPage | ExportPage:
         if page_id not in self.views:
             page = self.navigator.page(page_id)
-            if page.is_review:
+            if page.is_export:
+                view = ExportPage(self.session, self.settings, self.stack)
+                view.review_requested.connect(lambda: self.go_to(REVIEW_PAGE_ID))
+                view.busy_changed.connect(self._export_busy)
+                view.exported.connect(self.refresh)
+            elif page.is_review:
                 view = ReviewPage(self.session, self.stack)
                 view.explain.connect(self.explain)
                 view.finalize_requested.connect(self.finalize)
                 view.reopen_requested.connect(self.reopen)
+                view.jump.connect(self.jump_to_field)
             else:
                 view = PageView(self.session, page, self.stack)
                 for editor in view.editors().values():
                     editor.edited.connect(self.edited)
                     editor.left.connect(self.left)
-            view.jump.connect(self.jump_to_field)
+                view.jump.connect(self.jump_to_field)
             self.views[page_id] = view
             self.stack.addWidget(view)
             self._tab_to_buttons_after(view)
@@ -148,7 +160,7 @@ class WizardView(QWidget):
             QWidget.setTabOrder(last, self.back_button)
             QWidget.setTabOrder(self.back_button, self.next_button)
 
-    def current_view(self) -> PageView | ReviewPage:
+    def current_view(self) -> PageView | ReviewPage | ExportPage:
         return self.view(self.navigator.current.id)
 
     def show_page(self, index: int) -> None:
@@ -267,8 +279,23 @@ class WizardView(QWidget):
         self.banner.setText(tr("本报告已定稿，只读。") if self.session.final else "")
         self.reopen_button.setVisible(self.session.final)
 
+    def _export_busy(self, busy: bool) -> None:
+        """While a package is being written the report stays open and final."""
+        self.exporting = busy
+        self.back_to_list.setEnabled(not busy)
+        self.reopen_button.setEnabled(not busy)
+        review = self.views.get(REVIEW_PAGE_ID)
+        if isinstance(review, ReviewPage):
+            review.reopen_button.setEnabled(not busy)
+
+    def _stop_exports(self) -> None:
+        for view in self.views.values():
+            if isinstance(view, ExportPage):
+                view.shutdown()
+
     def _rebuild(self) -> None:
         index = self.navigator.index
+        self._stop_exports()
         for view in self.views.values():
             self.stack.removeWidget(view)
             view.deleteLater()
@@ -287,6 +314,8 @@ class WizardView(QWidget):
         self._rebuild()
 
     def reopen(self) -> None:
+        if self.exporting:
+            return
         reason = dialogs.ask_text(self, tr("重新打开"), tr("重新打开的原因："))
         if not reason:
             return
@@ -298,8 +327,9 @@ class WizardView(QWidget):
         self.closed.emit()
 
     def shutdown(self) -> None:
-        """Write what is pending and stop listening to the application."""
+        """Write what is pending, let a running export finish, stop listening to the application."""
         self.autosave.flush()
+        self._stop_exports()
         if self._listening:
             self._listening = False
             QApplication.instance().focusChanged.disconnect(self._focus_changed)

@@ -1,0 +1,74 @@
+"""export_report and its three steps: read and refuse, build (no database), record."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from selfeval.catalog import demo_report_path
+from selfeval.export.certs import CertError, new_self_signed
+from selfeval.export.pipeline import STEPS, ExportRefused, build_package, export_report, exportable
+from selfeval.export.verify import verify
+from selfeval.workspace import Workspace
+
+PASSWORD = "secret-123"
+
+
+@pytest.fixture(scope="module")
+def pfx(tmp_path_factory):
+    return new_self_signed(tmp_path_factory.mktemp("cert") / "a.pfx", unit_name="示例单位", person="张三",
+                           password=PASSWORD)
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    ws = Workspace.open(tmp_path / "db.sqlite3")
+    yield ws
+    ws.store.close(backup=False)
+
+
+def demo(ws: Workspace, *, final: bool) -> int:
+    report_id = ws.import_json(demo_report_path().read_text(encoding="utf-8"))
+    if final:
+        for finding in ws.evaluate(report_id).unexplained_warnings:
+            ws.set_explanation(report_id, finding.check, "已核对。")
+        ws.finalize(report_id)
+    return report_id
+
+
+def test_a_draft_is_refused_before_anything_is_written(workspace, pfx, tmp_path):
+    report_id = demo(workspace, final=False)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ExportRefused, match="只有定稿的报告才能导出"):
+        exportable(workspace, report_id)
+    with pytest.raises(ExportRefused):
+        export_report(workspace, report_id, pfx=pfx, password=PASSWORD, out_dir=out)
+    report = workspace.open_report(report_id)
+    with pytest.raises(ExportRefused):
+        build_package(report, report.evaluate(), pfx=pfx, password=PASSWORD, out_dir=out)
+    assert list(out.iterdir()) == []
+
+
+def test_a_wrong_password_fails_before_any_work(workspace, pfx, tmp_path):
+    report, evaluation = exportable(workspace, demo(workspace, final=True))
+    out, steps = tmp_path / "out", []
+    out.mkdir()
+    with pytest.raises(CertError, match="证书密码不正确"):
+        build_package(report, evaluation, pfx=pfx, password="nope-nope", out_dir=out,
+                      progress=lambda *args: steps.append(args))
+    assert steps == [] and list(out.iterdir()) == []
+
+
+def test_export_report_builds_verifies_and_records(workspace, pfx, tmp_path):
+    report_id = demo(workspace, final=True)
+    steps = []
+    out = tmp_path / "out"
+    out.mkdir()
+    result = export_report(workspace, report_id, pfx=pfx, password=PASSWORD, out_dir=out,
+                           progress=lambda index, total, text: steps.append((index, total, text)))
+    assert steps == [(i, len(STEPS), text) for i, text in enumerate(STEPS)]
+    assert result.verdict.ok and verify(result.folder).ok and result.zip_path is None
+    assert result.pdf_sha256 == hashlib.sha256(result.pdf_path.read_bytes()).hexdigest()
+    last = workspace.store.audit_trail(report_id)[-1]
+    assert last.action == "export" and last.new == {"path": str(result.folder), "sha256": result.pdf_sha256}
