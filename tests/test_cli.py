@@ -595,3 +595,16 @@ def test_subprocess_usage_errors(tmp_path):
     assert done.returncode == 0 and "用法" in done.stdout
     done = run_process(home, *selfeval_command(), "frobnicate")
     assert done.returncode == 2 and "错误" in done.stderr
+
+
+def test_demo_package_is_signed_and_verified_without_touching_the_listed_demo(cli, tmp_path):
+    from selfeval.export.verify import verify
+
+    code, out, err = cli("demo", "--package", tmp_path / "out")
+    assert code == 0, err
+    assert "96.67" in out and "验证通过" in out
+    (folder,) = [p for p in (tmp_path / "out").iterdir() if p.is_dir()]
+    assert verify(folder).ok
+    assert verify(tmp_path / "out" / f"{folder.name}.zip").ok
+    (entry,) = listed(cli)
+    assert entry["status"] == "draft"  # the report in the user's database stays editable

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up a virtual environment in .venv and run the sample report or the tests.
-#   bash tools/dev.sh sample   set up, import the bundled demo report, print its checks and scores
+#   bash tools/dev.sh sample   set up, import the bundled demo report, print its checks and scores,
+#                              then sign, package and verify it into demo-output/
 #   bash tools/dev.sh test     set up (with test tools and system libraries) and run the test suite
 #   bash tools/dev.sh setup    only set up
 set -euo pipefail
@@ -53,7 +54,7 @@ case "${1:-}" in
         setup gui ;;
     sample)
         setup gui
-        "$VENV/bin/selfeval" demo ;;
+        "$VENV/bin/selfeval" demo --package "$ROOT/demo-output" ;;
     test)
         command -v dpkg-query >/dev/null && need_debs $TEST_DEBS
         setup test

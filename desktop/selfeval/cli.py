@@ -11,8 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, argparse_zh, report_text
-from .catalog import FormCatalog, UnknownForm, demo_report_path
+from . import __version__, argparse_zh, demo, report_text
+from .catalog import FormCatalog, UnknownForm
 from .files import write_atomic
 from .formfile import FormError, load_form
 from .interchange import InterchangeError, dumps
@@ -119,7 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("restore", "用备份文件恢复数据库（恢复前自动备份当前数据库）")
     p.add_argument("file", metavar="备份文件")
 
-    command("demo", "导入自带的示例报告并显示校验结果和评分")
+    p = command("demo", "导入自带的示例报告并显示校验结果和评分")
+    p.add_argument("--package", metavar="文件夹",
+                   help="另在临时数据库中将示例定稿，用临时自签名证书签名，生成报送包并验证，写入该文件夹")
 
     command("gui", "打开图形界面")
 
@@ -307,12 +309,7 @@ def cmd_restore(args) -> int:
 
 
 def cmd_demo(ws: Workspace, args) -> int:
-    text = demo_report_path().read_text(encoding="utf-8")
-    wanted = json.loads(text)
-    existing = next(
-        (info.id for info in ws.store.reports() if ws.export_dict(info.id) == wanted), None
-    )
-    report_id = existing or ws.import_json(text)
+    report_id, existing = demo.find_or_import_demo(ws)
     report = ws.open_report(report_id)
     evaluation = ws.evaluate(report_id)
     print(f"示例报告：编号 {report_id}，{report.info.unit_name} {report.info.year} 年度"
@@ -321,7 +318,33 @@ def cmd_demo(ws: Workspace, args) -> int:
     print(report_text.findings(evaluation))
     print("\n【评分】")
     print(report_text.scores(report.form, evaluation))
+    if args.package:
+        _demo_package(Path(args.package))
     return OK
+
+
+def _demo_package(out_dir: Path) -> None:
+    """Take a copy of the demo through finalising, signing, packaging and verifying."""
+    import tempfile
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    print("\n【定稿、签名、报送包与验证】（在临时数据库中进行，不改动上面的报告）")
+    with tempfile.TemporaryDirectory(prefix="selfeval-demo-") as folder:
+        scratch = Workspace.open(Path(folder) / "demo.sqlite3")
+        try:
+            report_id, _ = demo.find_or_import_demo(scratch)
+            demo.finalise(scratch, report_id)
+            print(f"警告已附示例说明：{demo.DEMO_EXPLANATION}")
+            result = demo.export_with_temporary_certificate(
+                scratch, report_id, out_dir=out_dir, work_dir=Path(folder),
+                progress=lambda index, total, text: print(f"[{index + 1}/{total}] {text}…"),
+            )
+        finally:
+            scratch.close()
+    print(f"报送包：{result.folder}")
+    print(f"压缩包：{result.zip_path}")
+    print(f"用时 {result.seconds:.2f} 秒")
+    print(result.verdict.text())
 
 
 def _password(confirm: bool = False) -> str:

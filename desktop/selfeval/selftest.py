@@ -9,7 +9,6 @@ status is 0 only when every step passed.
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 import tempfile
 import time
@@ -17,7 +16,7 @@ import traceback
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
+from . import __version__, demo
 
 
 class _Steps:
@@ -55,11 +54,10 @@ def run_self_test(out=None, *, with_gui: bool = True) -> int:
             return "、".join(f"{f.id} {f.edition}" for f in catalog.forms())
 
         def import_demo():
-            from .catalog import demo_report_path
             from .workspace import Workspace
 
             state["ws"] = Workspace.open(home / "data" / "selfeval.sqlite3")
-            state["id"] = state["ws"].import_json(demo_report_path().read_text("utf-8"))
+            state["id"], _ = demo.find_or_import_demo(state["ws"])
             return f"报告编号 {state['id']}"
 
         def score():
@@ -69,22 +67,14 @@ def run_self_test(out=None, *, with_gui: bool = True) -> int:
             return f"总分 {evaluation.total}，等级 {evaluation.grade}"
 
         def finalise():
-            ws, rid = state["ws"], state["id"]
-            for finding in ws.evaluate(rid).unexplained_warnings:
-                ws.set_explanation(rid, finding.check, "自检：示例报告的警告已核对。")
-            ws.finalize(rid)
+            demo.finalise(state["ws"], state["id"])
             return "已定稿"
 
         def export():
-            from .export.certs import new_self_signed
-            from .export.pipeline import export_report
-
-            password = secrets.token_urlsafe(12)
-            pfx = new_self_signed(home / "selftest.pfx", unit_name="自检单位", person="自检", password=password)
             out_dir = home / "out"
             out_dir.mkdir()
-            state["export"] = export_report(state["ws"], state["id"], pfx=pfx, password=password,
-                                            out_dir=out_dir, make_zip=True)
+            state["export"] = demo.export_with_temporary_certificate(
+                state["ws"], state["id"], out_dir=out_dir, work_dir=home)
             return f"{state['export'].folder.name}（{state['export'].seconds:.2f} 秒）"
 
         def verify():
