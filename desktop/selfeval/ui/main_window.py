@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -15,7 +16,9 @@ from . import dialogs
 from .i18n import LANGUAGES, language, tr
 from .report_list import ReportList, ask_new_report
 from .settings import restore_geometry, save_geometry
-from .wizard_window import WizardView
+
+if TYPE_CHECKING:
+    from .wizard_window import WizardView
 
 GEOMETRY_KEY = "window/main"
 
@@ -93,6 +96,8 @@ class MainWindow(QMainWindow):
     def open_report(self, report_id: int) -> WizardView:
         if self.wizard is not None:
             self.show_list()
+        from .wizard_window import WizardView  # loaded when the first report opens, not at start
+
         self.wizard = WizardView(self.workspace, report_id, self.stack, settings=self.settings)
         self.wizard.closed.connect(self.show_list)
         self.stack.addWidget(self.wizard)
