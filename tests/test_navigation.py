@@ -13,6 +13,7 @@ from selfeval.interchange import read_report
 from selfeval.navigation import (
     EXPORT_PAGE_ID,
     REVIEW_PAGE_ID,
+    ComputedItem,
     FieldItem,
     IndicatorItem,
     Navigator,
@@ -21,8 +22,11 @@ from selfeval.navigation import (
     export_problems,
     field_page_index,
     first_field_of,
+    computed_page_index,
     page_findings,
     pages_of,
+    shown_text,
+    shown_value,
 )
 
 
@@ -87,6 +91,104 @@ def test_indicator_inputs_not_entered_elsewhere_follow_their_indicator(form):
     assert item.inputs == ("public_expense.actual",)
     assert pages[index["budget.public"]].id == "basic.finance"
     assert item.fields == ("public_expense.actual", "narrative.ec_public_expense")
+
+
+def block(form, leaf_id: str) -> IndicatorItem:
+    page = pages_of(form)[field_page_index(form)[f"narrative.{leaf_id}"]]
+    return next(i for i in page.items if isinstance(i, IndicatorItem) and i.indicator == leaf_id)
+
+
+def rows(item: IndicatorItem) -> list[str]:
+    return [r.field if isinstance(r, FieldItem) else getattr(r, "computed", "rate") for r in item.rows]
+
+
+def test_computed_values_follow_the_last_of_their_inputs_on_the_page(form):
+    overview = pages_of(form)[0]
+    items = list(overview.items)
+    total = items.index(ComputedItem("staff.authorized_total"))
+    assert items[total - 1] == FieldItem("staff.authorized_worker")
+    assert items[total + 1] == FieldItem("staff.in_service_admin")
+    by_category = items.index(ComputedItem("staff.in_service_by_category"))
+    assert items[by_category - 1] == FieldItem("staff.in_service_worker")
+    assert items[by_category + 1] == FieldItem("staff.in_service_total")
+    assert overview.computed == ("staff.authorized_total", "staff.in_service_by_category")
+    # the computed rows hold no field: every field is still entered exactly once
+    assert "staff.authorized_total" not in overview.fields
+
+
+def test_sangong_sums_sit_in_their_block_after_their_three_inputs(form):
+    sangong = block(form, "ec_sangong")
+    assert rows(sangong) == [
+        "sangong.budget.abroad", "sangong.budget.vehicle", "sangong.budget.reception", "sangong.budget.sum",
+        "sangong.budget.total", "sangong.budget.amount",
+        "sangong.actual.abroad", "sangong.actual.vehicle", "sangong.actual.reception", "sangong.actual.sum",
+        "sangong.actual.total", "sangong.actual.amount",
+        "rate", "narrative.ec_sangong",
+    ]
+    assert sangong.fields == tuple(r for r in rows(sangong) if r in form.fields)
+    assert pages_of(form)[computed_page_index(form)["sangong.actual.amount"]].id == "analysis.effectiveness"
+
+
+def test_helpers_read_only_from_dates_and_years_are_shown_nowhere(form):
+    # 填报年度 restates 评价年度 and 填报日期; every other computed value is shown once
+    shown = [cid for page in pages_of(form) for cid in page.computed]
+    assert "filing_year" not in shown
+    assert sorted(shown) == sorted(set(form.computed) - {"filing_year"})
+    assert set(computed_page_index(form)) == set(shown)
+
+
+def test_rate_working_follows_the_last_input_and_is_first_without_inputs(form):
+    assert rows(block(form, "fm_procurement_rate")) == [
+        "procurement.planned", "procurement.actual", "rate", "narrative.fm_procurement_rate"]
+    # 财政供养人员控制率: its figures are entered on the overview page
+    assert rows(block(form, "sm_staff_control")) == ["rate", "narrative.sm_staff_control"]
+    # a rate entered as a percentage has no working, a manual score none either
+    assert rows(block(form, "fair_satisfaction")) == ["satisfaction.rate", "narrative.fair_satisfaction"]
+    assert block(form, "bp_rationality").shown == ()
+
+
+def test_shown_values_are_formatted_like_their_inputs(form, demo):
+    evaluation = evaluate(form, demo.values)
+    texts = {item.computed if isinstance(item, ComputedItem) else item.indicator: shown_text(form, item, evaluation)
+             for page in pages_of(form) for item in page.shown}
+    assert texts["staff.authorized_total"] == "编制数合计：19 人"
+    assert texts["sangong.budget.sum"] == "“三公”预算三项之和：9.40 万元"
+    assert texts["fm_procurement_rate"] == "政府采购执行率：93.12 ÷ 94.55 = 98.49%"
+    assert texts["ts_coverage"] == "绩效目标覆盖率：12 ÷ 12 = 100.00%"
+    assert texts["sm_staff_control"] == "财政供养人员控制率：21 ÷ 19 = 110.53%"
+    shown = shown_value(form, block(form, "fm_procurement_rate").shown[0], evaluation)
+    assert not shown.note and shown.unit == ""
+
+
+def test_shown_values_with_thousands_missing_inputs_and_nothing_to_work_out(form, demo):
+    rate = block(form, "fm_procurement_rate").shown[0]
+    big = {**demo.values, "procurement.planned": Decimal("12345.6"), "procurement.actual": Decimal("12159.06")}
+    assert shown_text(form, rate, evaluate(form, big)) == "政府采购执行率：12,159.06 ÷ 12,345.60 = 98.49%"
+    none = {**demo.values, "procurement.planned": Decimal(0), "procurement.actual": Decimal(0)}
+    assert shown_value(form, rate, evaluate(form, none)).text == "无此类事项，按满分计"
+    missing = {k: v for k, v in demo.values.items() if k not in ("procurement.planned", "procurement.actual")}
+    pending = shown_value(form, rate, evaluate(form, missing))
+    assert pending.note and pending.text == "待填写：政府采购计划金额、政府采购实际金额"
+    staff = {k: v for k, v in demo.values.items() if k != "staff.authorized_worker"}
+    total = shown_value(form, ComputedItem("staff.authorized_total"), evaluate(form, staff))
+    assert (total.text, total.unit, total.note) == ("待填写：工勤编制数", "", True)
+
+
+def test_a_computed_value_from_several_pages_is_shown_after_its_last_input(tmp_path):
+    text = (forms_dir() / "gd-dept-overall-2022.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "  - {id: filing_year,",
+        "  - {id: expense.per_staff, label: 人均支出, format: money, unit: 万元,\n"
+        "     expr: \"expense.total / staff.in_service_total\"}\n"
+        "  - {id: filing_year,",
+    )
+    (tmp_path / "form.yaml").write_text(text, encoding="utf-8")
+    changed = FormCatalog(tmp_path).forms()[0]
+    finance = pages_of(changed)[computed_page_index(changed)["expense.per_staff"]]
+    assert finance.id == "basic.finance"  # 在职人数合计 is on the overview page, 支出合计 after it
+    items = list(finance.items)
+    assert items[items.index(ComputedItem("expense.per_staff")) - 1] == FieldItem("expense.total")
+    assert "expense.per_staff" not in pages_of(changed)[0].computed
 
 
 def test_manual_leaves_get_score_and_reason_others_only_narrative(form):

@@ -1,5 +1,8 @@
 """Grab the start screen and every wizard page of the demo report into docs/screenshots/.
 
+Pages longer than the window get a second shot, scrolled down to where values
+are worked out from what was typed (编制数合计, 政府采购执行率, the “三公” sums).
+
 The export page is shown after a real export: the demo's warning is explained,
 the report finalised, a self-signed certificate made and the package written
 into the temporary data folder.
@@ -18,6 +21,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = (1280, 860)
+# page id → the field row or indicator block its second shot starts at
+DETAILS = {
+    "basic.overview": "staff.authorized_admin",
+    "analysis.budget_exec": "fm_procurement_rate",
+    "analysis.effectiveness": "ec_sangong",
+}
 
 
 def main(argv: list[str]) -> int:
@@ -52,6 +61,11 @@ def main(argv: list[str]) -> int:
                 wizard.go_to(page.id)
             app.processEvents()
             written.append(save(window, out / f"{number:02d}-{page.id}.png"))
+            if page.id in DETAILS:
+                scroll_to(wizard.current_view(), DETAILS[page.id])
+                app.processEvents()
+                written.append(save(window, out / f"{number:02d}-{page.id}-detail.png"))
+                wizard.current_view().verticalScrollBar().setValue(0)
         window.close()
         workspace.store.close(backup=False)
     for path in written:
@@ -87,6 +101,13 @@ def exported(window, app, home: Path) -> None:
     if page.result is None:
         raise SystemExit(f"export failed: {page.error.text()}")
     app.processEvents()
+
+
+def scroll_to(view, target: str) -> None:
+    """Scroll a page so that a field's row or an indicator's block is near the top."""
+    widget = view.blocks[target] if target in view.blocks else view.rows[target].label
+    top = widget.mapTo(view.widget(), widget.rect().topLeft()).y()
+    view.verticalScrollBar().setValue(top - 12)
 
 
 def save(window, path: Path) -> Path:

@@ -4,25 +4,33 @@ Pages come from the form: one page per :class:`~selfeval.form.Part`, in section
 order, then a review page where findings are explained and the report is
 finalised, then an export page where a finalised report is signed and written
 as a submission package.  Every field is entered on exactly one page;
-:func:`pages_of` works out which, once per form.  :class:`Navigator` keeps the
+:func:`pages_of` works out which, once per form, and where each computed
+value and each rate's working is shown read-only: right after the last field
+it is worked out from.  :class:`Navigator` keeps the
 current page and answers what each page's state is, what is wrong before Next,
 and whether the report may be finalised or exported — all from an
 :class:`~selfeval.engine.Evaluation`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any, Iterable, Mapping
 
-from .engine import Evaluation, Finding
-from .form import Form, Indicator, Part
+from .engine import Evaluation, Finding, format_value
+from .expr import Compiled
+from .form import INTEGER_TYPES, Form, Indicator, Part
+from .scoring import round2
 from .values import is_empty
 
 REVIEW_PAGE_ID = "review"
 REVIEW_PAGE_TITLE = "校验与定稿"
 EXPORT_PAGE_ID = "export"
 EXPORT_PAGE_TITLE = "导出与报送"
+PENDING = "待填写：{fields}"
+# A computed value read only from fields of these types (填报年度 from 评价年度 and
+# 填报日期) restates when the report is; it is no figure to show beside an input.
+HELPER_TYPES = frozenset({"date", "year"})
 
 
 class PageKind(Enum):
@@ -60,6 +68,24 @@ class FieldItem:
 
 
 @dataclass(frozen=True)
+class ComputedItem:
+    """A computed value, shown read-only right after the last field it is worked out from."""
+
+    computed: str
+
+
+@dataclass(frozen=True)
+class RateItem:
+    """How a rate indicator's rate comes about (numerator ÷ denominator = rate),
+    shown read-only right after the indicator's last input on the page."""
+
+    indicator: str
+
+
+ShownItem = ComputedItem | RateItem
+
+
+@dataclass(frozen=True)
 class IndicatorItem:
     """A leaf indicator: its inputs placed here, then narrative, score and reason."""
 
@@ -69,11 +95,21 @@ class IndicatorItem:
     narrative: str
     score: str | None  # manual leaves only
     reason: str | None
+    # the block's rows in display order: its fields with read-only rows between
+    rows: tuple[FieldItem | ShownItem, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.rows:
+            object.__setattr__(self, "rows", tuple(FieldItem(fid) for fid in self.fields))
 
     @property
     def fields(self) -> tuple[str, ...]:
         extra = tuple(f for f in (self.score, self.reason) if f)
         return (*self.inputs, self.narrative, *extra)
+
+    @property
+    def shown(self) -> tuple[ShownItem, ...]:
+        return tuple(row for row in self.rows if not isinstance(row, FieldItem))
 
 
 @dataclass(frozen=True)
@@ -82,7 +118,7 @@ class Page:
     title: str
     section_title: str
     part: Part | None  # None for the review and export pages
-    items: tuple[FieldItem | IndicatorItem, ...] = ()
+    items: tuple[FieldItem | ComputedItem | IndicatorItem, ...] = ()
     kind: PageKind = PageKind.FORM
 
     @property
@@ -97,8 +133,26 @@ class Page:
     def fields(self) -> tuple[str, ...]:
         result: list[str] = []
         for item in self.items:
-            result.extend((item.field,) if isinstance(item, FieldItem) else item.fields)
+            if isinstance(item, FieldItem):
+                result.append(item.field)
+            elif isinstance(item, IndicatorItem):
+                result.extend(item.fields)
         return tuple(result)
+
+    @property
+    def shown(self) -> tuple[ShownItem, ...]:
+        """The read-only rows of the page, in display order."""
+        result: list[ShownItem] = []
+        for item in self.items:
+            if isinstance(item, ComputedItem):
+                result.append(item)
+            elif isinstance(item, IndicatorItem):
+                result.extend(item.shown)
+        return tuple(result)
+
+    @property
+    def computed(self) -> tuple[str, ...]:
+        return tuple(item.computed for item in self.shown if isinstance(item, ComputedItem))
 
     @property
     def indicators(self) -> tuple[str, ...]:
@@ -120,7 +174,7 @@ def pages_of(form: Form) -> tuple[Page, ...]:
 
 def _build_pages(form: Form) -> tuple[Page, ...]:
     placed: set[str] = {fid for section in form.sections for part in section.parts for fid in part.fields}
-    pages = []
+    parts = []
     for section in form.sections:
         for part in section.parts:
             items: list[FieldItem | IndicatorItem] = [FieldItem(fid) for fid in part.fields]
@@ -129,10 +183,49 @@ def _build_pages(form: Form) -> tuple[Page, ...]:
                     inputs = tuple(fid for fid in leaf.inputs if fid not in placed)
                     placed.update(inputs)
                     items.append(_indicator_item(form, leaf, inputs))
-            pages.append(Page(part.id, part.title, section.title, part, tuple(items)))
+            parts.append((section, part, items))
+    order = [fid for _, _, items in parts for item in items
+             for fid in ((item.field,) if isinstance(item, FieldItem) else item.fields)]
+    after = _computed_after(form, {fid: n for n, fid in enumerate(order)})
+    pages = []
+    for section, part, items in parts:
+        shown: list[FieldItem | ComputedItem | IndicatorItem] = []
+        for item in items:
+            if isinstance(item, FieldItem):
+                shown += [item, *after.get(item.field, ())]
+            else:
+                shown.append(_with_shown_rows(form, item, after))
+        pages.append(Page(part.id, part.title, section.title, part, tuple(shown)))
     pages.append(Page(REVIEW_PAGE_ID, REVIEW_PAGE_TITLE, REVIEW_PAGE_TITLE, None, kind=PageKind.REVIEW))
     pages.append(Page(EXPORT_PAGE_ID, EXPORT_PAGE_TITLE, EXPORT_PAGE_TITLE, None, kind=PageKind.EXPORT))
     return tuple(pages)
+
+
+def _computed_after(form: Form, position: Mapping[str, int]) -> dict[str, list[ComputedItem]]:
+    """Field id → the computed values shown right after it: each after the last of
+    its base fields in display order (so on the page of its last input).  Values
+    read only from date and year fields are helpers and shown nowhere."""
+    after: dict[str, list[ComputedItem]] = {}
+    for cid in form.computed:
+        bases = [fid for fid in form.base_fields([cid]) if fid in position]
+        if all(form.fields[fid].type in HELPER_TYPES for fid in bases):
+            continue
+        after.setdefault(max(bases, key=position.__getitem__), []).append(ComputedItem(cid))
+    return after
+
+
+def _with_shown_rows(form: Form, item: IndicatorItem, after: Mapping[str, list[ComputedItem]]) -> IndicatorItem:
+    """``item`` with computed values after their last inputs, and for a rate
+    worked out from a numerator and a denominator, its working after all inputs."""
+    rows: list[FieldItem | ShownItem] = []
+    for fid in item.inputs:
+        rows += [FieldItem(fid), *after.get(fid, ())]
+    rule = form.leaves[item.indicator].rule
+    if rule is not None and rule.is_rate and rule.numerator is not None and rule.denominator is not None:
+        rows.append(RateItem(item.indicator))
+    for fid in item.fields[len(item.inputs):]:
+        rows += [FieldItem(fid), *after.get(fid, ())]
+    return replace(item, rows=tuple(rows))
 
 
 def _indicator_item(form: Form, leaf: Indicator, inputs: tuple[str, ...]) -> IndicatorItem:
@@ -156,6 +249,82 @@ def _indicator_item(form: Form, leaf: Indicator, inputs: tuple[str, ...]) -> Ind
 def field_page_index(form: Form) -> dict[str, int]:
     """Field id → index of the page it is entered on."""
     return {fid: index for index, page in enumerate(pages_of(form)) for fid in page.fields}
+
+
+def computed_page_index(form: Form) -> dict[str, int]:
+    """Computed value id → index of the page it is shown on (helpers shown nowhere are left out)."""
+    return {cid: index for index, page in enumerate(pages_of(form)) for cid in page.computed}
+
+
+def shown_label(form: Form, item: ShownItem) -> str:
+    """The label of a read-only row: the computed value's label, or the rate indicator's title."""
+    if isinstance(item, ComputedItem):
+        return form.computed[item.computed].label
+    return form.leaves[item.indicator].title
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a read-only row shows: a figure with its unit, or a note in words."""
+
+    text: str
+    unit: str = ""
+    note: bool = False  # inputs still missing, or nothing to work out
+
+    def __str__(self) -> str:
+        return f"{self.text} {self.unit}" if self.unit else self.text
+
+
+def shown_value(form: Form, item: ShownItem, evaluation: Evaluation) -> Shown:
+    """What a read-only row shows now.
+
+    A computed value is formatted as its ``format`` says (counts as integers,
+    money with separators and two decimals) with its unit; a rate as
+    "93.12 ÷ 94.55 = 98.49%", each figure formatted like the field or value it
+    is read from.  While inputs are missing the note is "待填写：" and their
+    labels; a rate over a zero denominator says it is scored in full.
+    """
+    env = evaluation.env
+    if isinstance(item, ComputedItem):
+        computed = form.computed[item.computed]
+        value = evaluation.computed.get(item.computed)
+        if value is None:
+            return _pending(form, [fid for fid in form.base_fields([item.computed]) if fid not in env])
+        return Shown(format_value(value, computed.format), "" if computed.format == "percent" else computed.unit)
+    rule, score = form.leaves[item.indicator].rule, evaluation.scores[item.indicator]
+    if not score.scored:
+        return _pending(form, score.missing)
+    denominator = rule.denominator(env)
+    if denominator == 0:
+        return Shown(form.texts["zero_denominator"], note=True)
+    numerator = _figure(form, rule.numerator, rule.numerator(env))
+    return Shown(f"{numerator} ÷ {_figure(form, rule.denominator, denominator)} = {round2(score.rate * 100)}%")
+
+
+def shown_text(form: Form, item: ShownItem, evaluation: Evaluation) -> str:
+    """The read-only row as one line: "编制数合计：19 人"."""
+    return f"{shown_label(form, item)}：{shown_value(form, item, evaluation)}"
+
+
+def _pending(form: Form, missing: Iterable[str]) -> Shown:
+    labels = "、".join(form.fields[fid].label for fid in missing if fid in form.fields)
+    return Shown(PENDING.format(fields=labels) if labels else PENDING.format(fields="").rstrip("："), note=True)
+
+
+def _figure(form: Form, expression: Compiled, value) -> str:
+    """A numerator or denominator, formatted like the fields and values it is read from."""
+    formats = set()
+    for name in expression.names:
+        if name in form.computed:
+            formats.add(form.computed[name].format)
+        elif name in form.fields:
+            kind = form.fields[name].type
+            formats.add("money" if kind == "money" else "count" if kind in INTEGER_TYPES
+                        else "points" if kind == "percent" else "number")
+    fmt = formats.pop() if len(formats) == 1 else "number"
+    if fmt == "count" and value != value.to_integral_value():
+        fmt = "number"
+    return format_value(value, fmt)
 
 
 def page_findings(page: Page, evaluation: Evaluation) -> tuple[Finding, ...]:

@@ -1,14 +1,18 @@
-"""A field on a page: its label, editor, help text and the message under it."""
+"""A row on a page: a field with its label, editor, help text and the message
+under it, or a read-only value worked out from the fields above it."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..form import Field, Form
-from .field_widgets import FieldEditor, editor_for
+from ..navigation import FieldItem, Shown, ShownItem, shown_label
+from .field_widgets import NUMERIC_WIDTH, FieldEditor, editor_for
 
 COLOURS = {"error": "#b3261e", "warning": "#8a5300", "note": "#555555"}
+MUTED = "#5a6b80"
 LABEL_WIDTH = 230
+TEXT_INSET = 5  # from a line edit's edge to its text: read-only values line up with typed ones
 
 
 def message_label(parent: QWidget) -> QLabel:
@@ -30,17 +34,29 @@ def show_message(label: QLabel, text: str | None, severity: str = "error") -> No
     label.show()
 
 
+def row_label(text: str, parent: QWidget) -> QLabel:
+    """The left column of a row, level with the text inside the editor beside it."""
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setFixedWidth(LABEL_WIDTH)
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    label.setContentsMargins(0, 5, 0, 0)
+    return label
+
+
+def add_row(form: Form, item: FieldItem | ShownItem, grid: QGridLayout, parent: QWidget) -> FieldRow | ReadOnlyRow:
+    """The next row of ``grid``: an editor for a field, a read-only row for anything shown."""
+    if isinstance(item, FieldItem):
+        return FieldRow(form, form.fields[item.field], grid, grid.rowCount(), parent)
+    return ReadOnlyRow(shown_label(form, item), grid, grid.rowCount(), parent)
+
+
 class FieldRow:
     """Puts one field into row ``row`` of ``grid``: label left, editor and messages right."""
 
     def __init__(self, form: Form, field: Field, grid: QGridLayout, row: int, parent: QWidget):
         self.field = field
-        title = field.label + (" *" if field.required else "")
-        self.label = QLabel(title, parent)
-        self.label.setWordWrap(True)
-        self.label.setFixedWidth(LABEL_WIDTH)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.label.setContentsMargins(0, 5, 0, 0)  # level with the text inside the editor
+        self.label = row_label(field.label + (" *" if field.required else ""), parent)
         if field.required:
             self.label.setToolTip("必填")
         holder = QWidget(parent)
@@ -62,3 +78,47 @@ class FieldRow:
 
     def show_message(self, text: str | None, severity: str = "error") -> None:
         show_message(self.message, text, severity)
+
+
+class ReadOnlyRow:
+    """A value worked out from other fields, in row ``row`` of ``grid``: muted,
+    a figure lined up with the numbers typed above it, a note in words from the
+    editors' left edge; never taking the keyboard focus."""
+
+    def __init__(self, label: str, grid: QGridLayout, row: int, parent: QWidget):
+        self.label = row_label(label, parent)
+        self.label.setContentsMargins(0, 0, 0, 0)  # no editor frame beside it: close to the inputs above
+        holder = QWidget(parent)
+        self.box = QHBoxLayout(holder)
+        self.box.setContentsMargins(0, 0, 0, 0)
+        self.value = QLabel(holder)
+        self.value.setObjectName("shownValue")
+        self.value.setTextFormat(Qt.TextFormat.PlainText)
+        self.unit = QLabel(holder)
+        self.box.addWidget(self.value)
+        self.box.addWidget(self.unit)
+        self.box.addStretch(1)
+        for widget in (self.label, self.value, self.unit):
+            widget.setStyleSheet(f"color: {MUTED};")
+            widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        grid.addWidget(self.label, row, 0)
+        grid.addWidget(holder, row, 1)
+
+    def show(self, shown: Shown) -> None:
+        note = shown.note
+        self.value.setWordWrap(note)
+        self.value.setMinimumWidth(0 if note else NUMERIC_WIDTH)
+        left, right = (TEXT_INSET, 0) if note else (0, TEXT_INSET)
+        self.value.setContentsMargins(left, 0, right, 0)
+        self.value.setAlignment((Qt.AlignmentFlag.AlignLeft if note else Qt.AlignmentFlag.AlignRight)
+                                | Qt.AlignmentFlag.AlignTop)
+        self.box.setStretch(0, 1 if note else 0)
+        self.box.setStretch(2, 0 if note else 1)
+        self.value.setText(shown.text)
+        self.unit.setText(shown.unit)
+        self.unit.setVisible(bool(shown.unit))
+
+    def text(self) -> str:
+        """The row as one line, as a person reads it: "编制数合计：19 人"."""
+        unit = self.unit.text()
+        return f"{self.label.text()}：{self.value.text()}" + (f" {unit}" if unit else "")

@@ -35,6 +35,7 @@ _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # Focus that goes to another window or a context menu has not left the field.
 _STAYING = (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason)
 NUMERIC_TYPES = DECIMAL_TYPES | INTEGER_TYPES
+NUMERIC_WIDTH = 220  # widest a number's line edit grows
 
 
 class _Line(QLineEdit):
@@ -143,7 +144,7 @@ class LineEditor(FieldEditor):
         numeric = field.type in NUMERIC_TYPES
         if numeric:
             self.line.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.line.setMaximumWidth(220)
+            self.line.setMaximumWidth(NUMERIC_WIDTH)
         if field.max_length and field.type == "text" and field.max_length <= 30:
             self.line.setMaximumWidth(320)
             layout.addStretch(0)

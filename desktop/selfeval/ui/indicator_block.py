@@ -1,15 +1,16 @@
 """A leaf indicator on a page: title, weight, 评分标准, live rate and score,
-then the fields that feed it, its narrative, and for manual indicators the
-self-assessed score and the reason for deductions."""
+then the fields that feed it with the values worked out from them read-only
+between, its narrative, and for manual indicators the self-assessed score and
+the reason for deductions."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from ..form import Form
-from ..navigation import IndicatorItem
+from ..navigation import IndicatorItem, ShownItem
 from ..parsing import format_decimal
 from ..scoring import Score
-from .field_row import FieldRow, message_label, show_message
+from .field_row import FieldRow, ReadOnlyRow, add_row, message_label, show_message
 from .i18n import tr
 
 
@@ -59,7 +60,14 @@ class IndicatorBlock(QFrame):
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
-        self.rows = {fid: FieldRow(form, form.fields[fid], grid, n, self) for n, fid in enumerate(item.fields)}
+        self.rows: dict[str, FieldRow] = {}
+        self.shown: dict[ShownItem, ReadOnlyRow] = {}
+        for row_item in item.rows:
+            row = add_row(form, row_item, grid, self)
+            if isinstance(row, FieldRow):
+                self.rows[row.field.id] = row
+            else:
+                self.shown[row_item] = row
 
     def refresh(self, score: Score, problem: str | None = None, severity: str = "error") -> None:
         self.result.setText(score_text(score))

@@ -1,5 +1,6 @@
 """One wizard page built from a :class:`~selfeval.navigation.Page`: plain fields
-in a grid, indicator blocks, and the findings that concern the page."""
+in a grid with computed values read-only among them, indicator blocks, and the
+findings that concern the page."""
 from __future__ import annotations
 
 import html
@@ -8,8 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ..engine import Finding
-from ..navigation import FieldItem, Page, page_findings
-from .field_row import COLOURS, FieldRow
+from ..navigation import IndicatorItem, Page, ShownItem, page_findings, shown_value
+from .field_row import COLOURS, FieldRow, ReadOnlyRow, add_row
 from .indicator_block import IndicatorBlock
 from .session import ReportSession
 
@@ -61,22 +62,28 @@ class PageView(QScrollArea):
 
         form = session.form
         self.rows: dict[str, FieldRow] = {}
+        self.shown: dict[ShownItem, ReadOnlyRow] = {}  # computed values and rates, read-only
         self.blocks: dict[str, IndicatorBlock] = {}
         grid: QGridLayout | None = None
         for item in page.items:
-            if isinstance(item, FieldItem):
-                if grid is None:
-                    grid = QGridLayout()
-                    grid.setColumnStretch(1, 1)
-                    grid.setVerticalSpacing(8)
-                    layout.addLayout(grid)
-                self.rows[item.field] = FieldRow(form, form.fields[item.field], grid, grid.rowCount(), content)
-            else:
+            if isinstance(item, IndicatorItem):
                 grid = None
                 block = IndicatorBlock(form, item, content)
                 self.blocks[item.indicator] = block
                 self.rows.update(block.rows)
+                self.shown.update(block.shown)
                 layout.addWidget(block)
+                continue
+            if grid is None:
+                grid = QGridLayout()
+                grid.setColumnStretch(1, 1)
+                grid.setVerticalSpacing(8)
+                layout.addLayout(grid)
+            row = add_row(form, item, grid, content)
+            if isinstance(row, FieldRow):
+                self.rows[row.field.id] = row
+            else:
+                self.shown[item] = row
         layout.addStretch(1)
         self.setWidget(content)
         self._block_of = {fid: leaf for leaf, block in self.blocks.items() for fid in block.item.fields}
@@ -120,6 +127,8 @@ class PageView(QScrollArea):
                 row.show_message(*under.get(fid, (None, "error")))
         for leaf, block in self.blocks.items():
             block.refresh(evaluation.scores[leaf], *in_block.get(leaf, (None, "error")))
+        for item, row in self.shown.items():
+            row.show(shown_value(session.form, item, evaluation))
         if boxed:
             self.findings.setText(findings_html(boxed, self.go_label))
             self.findings.show()
