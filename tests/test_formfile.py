@@ -15,14 +15,6 @@ SYNTHETIC = HERE / "data" / "forms" / "synthetic.yaml"
 
 
 @pytest.fixture(scope="module")
-def shared_dir():
-    path = Path(__file__).resolve().parents[2] / "shared"
-    if not path.is_dir():
-        pytest.skip("/work/shared is not available")
-    return path
-
-
-@pytest.fixture(scope="module")
 def gd():
     return load_form(GD_FORM)
 

@@ -38,14 +38,6 @@ SCORED = ["fm_procurement_rate", "sm_staff_control", "ec_public_expense", "ec_sa
 
 
 @pytest.fixture(scope="module")
-def shared_dir():
-    path = Path(__file__).resolve().parents[2] / "shared"
-    if not path.is_dir():
-        pytest.skip("/work/shared is not available")
-    return path
-
-
-@pytest.fixture(scope="module")
 def imported(tmp_path_factory):
     db = tmp_path_factory.mktemp("sample") / "reports.sqlite3"
     workspace = Workspace.open(db, FormCatalog(ROOT / "forms"))
