@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from selfeval.catalog import FormCatalog
+from selfeval.engine import evaluate
 from selfeval.workspace import NotReady, Workspace
 
 D = Decimal
@@ -209,3 +210,14 @@ def test_fixture_figures_occur_in_the_sample_text(shared_dir):
     for figure in FIGURES:
         assert figure in text, figure
         assert figure in fixture, figure
+
+
+def test_a_total_typed_in_yuan_is_a_warning(imported):
+    workspace, report_id, _ = imported
+    report = workspace.open_report(report_id)
+
+    typed_in_yuan = {**report.values, "income.total": Decimal("6287600")}
+    finding = {f.check: f for f in evaluate(report.form, typed_in_yuan).findings}["amount_in_yuan"]
+    assert finding.severity == "warning" and "6,287,600.00" in finding.message
+    assert "income.total" in finding.fields
+    assert "amount_in_yuan" not in {f.check for f in evaluate(report.form, report.values).findings}
