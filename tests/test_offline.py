@@ -41,5 +41,5 @@ def test_self_test_passes_without_any_network_call(tmp_path):
     assert "NETWORK ATTEMPTS: []" in done.stdout, done.stdout + done.stderr
     assert done.returncode == 0, done.stdout + done.stderr
     assert "自检通过" in done.stdout
-    for step in ("导入示例报告", "评分", "定稿", "导出签名报送包", "验证报送包", "打开并关闭主窗口"):
+    for step in ("导入示例报告", "评分", "定稿", "导出签名报送包", "验证报送包", "打开主窗口和报告的全部页面"):
         assert f"[通过] {step}" in done.stdout, done.stdout

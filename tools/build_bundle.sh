@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/dev.sh setup >/dev/null
+# The libraries Qt's X11 (xcb) platform plugin loads; present at build time, they go into the bundle.
+bash tools/dev.sh debs libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
+    libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1
 .venv/bin/python -m pip install -q "pyinstaller>=6.5"
 start=$(date +%s)
 .venv/bin/pyinstaller --noconfirm --clean --log-level WARN build_installer.spec

@@ -4,6 +4,7 @@
 #                              then sign, package and verify it into demo-output/
 #   bash tools/dev.sh test     set up (with test tools and system libraries) and run the test suite
 #   bash tools/dev.sh setup    only set up
+#   bash tools/dev.sh debs P…  install these Debian packages if missing (as root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -52,6 +53,8 @@ setup() {
 case "${1:-}" in
     setup)
         setup gui ;;
+    debs)
+        command -v dpkg-query >/dev/null && need_debs "${@:2}" ;;
     sample)
         setup gui
         "$VENV/bin/selfeval" demo --package "$ROOT/demo-output" ;;

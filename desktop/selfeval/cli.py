@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="显示版本号并退出")
     parser.add_argument("--db", metavar="文件", help="数据库文件（默认在用户数据目录，或便携模式下程序旁）")
     parser.add_argument("--self-test", action="store_true",
-                        help="自检：在临时目录中导入示例、评分、导出签名报送包并验证、打开主窗口")
+                        help="自检：在临时目录中导入示例、评分、导出签名报送包并验证、打开主窗口和报告的各页面")
     sub = parser.add_subparsers(dest="command", metavar="命令", title="命令")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:

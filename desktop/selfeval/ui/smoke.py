@@ -24,17 +24,34 @@ def open_and_close_main_window(db_path: Path) -> str:
 
     app = application()
     workspace = Workspace.open(db_path)
-    reports = len(workspace.store.reports())
+    reports = workspace.store.reports()
     try:
         window = MainWindow(workspace, open_settings())
         window.show()
         app.processEvents()
         shown = window.isVisible()
         size = window.size()
+        pages = _visit_every_page(window, reports[0].id) if reports else 0
         window.close()
         app.processEvents()
     finally:
         workspace.close()
     if not shown:
         raise RuntimeError("主窗口未能显示")
-    return f"窗口 {size.width()}×{size.height()}，平台 {QApplication.platformName()}，列出 {reports} 份报告"
+    return (f"窗口 {size.width()}×{size.height()}，平台 {QApplication.platformName()}，"
+            f"列出 {len(reports)} 份报告，打开第一份并显示了全部 {pages} 个页面")
+
+
+def _visit_every_page(window, report_id: int) -> int:
+    """Open the report in the wizard and show each of its pages once."""
+    from PySide6.QtWidgets import QApplication
+
+    wizard = window.open_report(report_id)
+    pages = wizard.navigator.pages
+    for page in pages:
+        wizard.go_to(page.id)
+        QApplication.processEvents()
+        if not wizard.current_view().isVisible():
+            raise RuntimeError(f"页面“{page.title}”未能显示")
+    window.show_list()
+    return len(pages)
