@@ -72,3 +72,20 @@ def test_export_report_builds_verifies_and_records(workspace, pfx, tmp_path):
     assert result.pdf_sha256 == hashlib.sha256(result.pdf_path.read_bytes()).hexdigest()
     last = workspace.store.audit_trail(report_id)[-1]
     assert last.action == "export" and last.new == {"path": str(result.folder), "sha256": result.pdf_sha256}
+    assert result.notes == ()  # every character of the demo is in the bundled fonts
+
+
+def test_characters_the_fonts_cannot_draw_are_named(workspace, pfx, tmp_path, monkeypatch):
+    monkeypatch.setenv("SELFEVAL_PDF_FONTS", "bundled")
+    report_id = demo(workspace, final=False)
+    # 犇 and 𠀀 are outside GB 2312, which the bundled fonts cover
+    workspace.set_values(report_id, {"signoff.preparer": "王犇", "problems": "个别字生僻：𠀀。"})
+    for finding in workspace.evaluate(report_id).unexplained_warnings:
+        workspace.set_explanation(report_id, finding.check, "已核对。")
+    workspace.finalize(report_id)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = export_report(workspace, report_id, pfx=pfx, password=PASSWORD, out_dir=out)
+    assert result.verdict.ok
+    (note,) = result.notes
+    assert "犇" in note and "𠀀" in note and "王" not in note.split("：")[1].split("。")[0]

@@ -371,6 +371,8 @@ def cmd_export(ws: Workspace, args) -> int:
     print(f"报送包：{result.folder}")
     if result.zip_path:
         print(f"压缩包：{result.zip_path}")
+    for note in result.notes:
+        print(f"注意：{note}", file=sys.stderr)
     print(result.verdict.text())
     return OK if result.verdict.ok else FOUND_ERRORS
 

@@ -56,6 +56,30 @@ def render_report(report: OpenReport, evaluation: Evaluation, *, generated_at: d
     return out.getvalue()
 
 
+def unprintable_characters(report: OpenReport) -> str:
+    """Characters of the report's texts that the PDF's fonts cannot draw (they would print blank)."""
+    from .fonts import missing_glyphs, register_fonts
+
+    fonts = register_fonts()
+    text = "".join(_texts(report.values.values())) + unit_of(report)
+    missing = set()
+    for font in {fonts.body, fonts.title, fonts.heading, fonts.kai}:
+        missing |= set(missing_glyphs(font, text))
+    return "".join(sorted(missing))
+
+
+def _texts(values) -> list[str]:
+    found = []
+    for value in values:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, (list, tuple)):
+            found += _texts(value)
+        elif isinstance(value, dict):
+            found += _texts(value.values())
+    return found
+
+
 def signature_box(pdf: bytes) -> tuple[int, tuple[float, float, float, float]]:
     """(page index from 0, (x1, y1, x2, y2) in PDF points) of the blank signature area."""
     from pypdf import PdfReader

@@ -40,6 +40,7 @@ class ExportResult:
     verdict: object  # verify.Verdict
     seconds: float
     pdf_sha256: str = ""
+    notes: tuple[str, ...] = ()  # things the clerk should look at in the files, in Chinese
 
 
 def refusal(final: bool, evaluation: Evaluation) -> str | None:
@@ -67,7 +68,7 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
     """Render, sign, write and verify the package; reads and writes no database."""
     from .certs import load_signer
     from .package import manifest_fields, package_name, sha256, summary_attachment, write_package
-    from .pdf import render_report, signature_box
+    from .pdf import render_report, signature_box, unprintable_characters
     from .sign import sign_pdf
     from .verify import verify
     from .xlsx import render_workbook
@@ -87,6 +88,11 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
     xlsx = render_workbook(report, evaluation, generated_at=moment)
     step(1)
     pdf = render_report(report, evaluation, generated_at=moment)
+    notes = ()
+    missing = unprintable_characters(report)
+    if missing:
+        notes = (f"PDF 所用字体中没有这些字的字形，打印出来会是空白：{missing}。"
+                 "请在装有完整中文字体（如 Windows 自带的仿宋、黑体、楷体）的电脑上导出，或改用常用字。",)
     name = package_name(report.info.year, report.info.unit_name)
     fields = manifest_fields(report, evaluation, created=moment)
     step(2)
@@ -101,7 +107,8 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
     step(4)
     verdict = verify(zip_path or folder)
     pdf_path = next(folder.glob("*.pdf"))
-    return ExportResult(folder, zip_path, pdf_path, verdict, time.perf_counter() - started, sha256(signed))
+    return ExportResult(folder, zip_path, pdf_path, verdict, time.perf_counter() - started, sha256(signed),
+                        notes)
 
 
 def record_export(workspace: Workspace, report_id: int, result: ExportResult) -> None:
