@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QPlainTextEdit, QWidget
 
 from .i18n import tr
 
@@ -27,7 +27,16 @@ def warn(parent: QWidget, title: str, text: str) -> None:
 
 
 def ask_text(parent: QWidget, title: str, label: str) -> str | None:
-    text, ok = QInputDialog.getMultiLineText(parent, title, label)
+    """Several lines of text; Tab moves on to the buttons (Enter still starts a new line)."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+    for box in dialog.findChildren(QPlainTextEdit):
+        box.setTabChangesFocus(True)
+    ok = dialog.exec() == QDialog.DialogCode.Accepted
+    text = dialog.textValue()
+    dialog.deleteLater()
     return text.strip() if ok and text.strip() else None
 
 

@@ -314,7 +314,8 @@ class RowListEditor(FieldEditor):
         self.rows_box.setSpacing(4)
         layout.addLayout(self.rows_box)
         self.anchor = QWidget(self)  # marks the place of the rows in the tab order
-        self.anchor.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Qt ignores setTabOrder with a NoFocus widget; a 0×0 widget never gets a click
+        self.anchor.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.anchor.setFixedSize(0, 0)
         self.add_button = QToolButton(self)
         self.add_button.setText("＋ " + tr("添加一项"))
@@ -378,6 +379,7 @@ class RowListEditor(FieldEditor):
         row.first = first
         self.rows.append(row)
         self.rows_box.addWidget(row)
+        row.show()  # now, not on the next pass of the event loop: it may take the focus at once
         self._order_tabs()
         if focus:
             first.setFocus()

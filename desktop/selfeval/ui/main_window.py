@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         if not restore_geometry(settings, GEOMETRY_KEY, self):
             self.resize(1200, 800)
         self.refresh_list()
+        self.report_list.focus_reports()
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("文件"))
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
             self.wizard = None
             self.refresh_list(select=report_id)
         self.stack.setCurrentWidget(self.report_list)
+        self.report_list.focus_reports()
         self.setWindowTitle(dialogs.app_title())
 
     def open_report(self, report_id: int) -> WizardView:
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
         self.wizard.closed.connect(self.show_list)
         self.stack.addWidget(self.wizard)
         self.stack.setCurrentWidget(self.wizard)
+        self.wizard.focus_page()
         info = self.wizard.session.info
         self.setWindowTitle(f"{info.unit_name} {info.year} 年度 — {dialogs.app_title()}")
         return self.wizard

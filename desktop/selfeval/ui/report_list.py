@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..parsing import format_decimal
 from ..store import ReportInfo
 from ..workspace import Workspace
 from .i18n import tr
@@ -37,6 +39,16 @@ def local_time(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def total_text(total: str | None) -> str:
+    """The stored total as the score panel and the exports show it: "85.72", "90", "0"."""
+    if not total:
+        return ""
+    try:
+        return format_decimal(Decimal(total))
+    except InvalidOperation:
+        return total
 
 
 def status_text(status: str) -> str:
@@ -78,6 +90,7 @@ class NewReportDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout.addRow(buttons)
+        self.unit.setFocus()  # there is usually one form: start with the unit's name
 
     def _accept(self) -> None:
         if not self.unit.text().strip():
@@ -127,7 +140,8 @@ class ReportList(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.itemDoubleClicked.connect(lambda _item: self._action("open"))
+        # Enter on a row opens it, as does a double click
+        self.table.itemActivated.connect(lambda _item: self._action("open"))
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.empty = QWidget(self)
         empty_layout = QVBoxLayout(self.empty)
@@ -158,7 +172,7 @@ class ReportList(QWidget):
         self.table.setRowCount(len(reports))
         for row, info in enumerate(reports):
             cells = (info.unit_name, str(info.year), form_name(info),
-                     status_text(info.status), info.total or "", info.grade or "", local_time(info.updated_at))
+                     status_text(info.status), total_text(info.total), info.grade or "", local_time(info.updated_at))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column in (1, 4):
@@ -169,6 +183,13 @@ class ReportList(QWidget):
             ids = [info.id for info in reports]
             self.table.selectRow(ids.index(select) if select in ids else 0)
         self._update_buttons()
+
+    def focus_reports(self) -> None:
+        """The keyboard starts on the reports (Enter opens one), or on 新建报告 when there are none."""
+        if self.reports:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.empty.findChild(QPushButton, "empty-new").setFocus(Qt.FocusReason.OtherFocusReason)
 
     def selected_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()

@@ -1,7 +1,7 @@
 """The last page: every error and warning, a 出错说明 box per warning, finalising."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -98,6 +98,7 @@ class ReviewPage(QScrollArea):
         self.setWidget(self.content)
         self.rows: dict[str, FindingRow] = {}
         self._keys: tuple = ()
+        self.reordered = False  # the findings were rebuilt: the wizard puts Back/Next after them again
 
     def refresh(self, session: ReportSession) -> None:
         self.session = session
@@ -139,4 +140,12 @@ class ReviewPage(QScrollArea):
             row = FindingRow(finding, first_field_of(pages, finding), self)
             self.rows[finding.check] = row
             self.list.addWidget(row)
+            row.show()  # now, not on the next pass of the event loop: the focus may go to it
         self._keys = tuple((f.check, f.severity) for f in findings)
+        # Tab goes down the findings (转到, 出错说明) and then to 定稿, as they are shown
+        stops = [w for row in self.rows.values() for w in row.findChildren(QWidget)
+                 if w.focusPolicy() & Qt.FocusPolicy.TabFocus and isinstance(w, (QPushButton, QPlainTextEdit))]
+        chain = stops + [self.finalize_button, self.reopen_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+        self.reordered = True

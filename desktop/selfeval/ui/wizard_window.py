@@ -96,6 +96,7 @@ class WizardView(QWidget):
         self.notice.setStyleSheet("color: #8a5300;")
         for button in (self.back_button, self.next_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setAutoDefault(True)  # Enter presses it, as Enter moves from field to field
         self.back_button.clicked.connect(self.go_back)
         self.next_button.clicked.connect(self.go_next)
         nav.addWidget(self.back_button)
@@ -146,19 +147,38 @@ class WizardView(QWidget):
                     editor.edited.connect(self.edited)
                     editor.left.connect(self.left)
                 view.jump.connect(self.jump_to_field)
+            # the scrolling frame is no stop for Tab: focus goes from field to field
+            view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.views[page_id] = view
             self.stack.addWidget(view)
-            self._tab_to_buttons_after(view)
         return self.views[page_id]
 
+    @staticmethod
+    def _tab_stops(view: QWidget) -> list[QWidget]:
+        """The widgets of ``view`` that Tab stops at, in tab order (rows added later
+        sit elsewhere in the window's focus chain until they are ordered)."""
+        stops, start = [], view.window()
+        widget = start.nextInFocusChain()
+        while widget is not start and widget is not None:
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and view.isAncestorOf(widget):
+                stops.append(widget)
+            widget = widget.nextInFocusChain()
+        return stops
+
     def _tab_to_buttons_after(self, view: QWidget) -> None:
-        """Pages are built on first visit; keep Back/Next right after the page's last field."""
-        last, widget = None, view.nextInFocusChain()
-        while widget is not view and view.isAncestorOf(widget):
-            last, widget = widget, widget.nextInFocusChain()
-        if last is not None:
-            QWidget.setTabOrder(last, self.back_button)
+        """Pages are built on first visit; keep Back/Next right after the page's last field.
+        (Qt ignores setTabOrder with a widget that takes no focus, so the last stop is used.)"""
+        stops = self._tab_stops(view)
+        if stops:
+            QWidget.setTabOrder(stops[-1], self.back_button)
             QWidget.setTabOrder(self.back_button, self.next_button)
+
+    def focus_page(self) -> None:
+        """Put the keyboard focus on the first thing to fill in (or press) on the current page."""
+        for widget in self._tab_stops(self.current_view()):
+            if widget.isVisible() and widget.isEnabled():
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
 
     def current_view(self) -> PageView | ReviewPage | ExportPage:
         return self.view(self.navigator.current.id)
@@ -167,6 +187,11 @@ class WizardView(QWidget):
         leaving = self.navigator.current
         notices = self.navigator.next_notices(self.session.evaluation, self.session.parse_errors)
         self.autosave.flush()
+        focused = QApplication.focusWidget()
+        # PgDn/Alt+→ from a field, or 下一步 pressed from the keyboard: typing goes on in
+        # the new page's first field (the page list keeps the focus, to go on choosing)
+        follow = (focused is None or self.stack.isAncestorOf(focused)
+                  or focused in (self.back_button, self.next_button))
         self.navigator.index = index
         page = self.navigator.current
         view = self.view(page.id)
@@ -182,6 +207,9 @@ class WizardView(QWidget):
         else:
             self.notice.clear()
         self.refresh()
+        self._tab_to_buttons_after(view)
+        if follow and self.isVisible():
+            self.focus_page()
 
     def go_next(self) -> None:
         if self.navigator.can_next:
@@ -271,7 +299,11 @@ class WizardView(QWidget):
         evaluation = session.refresh()
         self.score_panel.show_evaluation(evaluation)
         self.page_list.show_states(self.navigator.states(evaluation, session.values, session.parse_errors))
-        self.current_view().refresh(session)
+        view = self.current_view()
+        view.refresh(session)
+        if isinstance(view, ReviewPage) and view.reordered:
+            view.reordered = False
+            self._tab_to_buttons_after(view)
 
     def _show_header(self) -> None:
         info = self.session.info
@@ -293,8 +325,8 @@ class WizardView(QWidget):
             if isinstance(view, ExportPage):
                 view.shutdown()
 
-    def _rebuild(self) -> None:
-        index = self.navigator.index
+    def _rebuild(self, index: int) -> None:
+        """Build the pages anew (read-only or not) and show page ``index`` again."""
         self._stop_exports()
         for view in self.views.values():
             self.stack.removeWidget(view)
@@ -306,12 +338,13 @@ class WizardView(QWidget):
 
     def finalize(self) -> None:
         self.autosave.flush()
+        index = self.navigator.index  # reloading the session starts a new navigator at page 1
         try:
             self.session.finalize()
         except NotReady as error:
             dialogs.warn(self, tr("暂不能定稿："), "\n".join(error.problems))
             return
-        self._rebuild()
+        self._rebuild(index)
 
     def reopen(self) -> None:
         if self.exporting:
@@ -319,8 +352,9 @@ class WizardView(QWidget):
         reason = dialogs.ask_text(self, tr("重新打开"), tr("重新打开的原因："))
         if not reason:
             return
+        index = self.navigator.index
         self.session.reopen(reason)
-        self._rebuild()
+        self._rebuild(index)
 
     def close_report(self) -> None:
         self.autosave.flush()
