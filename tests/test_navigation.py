@@ -19,10 +19,12 @@ from selfeval.navigation import (
     Navigator,
     PageKind,
     PageState,
+    carried_notice,
     export_problems,
     field_page_index,
     first_field_of,
     computed_page_index,
+    is_required_finding,
     page_findings,
     pages_of,
     shown_text,
@@ -201,13 +203,104 @@ def test_manual_leaves_get_score_and_reason_others_only_narrative(form):
     assert rate.inputs == ("projects.total", "projects.with_targets")
 
 
-def test_states_of_an_empty_report(form):
+def required(findings) -> list[str]:
+    return [f.check for f in findings if is_required_finding(f)]
+
+
+def test_a_new_report_is_not_red_before_anything_is_typed(form):
     values = {"unit.name": "某局", "report.year": 2022}
     evaluation = evaluate(form, values)
-    states = Navigator(form).states(evaluation, values)
-    assert states["basic.overview"] is PageState.ERRORS  # required fields missing there
+    nav = Navigator(form)
+    states = nav.states(evaluation, values)
+    # required fields are missing on the first page, but nobody has left it yet
+    assert states["basic.overview"] is PageState.IN_PROGRESS
     assert states["basic.finance"] is PageState.NOT_STARTED
-    assert states[REVIEW_PAGE_ID] is PageState.ERRORS
+    assert states[REVIEW_PAGE_ID] is PageState.IN_PROGRESS
+    assert PageState.ERRORS not in states.values()
+    assert nav.shown_findings(nav.current, evaluation) == ()
+    assert nav.hidden_errors(evaluation) == evaluation.errors and len(evaluation.errors) == 11
+    # the review page lists everything, always
+    assert nav.shown_findings(nav.page(REVIEW_PAGE_ID), evaluation) == evaluation.findings
+
+
+def test_a_required_field_is_shown_once_it_is_left(form):
+    values = {"unit.name": "某局", "report.year": 2022}
+    evaluation = evaluate(form, values)
+    nav = Navigator(form)
+    nav.reveal("unit.duties")
+    assert required(nav.shown_findings(nav.current, evaluation)) == ["required.unit.duties"]
+    assert nav.states(evaluation, values)["basic.overview"] is PageState.ERRORS
+    assert len(nav.hidden_errors(evaluation)) == 10
+
+
+def test_leaving_a_page_shows_its_required_fields_and_counts_them(form):
+    values = {"unit.name": "某局", "report.year": 2022}
+    evaluation = evaluate(form, values)
+    nav = Navigator(form)
+    assert nav.next().id == "basic.finance"
+    assert nav.left_pages == {"basic.overview"} and nav.visited == {"basic.overview", "basic.finance"}
+    assert required(nav.shown_findings(nav.page("basic.overview"), evaluation)) == [
+        "required.unit.duties", "required.unit.subordinates", "required.staff.in_service_total"]
+    states = nav.states(evaluation, values)
+    assert states["basic.overview"] is PageState.ERRORS
+    assert states["basic.finance"] is PageState.NOT_STARTED  # visited, not left, nothing typed
+    assert states[REVIEW_PAGE_ID] is PageState.ERRORS  # an error shown on a page
+    assert len(nav.hidden_errors(evaluation)) == 8
+    nav.back()  # Back leaves a page as well
+    states = nav.states(evaluation, values)
+    assert states["basic.finance"] is PageState.ERRORS  # empty, yet visited and left
+    assert states["basic.goals"] is PageState.NOT_STARTED  # nobody has been there
+    assert states["conclusion"] is PageState.NOT_STARTED
+    assert len(nav.hidden_errors(evaluation)) == 5
+
+
+def test_jumping_away_or_to_a_field_shows_its_findings(form):
+    values = {"unit.name": "某局", "report.year": 2022}
+    evaluation = evaluate(form, values)
+    nav = Navigator(form)
+    nav.go(REVIEW_PAGE_ID)  # jumped away from the first page
+    assert nav.states(evaluation, values)["basic.overview"] is PageState.ERRORS
+    # a visited review page counts every error, as it lists them
+    assert nav.states(evaluation, values)[REVIEW_PAGE_ID] is PageState.ERRORS
+    assert nav.go_to_field("achievements").id == "achievements"
+    assert required(nav.shown_findings(nav.current, evaluation)) == ["required.achievements"]
+    assert nav.states(evaluation, values)["achievements"] is PageState.ERRORS
+    assert nav.states(evaluation, values)["problems"] is PageState.NOT_STARTED
+
+
+def test_an_unvisited_page_with_values_but_a_required_field_missing_is_in_progress(form, demo):
+    values = {k: v for k, v in demo.values.items() if k != "staff.in_service_total"}
+    evaluation = evaluate(form, values, {"staff_control_over": "x"})
+    nav = Navigator(form)
+    nav.go("basic.finance")
+    assert nav.states(evaluation, values)["basic.overview"] is PageState.ERRORS
+    fresh = Navigator(form)  # the report opened again: its first page not left yet
+    assert fresh.states(evaluation, values)["basic.overview"] is PageState.IN_PROGRESS
+    # the count of errors never misses one: the hidden one is counted apart
+    assert [f.check for f in fresh.hidden_errors(evaluation)] == ["required.staff.in_service_total"]
+    assert fresh.finalize_problems(evaluation)  # and still stops finalising
+
+
+def test_a_reloaded_navigator_remembers_where_the_clerk_has_been(form):
+    values = {"unit.name": "某局", "report.year": 2022}
+    evaluation = evaluate(form, values)
+    nav = Navigator(form)
+    nav.reveal("conclusion")
+    nav.go("basic.finance")
+    again = Navigator(form, final=True)
+    again.remember(nav)
+    assert again.current.id == "basic.finance" and again.final
+    assert again.hidden_errors(evaluation) == nav.hidden_errors(evaluation)
+
+
+def test_carried_notice_names_the_year_on_pages_with_unchanged_carried_texts(form):
+    pages = {page.id: page for page in pages_of(form)}
+    unchanged = {"unit.duties", "conclusion"}
+    assert carried_notice(pages["basic.overview"], unchanged, 2023) == "本页部分内容从 2023 年度报告转入，请逐项核对修改。"
+    assert carried_notice(pages["conclusion"], unchanged, 2023) is not None
+    assert carried_notice(pages["basic.finance"], unchanged, 2023) is None
+    assert carried_notice(pages["basic.overview"], set(), 2023) is None
+    assert carried_notice(pages["basic.overview"], unchanged, None) is None
 
 
 def test_states_of_the_demo(form, demo):

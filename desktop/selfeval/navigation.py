@@ -10,12 +10,17 @@ it is worked out from.  :class:`Navigator` keeps the
 current page and answers what each page's state is, what is wrong before Next,
 and whether the report may be finalised or exported — all from an
 :class:`~selfeval.engine.Evaluation`.
+
+A required field left empty is not shown as an error the moment a report
+opens: the navigator remembers which pages were visited and left and which
+fields were left, and shows "required but empty" under a field only once the
+field or its page has been left.  The review page lists everything.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from .engine import Evaluation, Finding, format_value
 from .expr import Compiled
@@ -28,6 +33,8 @@ REVIEW_PAGE_TITLE = "校验与定稿"
 EXPORT_PAGE_ID = "export"
 EXPORT_PAGE_TITLE = "导出与报送"
 PENDING = "待填写：{fields}"
+REQUIRED_PREFIX = "required."  # check ids of "required but empty" findings
+CARRIED_NOTICE = "本页部分内容从 {year} 年度报告转入，请逐项核对修改。"
 # A computed value read only from fields of these types (填报年度 from 评价年度 and
 # 填报日期) restates when the report is; it is no figure to show beside an input.
 HELPER_TYPES = frozenset({"date", "year"})
@@ -327,6 +334,19 @@ def _figure(form: Form, expression: Compiled, value) -> str:
     return format_value(value, fmt)
 
 
+def is_required_finding(finding: Finding) -> bool:
+    """A "required but empty" finding (「…」为必填项，尚未填写)."""
+    return finding.check.startswith(REQUIRED_PREFIX)
+
+
+def carried_notice(page: Page, unchanged: Iterable[str], year: int | None) -> str | None:
+    """The notice at the top of a page holding values carried over from the
+    ``year`` report and not changed since; ``None`` for a page without any."""
+    if year is None or not set(page.fields).intersection(unchanged):
+        return None
+    return CARRIED_NOTICE.format(year=year)
+
+
 def page_findings(page: Page, evaluation: Evaluation) -> tuple[Finding, ...]:
     """Findings that name a field entered on ``page``; every finding for the review page, none for export."""
     if page.is_review:
@@ -346,14 +366,21 @@ def page_state(
     *,
     final: bool = False,
     exported: bool = False,
+    shows: Callable[[Finding], bool] | None = None,
+    visited: bool = True,
 ) -> PageState:
     """The state shown beside a page in the side list.
+
+    ``shows`` tells which findings are shown yet (all when not given); one not
+    shown yet leaves a page in progress, never in error.  The review page lists
+    every finding, so once ``visited`` it counts them all.
 
     The export page is not started until the report is final, in progress
     once it may be exported, complete after an export in this session, and in
     error when a final report still has errors (a form edition changed since).
     """
     parse_errors = parse_errors or {}
+    shows = shows or (lambda _finding: True)
     if page.is_export:
         if not final:
             return PageState.NOT_STARTED
@@ -361,21 +388,23 @@ def page_state(
             return PageState.ERRORS
         return PageState.COMPLETE if exported else PageState.IN_PROGRESS
     if page.is_review:
-        if evaluation.errors:
+        if any(visited or shows(f) for f in evaluation.errors):
             return PageState.ERRORS
         if evaluation.unexplained_warnings:
             return PageState.WARNINGS
-        return PageState.COMPLETE if evaluation.complete else PageState.IN_PROGRESS
+        done = evaluation.complete and not evaluation.errors
+        return PageState.COMPLETE if done else PageState.IN_PROGRESS
     here = page.fields
     held = [fid for fid in here if fid in parse_errors]
-    if not held and all(is_empty(values.get(fid)) for fid in here):
-        return PageState.NOT_STARTED
-    findings = page_findings(page, evaluation)
+    every = page_findings(page, evaluation)
+    findings = [f for f in every if shows(f)]
     if held or any(f.severity == "error" for f in findings):
         return PageState.ERRORS
+    if all(is_empty(values.get(fid)) for fid in here):
+        return PageState.NOT_STARTED
     if any(f.severity == "warning" and not f.explained for f in findings):
         return PageState.WARNINGS
-    if any(not evaluation.scores[leaf].scored for leaf in page.indicators):
+    if len(findings) < len(every) or any(not evaluation.scores[leaf].scored for leaf in page.indicators):
         return PageState.IN_PROGRESS
     return PageState.COMPLETE
 
@@ -404,6 +433,11 @@ class Navigator:
     Nothing hard-blocks moving between pages: errors are shown on the pages
     they concern, and only finalising is refused while any remain.  A final
     report is read-only on every page, yet may still be exported.
+
+    It remembers where the clerk has been: the pages visited, the pages left
+    (by Next, Back or a jump) and the fields left.  A required field still
+    empty is shown as an error once it or its page has been left (or it was
+    jumped to from a finding); before that it only keeps its page in progress.
     """
 
     def __init__(self, form: Form, *, final: bool = False):
@@ -413,6 +447,16 @@ class Navigator:
         self.final = final
         self.exported = False  # a package was written since this navigator was made
         self._field_page = field_page_index(form)
+        self.visited: set[str] = {self.current.id}
+        self.left_pages: set[str] = set()
+        self.left_fields: set[str] = set()  # left, or jumped to from a finding
+
+    def remember(self, other: "Navigator") -> None:
+        """Take over where the clerk has been from ``other`` (the same report reloaded)."""
+        self.index = other.index
+        self.visited = set(other.visited) | {self.current.id}
+        self.left_pages = set(other.left_pages)
+        self.left_fields = set(other.left_fields)
 
     # -- where we are
 
@@ -446,30 +490,56 @@ class Navigator:
     def can_next(self) -> bool:
         return self.index < len(self.pages) - 1
 
-    def next(self) -> Page:
-        if self.can_next:
-            self.index += 1
+    def move(self, index: int) -> Page:
+        """Show page ``index``; the page shown before counts as left."""
+        if index != self.index:
+            self.left_pages.add(self.current.id)
+            self.index = index
+            self.visited.add(self.current.id)
         return self.current
+
+    def next(self) -> Page:
+        return self.move(self.index + 1) if self.can_next else self.current
 
     def back(self) -> Page:
-        if self.can_back:
-            self.index -= 1
-        return self.current
+        return self.move(self.index - 1) if self.can_back else self.current
 
     def go(self, page_id: str) -> Page:
-        self.index = self.index_of(page_id)
-        return self.current
+        return self.move(self.index_of(page_id))
 
     def go_to_field(self, field_id: str) -> Page:
-        self.index = self._field_page[field_id]
-        return self.current
+        """Jump to a field (from a finding): its findings are shown from now on."""
+        self.reveal(field_id)
+        return self.move(self._field_page[field_id])
+
+    def reveal(self, field_id: str) -> None:
+        """The field was left, or jumped to from a finding: show its findings from now on."""
+        self.left_fields.add(field_id)
 
     # -- judging
+
+    def shows(self, finding: Finding) -> bool:
+        """Whether ``finding`` is shown on the pages of its fields (and counts in
+        their states) yet: a required field's only once it or its page was left."""
+        if not is_required_finding(finding):
+            return True
+        return any(fid in self.left_fields or self.pages[self._field_page[fid]].id in self.left_pages
+                   for fid in finding.fields if fid in self._field_page)
+
+    def shown_findings(self, page: Page, evaluation: Evaluation) -> tuple[Finding, ...]:
+        """The findings shown on ``page`` now; the review page shows every one."""
+        findings = page_findings(page, evaluation)
+        return findings if page.is_review else tuple(f for f in findings if self.shows(f))
+
+    def hidden_errors(self, evaluation: Evaluation) -> tuple[Finding, ...]:
+        """Errors not shown on any page yet: required fields on pages not yet left."""
+        return tuple(f for f in evaluation.errors if not self.shows(f))
 
     def states(self, evaluation: Evaluation, values: Mapping[str, Any],
                parse_errors: Mapping[str, str] | None = None) -> dict[str, PageState]:
         return {page.id: page_state(self.form, page, evaluation, values, parse_errors,
-                                    final=self.final, exported=self.exported)
+                                    final=self.final, exported=self.exported, shows=self.shows,
+                                    visited=page.id in self.visited)
                 for page in self.pages}
 
     def next_notices(self, evaluation: Evaluation,

@@ -17,6 +17,7 @@ from selfeval.export.verify import verify
 from selfeval.navigation import PageState
 from selfeval.ui import export_page
 from selfeval.ui.export_page import OK_COLOUR, PFX_KEY, ExportPage
+from selfeval.ui.field_row import COLOURS
 
 from human_input import replace_text
 from test_wizard_typing import click_page
@@ -126,6 +127,7 @@ def test_export_with_a_new_self_signed_certificate(qtbot, window, asked, tmp_pat
     assert page.verdict.text().startswith("验证通过") and f"签署人：{SIGNER}" in page.verdict.text()
     assert "不能证明签署人身份" in page.verdict.text()
     assert OK_COLOUR in page.verdict.styleSheet()
+    assert not page.findChild(QLabel, "exportNotes").isVisible()  # every character printable
     assert "检查明细" in page.details.toPlainText() and "×" not in page.details.toPlainText()
     assert wizard.back_to_list.isEnabled() and page.export_button.isEnabled()  # another copy may follow
     assert wizard.page_list.states["export"] is PageState.COMPLETE
@@ -174,3 +176,28 @@ def test_a_draft_report_must_be_finalised_first(qtbot, window, no_drives):
     assert wizard.page_list.states["export"] is PageState.NOT_STARTED
     click(page.to_review)
     assert wizard.navigator.current.id == "review"
+
+
+def test_characters_the_pdf_cannot_draw_are_named_above_the_verdict(qtbot, window, tmp_path, no_drives, asked,
+                                                                   certificate):
+    workspace = window.workspace
+    report_id = workspace.import_json(demo_report_path().read_text(encoding="utf-8"))
+    workspace.set_values(report_id, {"signoff.preparer": "王犇"})  # 犇 is not in the bundled fonts
+    for finding in workspace.evaluate(report_id).unexplained_warnings:
+        workspace.set_explanation(report_id, finding.check, "超编人员系历史遗留，已结合退休逐步消化。")
+    workspace.finalize(report_id)
+    page = export_view(qtbot, window, report_id)
+    out = tmp_path / "out"
+    out.mkdir()
+    asked["folders"].append(out)
+    click(page.findChild(QPushButton, "otherFolder"))
+    replace_text(page.pfx, str(certificate))
+    replace_text(page.password, PASSWORD)
+    click(page.export_button)
+    qtbot.waitUntil(lambda: not page.busy, timeout=EXPORT_TIMEOUT_MS)
+    assert not page.error.isVisible(), page.error.text()
+    notes = page.findChild(QLabel, "exportNotes")
+    assert notes.isVisible() and "犇" in notes.text() and "空白" in notes.text()
+    assert COLOURS["warning"] in notes.styleSheet()
+    assert notes.geometry().bottom() <= page.verdict.geometry().top()
+    assert page.verdict.text().startswith("验证通过")

@@ -8,8 +8,10 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 from ..form import Field, Form
 from ..navigation import FieldItem, Shown, ShownItem, shown_label
 from .field_widgets import NUMERIC_WIDTH, FieldEditor, editor_for
+from .i18n import tr
 
 COLOURS = {"error": "#b3261e", "warning": "#8a5300", "note": "#555555"}
+CARRIED_MARK = "从上年报告转入，尚未修改"
 MUTED = "#5a6b80"
 LABEL_WIDTH = 230
 TEXT_INSET = 5  # from a line edit's edge to its text: read-only values line up with typed ones
@@ -70,6 +72,11 @@ class FieldRow:
             hint.setWordWrap(True)
             hint.setStyleSheet("color: #666; font-size: small;")
             box.addWidget(hint)
+        self.carried = QLabel("↺ " + tr(CARRIED_MARK), holder)
+        self.carried.setObjectName("carriedMark")
+        self.carried.setStyleSheet(f"color: {COLOURS['warning']}; font-size: small;")
+        self.carried.hide()
+        box.addWidget(self.carried)
         self.message = message_label(holder)
         box.addWidget(self.message)
         self.label.setBuddy(self.editor)
@@ -78,6 +85,11 @@ class FieldRow:
 
     def show_message(self, text: str | None, severity: str = "error") -> None:
         show_message(self.message, text, severity)
+
+    def show_carried(self, carried: bool) -> None:
+        """Mark a text carried over from last year's report and not changed since."""
+        if self.carried.isHidden() == carried:
+            self.carried.setVisible(carried)
 
 
 class ReadOnlyRow:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from ..form import DECIMAL_TYPES, INTEGER_TYPES, Field, Form
+from ..form import DECIMAL_TYPES, INTEGER_TYPES, AdjustmentKind, Field, Form
 from ..parsing import format_money
 from ..values import display
 from .i18n import language, tr
@@ -436,6 +436,20 @@ class LinesEditor(RowListEditor):
         return "\n".join(value)
 
 
+ADJUSTMENT_EXAMPLES = {
+    "bonus": "说明，例如：被评为献血先进单位",
+    "penalty": "说明，例如：被市财政局通报批评预算执行进度滞后",
+}
+
+
+def adjustment_example(kind: AdjustmentKind | None) -> str:
+    """The description's placeholder: a commendation, or a penalty for a kind that takes points off."""
+    if kind is None:
+        return "说明"
+    penalty = any(points < 0 for _, points in kind.points)
+    return ADJUSTMENT_EXAMPLES["penalty" if penalty else "bonus"]
+
+
 class AdjustmentsEditor(RowListEditor):
     """``adjustments``: kind, level and description per row, from the form's rules."""
 
@@ -446,7 +460,6 @@ class AdjustmentsEditor(RowListEditor):
         row.kind.addItems(kinds)
         row.level = _Combo(row)
         row.description = _Line(row)
-        row.description.setPlaceholderText("说明，例如：被评为献血先进单位")
 
         def fill_levels(kind: str, keep: str | None = None) -> None:
             row.level.clear()
@@ -454,6 +467,7 @@ class AdjustmentsEditor(RowListEditor):
             row.level.addItems([name for name, _ in found.points] if found else [])
             if keep:
                 row.level.setCurrentText(keep)
+            row.description.setPlaceholderText(adjustment_example(found))
 
         if item:
             row.kind.setCurrentText(item["kind"])

@@ -110,6 +110,13 @@ ENGLISH = {
     "导出失败：": "Export failed: ",
     "两次输入的密码不一致。": "The two passwords differ.",
     "请选择证书保存位置。": "Please choose where to save the certificate.",
+    "上一页": "Previous page",
+    "下一页": "Next page",
+    "定稿后如需修改，先重新打开报告（需填写原因）": "To change a final report, reopen it first (a reason is asked for)",
+    "从上年报告转入，尚未修改": "Carried over from last year's report, not changed yet",
+    "本报告已定稿，只读。可在“导出与报送”页签名并导出报送包。如需修改，请点窗口右上角的“重新打开”按钮，并填写重新打开的原因。":
+        "This report is final and read-only. Sign and export it on the “Export and submission” page. "
+        "To change it, press “Reopen” at the top right of the window and give the reason.",
 }
 
 _language = DEFAULT_LANGUAGE

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ..engine import Finding
-from ..navigation import IndicatorItem, Page, ShownItem, page_findings, shown_value
+from ..navigation import IndicatorItem, Page, ShownItem, carried_notice, shown_value
 from .field_row import COLOURS, FieldRow, ReadOnlyRow, add_row
 from .indicator_block import IndicatorBlock
 from .session import ReportSession
@@ -52,6 +52,13 @@ class PageView(QScrollArea):
             intro = QLabel(page.part.intro, content)
             intro.setWordWrap(True)
             layout.addWidget(intro)
+        self.carried = QLabel(content)
+        self.carried.setObjectName("carriedNotice")
+        self.carried.setWordWrap(True)
+        self.carried.setTextFormat(Qt.TextFormat.PlainText)
+        self.carried.setStyleSheet("color: #8a5300; background: #fff6e5; border: 1px solid #f0c36d; padding: 6px;")
+        self.carried.hide()
+        layout.addWidget(self.carried)
         self.findings = QLabel(content)
         self.findings.setWordWrap(True)
         self.findings.setTextFormat(Qt.TextFormat.RichText)
@@ -108,7 +115,7 @@ class PageView(QScrollArea):
         under: dict[str, tuple[str, str]] = {}
         in_block: dict[str, tuple[str, str]] = {}
         boxed: list[Finding] = []
-        for finding in page_findings(self.page, evaluation):
+        for finding in session.navigator.shown_findings(self.page, evaluation):
             if finding.explained:
                 boxed.append(finding)
                 continue
@@ -129,6 +136,12 @@ class PageView(QScrollArea):
             block.refresh(evaluation.scores[leaf], *in_block.get(leaf, (None, "error")))
         for item, row in self.shown.items():
             row.show(shown_value(session.form, item, evaluation))
+        unchanged = session.carried_unchanged()
+        notice = carried_notice(self.page, unchanged, session.carried.year if session.carried else None)
+        self.carried.setText(notice or "")
+        self.carried.setVisible(notice is not None)
+        for fid, row in self.rows.items():
+            row.show_carried(fid in unchanged)
         if boxed:
             self.findings.setText(findings_html(boxed, self.go_label))
             self.findings.show()

@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,6 +34,9 @@ from ..workspace import Workspace
 from .i18n import tr
 
 COLUMNS = ("单位", "年度", "表单", "状态", "总分", "等级", "最后修改")
+# the keys of the list's buttons, shown in their tooltips: 新建报告 is the File menu's
+SHORTCUTS = {"new": QKeySequence.StandardKey.New, "open": QKeySequence.StandardKey.Open}
+EXTRA_KEYS = {"open": "Enter"}  # Enter on a row opens it too
 
 
 def local_time(moment: datetime) -> str:
@@ -49,6 +53,13 @@ def total_text(total: str | None) -> str:
         return format_decimal(Decimal(total))
     except InvalidOperation:
         return total
+
+
+def tooltip(text: str, key: str) -> str:
+    """A button's tooltip: its text and the keys that do the same, "打开（Ctrl+O，Enter）"."""
+    keys = [QKeySequence(SHORTCUTS[key]).toString(QKeySequence.SequenceFormat.NativeText)] if key in SHORTCUTS else []
+    keys += [EXTRA_KEYS[key]] if key in EXTRA_KEYS else []
+    return f"{text}（{'，'.join(keys)}）" if keys else text
 
 
 def status_text(status: str) -> str:
@@ -125,9 +136,13 @@ class ReportList(QWidget):
             button = QPushButton(tr(text), self)
             button.setObjectName(key)
             button.clicked.connect(lambda _=False, k=key: self._action(k))
+            button.setToolTip(tooltip(tr(text), key))
             buttons.addWidget(button)
             self.buttons[key] = button
         buttons.addStretch(1)
+        self.open_shortcut = QShortcut(QKeySequence(SHORTCUTS["open"]), self)
+        self.open_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.open_shortcut.activated.connect(lambda: self._action("open"))
         layout.addLayout(buttons)
         self.stack = QStackedWidget(self)
         self.table = QTableWidget(0, len(COLUMNS), self)
@@ -156,6 +171,7 @@ class ReportList(QWidget):
             button = QPushButton(tr(text), self.empty)
             button.setObjectName(f"empty-{key}")
             button.setMinimumHeight(44)
+            button.setToolTip(tooltip(tr(text), key))
             button.clicked.connect(lambda _=False, k=key: self._action(k))
             row.addWidget(button)
         row.addStretch(1)

@@ -20,6 +20,8 @@ from .i18n import tr
 from .session import ReportSession
 
 MAX_PROBLEMS_SHOWN = 8
+FINAL_NOTE = ("本报告已定稿，只读。可在“导出与报送”页签名并导出报送包。"
+              "如需修改，请点窗口右上角的“重新打开”按钮，并填写重新打开的原因。")
 
 
 class FindingRow(QFrame):
@@ -62,7 +64,6 @@ class ReviewPage(QScrollArea):
     jump = Signal(str)
     explain = Signal(str, str)
     finalize_requested = Signal()
-    reopen_requested = Signal()
 
     def __init__(self, session: ReportSession, parent: QWidget | None = None):
         super().__init__(parent)
@@ -87,11 +88,7 @@ class ReviewPage(QScrollArea):
         self.finalize_button = QPushButton(tr("定稿"), self.content)
         self.finalize_button.setObjectName("finalize")
         self.finalize_button.clicked.connect(self.finalize_requested.emit)
-        self.reopen_button = QPushButton(tr("重新打开"), self.content)
-        self.reopen_button.setObjectName("reopen")
-        self.reopen_button.clicked.connect(self.reopen_requested.emit)
         buttons.addWidget(self.finalize_button)
-        buttons.addWidget(self.reopen_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         layout.addStretch(1)
@@ -120,9 +117,8 @@ class ReviewPage(QScrollArea):
         problems = session.navigator.finalize_problems(evaluation, session.parse_errors)
         self.finalize_button.setVisible(not session.final)
         self.finalize_button.setEnabled(not problems)
-        self.reopen_button.setVisible(session.final)
         if session.final:
-            show_message(self.problems, tr("本报告已定稿，只读。") + tr("可在“导出与报送”页签名并导出报送包。"), "note")
+            show_message(self.problems, tr(FINAL_NOTE), "note")
         elif problems:
             shown = problems[:MAX_PROBLEMS_SHOWN]
             more = f"\n……另有 {len(problems) - len(shown)} 项" if len(problems) > len(shown) else ""
@@ -145,7 +141,7 @@ class ReviewPage(QScrollArea):
         # Tab goes down the findings (转到, 出错说明) and then to 定稿, as they are shown
         stops = [w for row in self.rows.values() for w in row.findChildren(QWidget)
                  if w.focusPolicy() & Qt.FocusPolicy.TabFocus and isinstance(w, (QPushButton, QPlainTextEdit))]
-        chain = stops + [self.finalize_button, self.reopen_button]
+        chain = stops + [self.finalize_button]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
         self.reordered = True

@@ -22,6 +22,8 @@ class ScorePanel(QFrame):
         self.grade.setStyleSheet("font-size: 18px; font-weight: bold;")
         self.unscored = QLabel(self)
         self.errors = QLabel(self)
+        self.errors.setObjectName("errors")
+        self.errors.setWordWrap(True)
         self.warnings = QLabel(self)
         self.saved = QLabel(self)
         self.saved.setStyleSheet("color: #666;")
@@ -34,14 +36,17 @@ class ScorePanel(QFrame):
             grid.addWidget(label, n, 1)
         grid.addWidget(self.saved, len(rows), 0, 1, 2)
 
-    def show_evaluation(self, evaluation: Evaluation) -> None:
+    def show_evaluation(self, evaluation: Evaluation, hidden_errors: int = 0) -> None:
+        """``hidden_errors``: how many of the errors are required fields on pages
+        not filled in yet, not shown on those pages nor counted in their colours."""
         self.total.setText(format_decimal(evaluation.total))
         self.grade.setText(evaluation.grade)
         self.unscored.setText(str(len(evaluation.unscored)))
         errors, warnings = len(evaluation.errors), len(evaluation.warnings)
         open_warnings = len(evaluation.unexplained_warnings)
-        self.errors.setText(str(errors))
-        self.errors.setStyleSheet("color: #b3261e; font-weight: bold;" if errors else "")
+        hidden = f"（其中 {hidden_errors} 项在尚未填完的页面）" if hidden_errors else ""
+        self.errors.setText(f"{errors}{hidden}")
+        self.errors.setStyleSheet("color: #b3261e; font-weight: bold;" if errors > hidden_errors else "")
         note = f"（{open_warnings} 未说明）" if open_warnings else ""
         self.warnings.setText(f"{warnings}{note}")
         self.warnings.setStyleSheet("color: #8a5300; font-weight: bold;" if open_warnings else "")

@@ -65,6 +65,8 @@ class WizardView(QWidget):
         self.banner = QLabel(self)
         self.banner.setStyleSheet("color: #8a5300; font-weight: bold;")
         self.reopen_button = QPushButton(tr("重新打开"), self)
+        self.reopen_button.setObjectName("reopen")
+        self.reopen_button.setToolTip(tr("定稿后如需修改，先重新打开报告（需填写原因）"))
         self.reopen_button.clicked.connect(self.reopen)
         header.addWidget(self.back_to_list)
         header.addWidget(self.heading, 1)
@@ -97,6 +99,8 @@ class WizardView(QWidget):
         for button in (self.back_button, self.next_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.setAutoDefault(True)  # Enter presses it, as Enter moves from field to field
+        self.back_button.setToolTip(tr("上一页") + "（PgUp / Alt+←）")
+        self.next_button.setToolTip(tr("下一页") + "（PgDn / Alt+→）")
         self.back_button.clicked.connect(self.go_back)
         self.next_button.clicked.connect(self.go_next)
         nav.addWidget(self.back_button)
@@ -139,7 +143,6 @@ class WizardView(QWidget):
                 view = ReviewPage(self.session, self.stack)
                 view.explain.connect(self.explain)
                 view.finalize_requested.connect(self.finalize)
-                view.reopen_requested.connect(self.reopen)
                 view.jump.connect(self.jump_to_field)
             else:
                 view = PageView(self.session, page, self.stack)
@@ -192,8 +195,7 @@ class WizardView(QWidget):
         # the new page's first field (the page list keeps the focus, to go on choosing)
         follow = (focused is None or self.stack.isAncestorOf(focused)
                   or focused in (self.back_button, self.next_button))
-        self.navigator.index = index
-        page = self.navigator.current
+        page = self.navigator.move(index)
         view = self.view(page.id)
         self.stack.setCurrentWidget(view)
         if self.page_list.currentRow() != index:
@@ -227,6 +229,7 @@ class WizardView(QWidget):
             self.show_page(row)
 
     def jump_to_field(self, field_id: str) -> None:
+        self.navigator.reveal(field_id)
         page = self.navigator.page_of_field(field_id)
         self.go_to(page.id)
         view = self.current_view()
@@ -254,6 +257,7 @@ class WizardView(QWidget):
     def left(self, field_id: str, text: str) -> None:
         if self.session.final:
             return
+        self.navigator.reveal(field_id)
         result = self.session.edit(field_id, text, leaving=True)
         if result.changed:
             self.autosave.schedule()
@@ -297,7 +301,7 @@ class WizardView(QWidget):
         self.refresh_timer.stop()
         session = self.session
         evaluation = session.refresh()
-        self.score_panel.show_evaluation(evaluation)
+        self.score_panel.show_evaluation(evaluation, len(self.navigator.hidden_errors(evaluation)))
         self.page_list.show_states(self.navigator.states(evaluation, session.values, session.parse_errors))
         view = self.current_view()
         view.refresh(session)
@@ -316,9 +320,6 @@ class WizardView(QWidget):
         self.exporting = busy
         self.back_to_list.setEnabled(not busy)
         self.reopen_button.setEnabled(not busy)
-        review = self.views.get(REVIEW_PAGE_ID)
-        if isinstance(review, ReviewPage):
-            review.reopen_button.setEnabled(not busy)
 
     def _stop_exports(self) -> None:
         for view in self.views.values():
@@ -338,13 +339,12 @@ class WizardView(QWidget):
 
     def finalize(self) -> None:
         self.autosave.flush()
-        index = self.navigator.index  # reloading the session starts a new navigator at page 1
         try:
             self.session.finalize()
         except NotReady as error:
             dialogs.warn(self, tr("暂不能定稿："), "\n".join(error.problems))
             return
-        self._rebuild(index)
+        self._rebuild(self.navigator.index)  # the reloaded session keeps the page
 
     def reopen(self) -> None:
         if self.exporting:
@@ -352,9 +352,8 @@ class WizardView(QWidget):
         reason = dialogs.ask_text(self, tr("重新打开"), tr("重新打开的原因："))
         if not reason:
             return
-        index = self.navigator.index
         self.session.reopen(reason)
-        self._rebuild(index)
+        self._rebuild(self.navigator.index)
 
     def close_report(self) -> None:
         self.autosave.flush()
