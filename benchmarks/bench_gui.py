@@ -94,9 +94,9 @@ def keystroke(edits: int) -> dict:
     samples: list[float] = []
     start = 0.0
 
-    def show_and_time(evaluation):
+    def show_and_time(evaluation, *more):
         before = panel.total.text()
-        shown(evaluation)
+        shown(evaluation, *more)
         if panel.total.text() != before and loop.isRunning():
             panel.total.repaint()
             samples.append((time.perf_counter() - start) * 1000)
