@@ -152,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
+        # also for UTF-8: a lone surrogate (from argv or JSON) in a message must not crash printing
+        if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -185,13 +186,20 @@ def main(argv: list[str] | None = None) -> int:
             FormError) as error:
         print(str(error), file=sys.stderr)
         return BAD_INPUT
+    except BrokenPipeError:  # before ``Exception``, which would re-raise it
+        try:  # nothing more reaches the closed pipe, not even the flush at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return OK
+    except UnicodeEncodeError:
+        print("输入中含有无法识别的字符（不是有效的 UTF-8 文字），未作任何修改。", file=sys.stderr)
+        return BAD_INPUT
     except Exception as error:
         if type(error).__name__ not in EXPORT_ERRORS:
             raise
         print(str(error), file=sys.stderr)
         return BAD_INPUT
-    except BrokenPipeError:
-        return OK
 
 
 def _print_json(data) -> None:
@@ -215,7 +223,10 @@ def cmd_import(ws: Workspace, args) -> int:
 def cmd_export_json(ws: Workspace, args) -> int:
     text = dumps(ws.export_dict(args.id))
     if args.out:
-        write_atomic(Path(args.out), text.encode("utf-8"))
+        try:
+            write_atomic(Path(args.out), text.encode("utf-8"))
+        except OSError as error:
+            raise CommandError(f"无法写入文件“{args.out}”：{error.strerror or error}") from None
     else:
         sys.stdout.write(text)
     return OK
@@ -284,8 +295,10 @@ def cmd_finalize(ws: Workspace, args) -> int:
 
 
 def cmd_reopen(ws: Workspace, args) -> int:
-    ws.reopen(args.id, args.reason)
-    print(f"报告 {args.id} 已重新打开，可以修改。")
+    if ws.reopen(args.id, args.reason):
+        print(f"报告 {args.id} 已重新打开，可以修改。")
+    else:
+        print(f"报告 {args.id} 尚未定稿，本来就可以修改，无需重新打开。")
     return OK
 
 

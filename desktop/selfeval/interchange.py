@@ -12,6 +12,7 @@ from typing import Any
 
 from .catalog import FormCatalog, UnknownForm
 from .form import Form
+from .parsing import has_surrogates
 from .values import ValueRejected, from_json, to_json
 
 EXPLANATION = "explanation."
@@ -53,11 +54,28 @@ def explainable_checks(form: Form) -> set[str]:
     return ids
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
 def read_report(catalog: FormCatalog, text: str | bytes) -> ReportData:
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as error:
+        raise InterchangeError([f"编号“{error}”在文件中出现了两次，无法确定用哪一个值"]) from None
     except (ValueError, UnicodeDecodeError) as error:
         raise InterchangeError([f"不是有效的 JSON 文件：{error}"]) from None
+    except RecursionError:
+        raise InterchangeError(["不是有效的报告 JSON 文件：嵌套层数过多"]) from None
     return report_from_dict(catalog, data)
 
 
@@ -82,6 +100,9 @@ def report_from_dict(catalog: FormCatalog, data: Any) -> ReportData:
     problems, values, explanations = [], {}, {}
     allowed_explanations = explainable_checks(form)
     for key, raw in raw_values.items():
+        if _has_surrogates(key) or _has_surrogates(raw):
+            problems.append(f"“{key}”：含有无法识别的字符（不是有效的 UTF-8 文字）")
+            continue
         if key.startswith(EXPLANATION):
             check_id = key[len(EXPLANATION):]
             if check_id not in allowed_explanations:
@@ -102,11 +123,6 @@ def report_from_dict(catalog: FormCatalog, data: Any) -> ReportData:
             continue
         if value is not None:
             values[key] = value
-    year = values.get("report.year")
-    if year is not None and not form.applies_to(year):
-        span = f"{form.first_year}–{form.last_year or ''}"
-        problems.append(f"「评价年度」（report.year）为 {year}，表单“{form.id}”{form.edition} 版"
-                        f"只适用于 {span} 年度")
     for key in ("unit.name", "report.year"):
         if key not in values and not any(key in p for p in problems):
             problems.append(f"缺少「{form.fields[key].label}」（{key}），无法建立报告")
@@ -125,6 +141,16 @@ def report_to_dict(form: Form, values: dict[str, Any], explanations: dict[str, s
 
 def dumps(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _has_surrogates(raw: Any) -> bool:
+    if isinstance(raw, str):
+        return has_surrogates(raw)
+    if isinstance(raw, dict):
+        return any(_has_surrogates(k) or _has_surrogates(v) for k, v in raw.items())
+    if isinstance(raw, list):
+        return any(_has_surrogates(item) for item in raw)
+    return False
 
 
 def _short(raw: Any) -> str:

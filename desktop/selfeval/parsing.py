@@ -51,9 +51,27 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+def has_surrogates(text: str) -> bool:
+    """True for text that cannot be stored as UTF-8 (a lone surrogate from JSON or argv)."""
+    return any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def _no_odd_digits(text: str) -> str:
+    """Keep full-width digits, but not ones NFKC would make from ², ①, 𝟏 or ⒈ (those stay unparseable)."""
+    if text.isascii():
+        return text
+    out = []
+    for char in text:
+        folded = unicodedata.normalize("NFKC", char)
+        odd = (folded != char and any("0" <= c <= "9" for c in folded)
+               and not unicodedata.decomposition(char).startswith(("<wide>", "<narrow>")))
+        out.append("\ufffd" if odd else char)
+    return "".join(out)
+
+
 def _compact(text: str) -> str:
     """normalize() and also drop every whitespace / zero-width character."""
-    s = normalize(text).translate(_INVISIBLE).replace("\u2212", "-")
+    s = normalize(_no_odd_digits(text)).translate(_INVISIBLE).replace("\u2212", "-")
     return "".join(s.split())
 
 

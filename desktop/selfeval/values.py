@@ -13,6 +13,9 @@ from .form import DECIMAL_TYPES, INTEGER_TYPES, Field, Form
 from .parsing import ParseError, Parsed
 
 
+REPORT_YEAR = "report.year"  # the form's ``years`` apply to this field
+
+
 class ValueRejected(ValueError):
     """A value for a known field that cannot be accepted; the message is Chinese."""
 
@@ -20,6 +23,8 @@ class ValueRejected(ValueError):
 def parse_input(form: Form, field: Field, text: str) -> Parsed:
     """Parse what a person typed into ``field``; raises :class:`ParseError`."""
     label, kind = field.label, field.type
+    if parsing.has_surrogates(text):
+        raise ParseError(label, f"「{label}」含有无法识别的字符（不是有效的 UTF-8 文字），请重新输入。")
     if kind == "money":
         minimum = field.minimum if field.minimum is not None else Decimal(0)
         return parsing.parse_money(text, label, minimum=minimum, maximum=field.maximum)
@@ -41,11 +46,16 @@ def parse_input(form: Form, field: Field, text: str) -> Parsed:
             unit=field.unit,
         )
     if kind == "year":
-        return parsing.parse_year(
+        parsed = parsing.parse_year(
             text, label,
             minimum=int(field.minimum) if field.minimum is not None else 1990,
             maximum=int(field.maximum) if field.maximum is not None else 2100,
         )
+        if field.id == REPORT_YEAR and parsed.value is not None and not form.applies_to(parsed.value):
+            span = f"{form.first_year}–{form.last_year or ''}"
+            raise ParseError(label, f"「{label}」为 {parsed.value}，表单“{form.id}”{form.edition} 版"
+                                    f"只适用于 {span} 年度")
+        return parsed
     if kind == "date":
         return parsing.parse_date(text, label)
     if kind == "credit_code":

@@ -103,6 +103,8 @@ class Workspace:
     def new_report(self, unit_name: str, year: int, *, form_id: str | None = None,
                    from_previous: bool = False) -> int:
         form = self.catalog.get(form_id or self.catalog.default_form_id(), year=year)
+        # the name is checked like a typed one, so the new report can be opened again
+        unit_name = parse_input(form, form.fields["unit.name"], unit_name).value or unit_name
         if from_previous:
             previous = self.store.previous_report(unit_name, year)
             if previous is None:
@@ -156,8 +158,9 @@ class Workspace:
         self.store.set_status(report_id, "final", note="定稿")
         return evaluation
 
-    def reopen(self, report_id: int, reason: str) -> None:
-        self.store.set_status(report_id, "draft", note=f"重新打开：{reason}")
+    def reopen(self, report_id: int, reason: str) -> bool:
+        """Make a final report editable again; False when it was not final."""
+        return self.store.set_status(report_id, "draft", note=f"重新打开：{reason}")
 
     def _cache(self, report_id: int, evaluation: Evaluation) -> None:
         self.store.cache_score(

@@ -129,6 +129,8 @@ def read_only_uri(path: Path) -> str:
 def inspect_file(path: Path | str, *, newest: int = SCHEMA_VERSION) -> FileInfo:
     """Check an existing file without changing it: readable, intact, not too new."""
     path = Path(path)
+    if path.is_dir():
+        raise StoreError(f"“{path}”是一个文件夹，不是数据库文件，无法打开。")
     if not path.exists() or path.stat().st_size == 0:
         return FileInfo(0, frozenset())
     try:

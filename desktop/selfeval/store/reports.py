@@ -191,7 +191,15 @@ class Store:
 
     def _values_of(self, row: Report) -> dict[str, object]:
         query = Value.select(Value.key, Value.value_json).where(Value.report == row)
-        return {item.key: decode(item.value_json) for item in query.order_by(Value.key)}
+        values = {}
+        for item in query.order_by(Value.key):
+            try:
+                values[item.key] = decode(item.value_json)
+            except ValueError:
+                raise StoreError(
+                    f"数据库“{self.path}”中编号为 {row.id} 的报告的“{item.key}”已损坏，无法读取。"
+                    "请在“备份与恢复”中选择一个较早的备份进行恢复。") from None
+        return values
 
     def _explanations_of(self, row: Report) -> dict[str, str]:
         query = Explanation.select(Explanation.check_id, Explanation.text)

@@ -1,0 +1,50 @@
+"""Checks of the Guangdong form that the sample report does not reach."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from selfeval.engine import evaluate
+from selfeval.formfile import load_form
+
+FORM = Path(__file__).resolve().parents[1] / "forms" / "gd-dept-overall-2022.yaml"
+NO_STAFF_POSTS = {"staff.authorized_admin": 0, "staff.authorized_service": 0, "staff.authorized_worker": 0}
+
+
+@pytest.fixture(scope="module")
+def form():
+    return load_form(FORM)
+
+
+def warnings(form, values) -> dict[str, str]:
+    return {f.check: f.message for f in evaluate(form, values).findings if f.severity == "warning"}
+
+
+def test_spending_without_a_budget_is_a_warning_while_the_score_stays_full(form):
+    values = {**NO_STAFF_POSTS, "staff.in_service_total": 14, "budget.public": Decimal("0"),
+              "public_expense.actual": Decimal("38.2"), "sangong.budget.abroad": Decimal("0"),
+              "sangong.budget.vehicle": Decimal("0"), "sangong.budget.reception": Decimal("0"),
+              "sangong.actual.abroad": Decimal("0"), "sangong.actual.vehicle": Decimal("1.5"),
+              "sangong.actual.reception": Decimal("0")}
+    found = warnings(form, values)
+    assert "在职人员 14 人" in found["staff_without_authorization"]
+    assert "38.20 万元" in found["public_expense_without_budget"]
+    assert "1.50 万元" in found["sangong_without_budget"]
+    # the rate checks that divide by the budget stay quiet instead of printing a blank rate
+    assert not {"staff_control_over", "public_expense_over", "sangong_over"} & set(found)
+    scores = evaluate(form, values).scores
+    for leaf in ("sm_staff_control", "ec_public_expense", "ec_sangong"):
+        assert scores[leaf].score == scores[leaf].weight and scores[leaf].note == "无此类事项，按满分计"
+
+
+def test_no_warning_when_nothing_was_spent_without_a_budget(form):
+    values = {**NO_STAFF_POSTS, "staff.in_service_total": 0, "budget.public": Decimal("0"),
+              "public_expense.actual": Decimal("0")}
+    assert not {"staff_without_authorization", "public_expense_without_budget"} & set(warnings(form, values))
+
+
+def test_markup_debris_message_is_whole(form):
+    found = warnings(form, {"problems": "**预算**编制不够细"})
+    assert found["markup_debris.problems"] == "「存在问题」中有格式转换留下的符号（** 或 ## 等），请删除。"
