@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from selfeval.cli import main
+
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
@@ -13,3 +15,27 @@ def shared_dir() -> Path:
     if not path.is_dir():
         pytest.skip("the shared reference folder is not available")
     return path
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """A data folder of its own (SELFEVAL_HOME) for a test that runs the command line."""
+    path = tmp_path / "home"
+    monkeypatch.setenv("SELFEVAL_HOME", str(path))
+    monkeypatch.delenv("SELFEVAL_FORMS", raising=False)
+    return path
+
+
+@pytest.fixture
+def cli(home, capsys):
+    """Run ``selfeval ARGS…`` in-process; returns (exit status, stdout, stderr)."""
+    def run(*args):
+        capsys.readouterr()
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as stop:
+            code = stop.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

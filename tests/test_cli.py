@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from selfeval.cli import build_parser, main
+from selfeval.cli import build_parser
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -50,28 +50,6 @@ DEMO_SCORES = {
     "fair_satisfaction": ("1.0000", "5.00"),  # 100 ≥ 90
 }
 # manual 58.00 + computed 37.67 = 95.67; two 县级 commendations 2 × 0.5 = 1.00
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    path = tmp_path / "home"
-    monkeypatch.setenv("SELFEVAL_HOME", str(path))
-    monkeypatch.delenv("SELFEVAL_FORMS", raising=False)
-    return path
-
-
-@pytest.fixture
-def cli(home, capsys):
-    def run(*args):
-        capsys.readouterr()
-        try:
-            code = main([str(a) for a in args])
-        except SystemExit as stop:
-            code = stop.code
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def imported(cli, path=DEMO):

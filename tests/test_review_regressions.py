@@ -18,28 +18,6 @@ DEMO = HERE.parent / "resources" / "demo" / "gd-dept-overall-2022-demo.json"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    path = tmp_path / "home"
-    monkeypatch.setenv("SELFEVAL_HOME", str(path))
-    monkeypatch.delenv("SELFEVAL_FORMS", raising=False)
-    return path
-
-
-@pytest.fixture
-def cli(home, capsys):
-    def run(*args):
-        capsys.readouterr()
-        try:
-            code = main([str(a) for a in args])
-        except SystemExit as stop:
-            code = stop.code
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
 def demo_values() -> dict:
     return json.loads(DEMO.read_text(encoding="utf-8"))
 
