@@ -73,7 +73,7 @@ class ScoreTable:
 
     def _leaf_cells(self, leaf: Indicator) -> list:
         score = self.ev.scores[leaf.id]
-        shown = points(score.score) if score.scored else "未评分"
+        shown = score_text(score.score) if score.scored else "未评分"
         return ["", "", self._label(leaf, 2), self._cell(leaf.criteria), self._cell(self._value(leaf)),
                 self._cell(points(leaf.weight), "center"), self._cell(shown, "center"),
                 self._cell(self._remark(leaf))]
@@ -111,7 +111,7 @@ class ScoreTable:
         def row(label: str, weight, score, note: str = "") -> _Row:
             return _Row([self._cell(label, "center", self.fonts.heading), "", "", self._cell(note), "",
                          self._cell("" if weight is None else points(weight), "center"),
-                         self._cell(score if isinstance(score, str) else points(score), "center"), ""])
+                         self._cell(score if isinstance(score, str) else score_text(score), "center"), ""])
 
         rows = []
         for root in form.indicators:
@@ -197,6 +197,11 @@ def _style(font: str, spans: list) -> TableStyle:
         ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
         *spans,
     ])
+
+
+def score_text(value: Decimal) -> str:
+    """Scores in the table with two decimals, as in the Excel table (29.40, not 29.4)."""
+    return f"{value:.2f}"
 
 
 def percent(rate: Decimal | None) -> str:
