@@ -78,8 +78,8 @@ def test_export_report_builds_verifies_and_records(workspace, pfx, tmp_path):
 def test_characters_the_fonts_cannot_draw_are_named(workspace, pfx, tmp_path, monkeypatch):
     monkeypatch.setenv("SELFEVAL_PDF_FONTS", "bundled")
     report_id = demo(workspace, final=False)
-    # 犇 and 𠀀 are outside GB 2312, which the bundled fonts cover
-    workspace.set_values(report_id, {"signoff.preparer": "王犇", "problems": "个别字生僻：𠀀。"})
+    # the bundled body font covers GBK (喆 is outside GB 2312, inside GBK); 𠀀 and 𪚥 lie beyond GBK
+    workspace.set_values(report_id, {"signoff.preparer": "王喆", "problems": "个别字生僻：𠀀、𪚥。"})
     for finding in workspace.evaluate(report_id).unexplained_warnings:
         workspace.set_explanation(report_id, finding.check, "已核对。")
     workspace.finalize(report_id)
@@ -88,4 +88,5 @@ def test_characters_the_fonts_cannot_draw_are_named(workspace, pfx, tmp_path, mo
     result = export_report(workspace, report_id, pfx=pfx, password=PASSWORD, out_dir=out)
     assert result.verdict.ok
     (note,) = result.notes
-    assert "犇" in note and "𠀀" in note and "王" not in note.split("：")[1].split("。")[0]
+    named = note.split("：")[1].split("。")[0]
+    assert "𠀀" in named and "𪚥" in named and "喆" not in named and "王" not in named

@@ -5,7 +5,10 @@
 
 Each font is cut down to GB 2312 (every hanzi and symbol), ASCII, Latin-1,
 CJK and full-width punctuation and every character used in forms/*.yaml,
-resources/demo/*.json and the program's own messages, then written as a
+resources/demo/*.json and the program's own messages.  The body font and the
+sans font (headings, the window, the signature stamp), which carry what the
+clerk types (names of people and places among it), also keep every hanzi of
+GBK, so a rarer character in a name still prints.  Each is then written as a
 TrueType (glyf) font without hinting or layout tables, renamed so it cannot
 be mistaken for the original.  Noto CJK is CFF-based; its outlines are
 converted to quadratic curves with fontTools' cu2qu, because reportlab embeds
@@ -43,15 +46,16 @@ class Spec:
     new_family: str
     style: str
     licence: str
+    gbk: bool = False  # also every GBK hanzi (for fonts that print what the clerk types)
 
 
 SPECS = (
     Spec("SelfevalSerif-Regular.ttf", NOTO / "NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC",
-         "Selfeval Serif", "Regular", "LICENSE-NotoCJK.txt"),
+         "Selfeval Serif", "Regular", "LICENSE-NotoCJK.txt", gbk=True),
     Spec("SelfevalSerif-Bold.ttf", NOTO / "NotoSerifCJK-Bold.ttc", "Noto Serif CJK SC",
          "Selfeval Serif", "Bold", "LICENSE-NotoCJK.txt"),
     Spec("SelfevalSans-Regular.ttf", NOTO / "NotoSansCJK-Regular.ttc", "Noto Sans CJK SC",
-         "Selfeval Sans", "Regular", "LICENSE-NotoCJK.txt"),
+         "Selfeval Sans", "Regular", "LICENSE-NotoCJK.txt", gbk=True),
     Spec("SelfevalKai-Regular.ttf", ARPHIC / "ukai.ttc", "AR PL UKai CN",
          "Selfeval Kai", "Regular", "LICENSE-ArphicUKai.txt"),
 )
@@ -61,15 +65,23 @@ LICENCES = {
 }
 
 
-def gb2312() -> set[str]:
+def double_byte(codec: str, highs: range, lows: range) -> set[str]:
     chars = set()
-    for high in range(0xA1, 0xFF):
-        for low in range(0xA1, 0xFF):
+    for high in highs:
+        for low in lows:
             try:
-                chars.add(bytes((high, low)).decode("gb2312"))
+                chars.add(bytes((high, low)).decode(codec))
             except UnicodeDecodeError:
                 pass
     return chars
+
+
+def gb2312() -> set[str]:
+    return double_byte("gb2312", range(0xA1, 0xFF), range(0xA1, 0xFF))
+
+
+def gbk_hanzi() -> set[str]:
+    return {c for c in double_byte("gbk", range(0x81, 0xFF), range(0x40, 0xFF)) if "\u4e00" <= c <= "\u9fff"}
 
 
 def ranges(*pairs: tuple[int, int]) -> set[str]:
@@ -221,7 +233,7 @@ def main() -> int:
             (OUT / name).write_text("\n\n".join(src.read_text("utf-8") for src in sources), "utf-8")
         for spec in SPECS:
             started = time.perf_counter()
-            path = build(spec, chars)
+            path = build(spec, chars | gbk_hanzi() if spec.gbk else chars)
             print(f"built {path.name} in {time.perf_counter() - started:.0f} s")
     problems = [p for spec in SPECS for p in verify(OUT / spec.out)]
     total = sum((OUT / spec.out).stat().st_size for spec in SPECS)

@@ -183,7 +183,7 @@ def test_characters_the_pdf_cannot_draw_are_named_above_the_verdict(qtbot, windo
                                                                    certificate):
     workspace = window.workspace
     report_id = workspace.import_json(demo_report_path().read_text(encoding="utf-8"))
-    workspace.set_values(report_id, {"signoff.preparer": "王犇"})  # 犇 is not in the bundled fonts
+    workspace.set_values(report_id, {"signoff.preparer": "王𠀀"})  # 𠀀 (U+20000) is not in the bundled fonts
     for finding in workspace.evaluate(report_id).unexplained_warnings:
         workspace.set_explanation(report_id, finding.check, "超编人员系历史遗留，已结合退休逐步消化。")
     workspace.finalize(report_id)
@@ -198,7 +198,7 @@ def test_characters_the_pdf_cannot_draw_are_named_above_the_verdict(qtbot, windo
     qtbot.waitUntil(lambda: not page.busy, timeout=EXPORT_TIMEOUT_MS)
     assert not page.error.isVisible(), page.error.text()
     notes = page.findChild(QLabel, "exportNotes")
-    assert notes.isVisible() and "犇" in notes.text() and "空白" in notes.text()
+    assert notes.isVisible() and "𠀀" in notes.text() and "空白" in notes.text()
     assert COLOURS["warning"] in notes.styleSheet()
     assert notes.geometry().bottom() <= page.verdict.geometry().top()
     assert page.verdict.text().startswith("验证通过")

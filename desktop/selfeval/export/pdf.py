@@ -57,14 +57,15 @@ def render_report(report: OpenReport, evaluation: Evaluation, *, generated_at: d
 
 
 def unprintable_characters(report: OpenReport) -> str:
-    """Characters of the report's texts that the PDF's fonts cannot draw (they would print blank)."""
+    """Characters of what the clerk typed that the PDF's fonts cannot draw (they would print blank).
+
+    Typed text is set in the body font; the unit's name also appears in the title font.
+    """
     from .fonts import missing_glyphs, register_fonts
 
     fonts = register_fonts()
-    text = "".join(_texts(report.values.values())) + unit_of(report)
-    missing = set()
-    for font in {fonts.body, fonts.title, fonts.heading, fonts.kai}:
-        missing |= set(missing_glyphs(font, text))
+    missing = set(missing_glyphs(fonts.body, "".join(_texts(report.values.values()))))
+    missing |= set(missing_glyphs(fonts.title, unit_of(report)))
     return "".join(sorted(missing))
 
 
