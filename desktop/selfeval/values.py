@@ -159,7 +159,7 @@ def to_json(field: Field, value: Any) -> Any:
 
 def to_env(field: Field, value: Any) -> Any:
     """The typed value as expressions see it: numbers are Decimal, empty is None."""
-    if value is None or value == "" or value == []:
+    if is_empty(value):
         return None
     if field.type in INTEGER_TYPES:
         return Decimal(value)
