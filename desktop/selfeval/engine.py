@@ -138,7 +138,7 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
     low, high = (rules.final_min, rules.final_max) if rules else (ZERO, form.total_weight)
     total = round2(clamp(base + adjust, low, high))
 
-    findings = _run_checks(form, values, env, explanations)
+    findings = _run_checks(form, env, explanations)
     findings += _required(form, env)
     findings += _missing_reasons(form, env, scores)
     return Evaluation(
@@ -154,7 +154,7 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
     )
 
 
-def _run_checks(form: Form, values, env: dict, explanations: Mapping[str, str]) -> list[Finding]:
+def _run_checks(form: Form, env: dict, explanations: Mapping[str, str]) -> list[Finding]:
     findings = []
     for check in form.checks:
         if check.for_each:
