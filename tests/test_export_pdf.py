@@ -17,7 +17,8 @@ from selfeval import __version__  # noqa: E402
 from selfeval.catalog import demo_report_path, resources_dir  # noqa: E402
 from selfeval.engine import evaluate  # noqa: E402
 from selfeval.export import fonts as fontmod  # noqa: E402
-from selfeval.export.pdf import NoSignatureBox, render_report, signature_box  # noqa: E402
+from selfeval.export.pdf import render_report, render_report_placed  # noqa: E402
+from selfeval.export.pdf_flow import SIGNATURE_DEST  # noqa: E402
 from selfeval.export.pdf_flow import NO_END, NO_START, break_lines  # noqa: E402
 from selfeval.export.pdf_text import chinese_number, report_blocks  # noqa: E402
 from selfeval.parsing import format_decimal  # noqa: E402
@@ -130,24 +131,28 @@ def test_same_input_gives_the_same_bytes(demo):
     assert render_report(report, evaluation, generated_at=WHEN) == pdf
 
 
+def named_box(pdf: bytes):
+    """The signature box as the named destination in the PDF says, read back with pypdf."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    named = reader.named_destinations
+    dest = named.get(SIGNATURE_DEST) or named.get("/" + SIGNATURE_DEST)
+    assert dest is not None, "no named destination for the signature"
+    rect = (float(dest.left), float(dest.bottom), float(dest.right), float(dest.top))
+    return reader.get_destination_page_number(dest), rect
+
+
 def test_signature_box_is_blank_room_above_the_unit_name(demo, reader, page_texts):
-    report, _, pdf = demo
-    page_index, (x1, y1, x2, y2) = signature_box(pdf)
+    report, evaluation, pdf = demo
+    rendered = render_report_placed(report, evaluation, generated_at=WHEN)
+    assert rendered.pdf == pdf
+    page_index, (x1, y1, x2, y2) = rendered.signature_box
+    named_page, named_rect = named_box(pdf)
+    assert named_page == page_index and named_rect == pytest.approx((x1, y1, x2, y2), abs=0.01)
     page = reader.pages[page_index]
     assert page.mediabox.width < page.mediabox.height  # the last page of the text, not the table
     assert flat(report.values["unit.name"] + "2023年1月15日") in flat(page_texts[page_index])
     assert x2 - x1 == pytest.approx(60 * MM, abs=0.1) and y2 - y1 == pytest.approx(30 * MM, abs=0.1)
     assert 28 * MM <= x1 < x2 <= (28 + 156) * MM and 35 * MM <= y1 < y2 <= (297 - 37) * MM
-    with pytest.raises(NoSignatureBox):
-        signature_box(_blank_pdf())
-
-
-def _blank_pdf() -> bytes:
-    writer = pypdf.PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def test_unscored_indicator_is_said_honestly(demo):
@@ -227,7 +232,7 @@ def test_empty_report_renders_with_blanks_marked(tmp_path):
     text = flat("".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages))
     assert "2023年度某县教育局部门整体支出绩效自评报告" in text and "（尚未填写）" in text
     assert "尚有28项指标未评分" in text
-    _, (x1, y1, x2, y2) = signature_box(pdf)
+    _, (x1, y1, x2, y2) = named_box(pdf)
     assert 28 * MM - 0.01 <= x1 < x2 <= (28 + 156) * MM + 0.01
 
 

@@ -1,7 +1,8 @@
 """Where the shipped data lives, and the catalogue of form files.
 
-Forms and resources sit beside the source tree in a checkout, and inside the
-bundle when frozen by PyInstaller.  ``SELFEVAL_FORMS`` points elsewhere (used
+Forms and resources sit beside the source tree in a checkout, inside the
+package when installed from a wheel, and inside the bundle when frozen by
+PyInstaller.  ``SELFEVAL_FORMS`` points elsewhere (used
 by tests and by a finance bureau trying out a new form).
 """
 from __future__ import annotations
@@ -19,7 +20,10 @@ def app_root() -> Path:
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen)
-    return Path(__file__).resolve().parents[2]
+    package = Path(__file__).resolve().parent
+    if (package / "forms").is_dir():  # installed: selfeval/forms, selfeval/resources
+        return package
+    return package.parents[1]  # a checkout: desktop/selfeval → the repository
 
 
 def forms_dir() -> Path:

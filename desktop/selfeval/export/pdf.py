@@ -1,18 +1,21 @@
 """The report as a PDF in GB/T 9704-2012 layout, with the score table as a landscape attachment.
 
-    pdf = render_report(report, evaluation)           # bytes
-    page, (x1, y1, x2, y2) = signature_box(pdf)       # where the visible signature goes
+    pdf = render_report(report, evaluation)                     # bytes
+    rendered = render_report_placed(report, evaluation)
+    rendered.pdf, rendered.signature_box                        # and where the visible signature goes
 
 The signature box is a blank 60 × 30 mm area centred over the unit name and
-the date at the end of the text.  It is stored in the PDF itself as the named
-destination ``selfeval-signature`` (/FitR, PDF points, origin bottom-left of
-the page), so it can be found again from the bytes alone.
+the date at the end of the text: (page index from 0, (x1, y1, x2, y2) in PDF
+points, origin bottom-left of the page), as the layout placed it.  It is also
+stored in the PDF as the named destination ``selfeval-signature`` (/FitR), so
+that other readers can find it from the bytes alone.
 
 reportlab is imported only when a PDF is rendered.
 """
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -26,8 +29,13 @@ if TYPE_CHECKING:
 SUBJECT = "部门整体支出绩效自评报告"
 
 
-class NoSignatureBox(LookupError):
-    """The PDF has no signature area (not made by :func:`render_report`)."""
+SignatureBox = tuple[int, tuple[float, float, float, float]]
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    pdf: bytes
+    signature_box: SignatureBox  # (page index from 0, (x1, y1, x2, y2) in PDF points)
 
 
 def render_report(report: OpenReport, evaluation: Evaluation, *, generated_at: datetime | None = None) -> bytes:
@@ -36,6 +44,12 @@ def render_report(report: OpenReport, evaluation: Evaluation, *, generated_at: d
     ``generated_at`` is the document's creation date; it defaults to the
     report's last change.
     """
+    return render_report_placed(report, evaluation, generated_at=generated_at).pdf
+
+
+def render_report_placed(report: OpenReport, evaluation: Evaluation, *,
+                         generated_at: datetime | None = None) -> RenderedReport:
+    """The report PDF and where the layout put the blank signature box."""
     from reportlab.platypus import BaseDocTemplate
 
     from .fonts import register_fonts
@@ -43,7 +57,7 @@ def render_report(report: OpenReport, evaluation: Evaluation, *, generated_at: d
     from .pdf_story import build_story
 
     fonts = register_fonts()
-    story = build_story(report, evaluation, fonts)
+    story, signature = build_story(report, evaluation, fonts)
     title = "".join(title_lines(report))
     out = io.BytesIO()
     doc = BaseDocTemplate(
@@ -53,7 +67,8 @@ def render_report(report: OpenReport, evaluation: Evaluation, *, generated_at: d
     )
     moment = generated_at or report.info.updated_at
     doc.build(story, canvasmaker=_canvas_maker(moment, fonts.body))
-    return out.getvalue()
+    assert signature.placed is not None, "the signature block was not drawn"
+    return RenderedReport(out.getvalue(), signature.placed)
 
 
 def unprintable_characters(report: OpenReport) -> str:
@@ -79,21 +94,6 @@ def _texts(values) -> list[str]:
         elif isinstance(value, dict):
             found += _texts(value.values())
     return found
-
-
-def signature_box(pdf: bytes) -> tuple[int, tuple[float, float, float, float]]:
-    """(page index from 0, (x1, y1, x2, y2) in PDF points) of the blank signature area."""
-    from pypdf import PdfReader
-
-    from .pdf_flow import SIGNATURE_DEST
-
-    reader = PdfReader(io.BytesIO(pdf))
-    named = reader.named_destinations
-    dest = named.get(SIGNATURE_DEST) or named.get("/" + SIGNATURE_DEST)
-    if dest is None:
-        raise NoSignatureBox("该 PDF 文件中没有预留签章位置。")
-    rect = (float(dest.left), float(dest.bottom), float(dest.right), float(dest.top))
-    return reader.get_destination_page_number(dest), rect
 
 
 def _canvas_maker(moment: datetime, font: str):

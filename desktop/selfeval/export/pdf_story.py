@@ -22,9 +22,13 @@ TITLE_LEADING = 36.0
 CAPTION_SIZE, CAPTION_LEADING = 18.0, 30.0  # the table's title, 小二
 
 
-def build_story(report: OpenReport, ev: Evaluation, fonts: FontSet) -> list:
-    """Portrait pages with the text and the signature, then the landscape score table."""
-    return _text_pages(report, ev, fonts) + _table_pages(report, ev, fonts)
+def build_story(report: OpenReport, ev: Evaluation, fonts: FontSet) -> tuple[list, SignatureBlock]:
+    """Portrait pages with the text and the signature, then the landscape score table.
+
+    The signature block is returned too: it knows where it was drawn once the story is built.
+    """
+    text, signature = _text_pages(report, ev, fonts)
+    return text + _table_pages(report, ev, fonts), signature
 
 
 def _body(text: str, font: str, **options) -> GridParagraph:
@@ -34,7 +38,7 @@ def _body(text: str, font: str, **options) -> GridParagraph:
     return GridParagraph(text, font, BODY_SIZE, LEADING, **options)
 
 
-def _text_pages(report: OpenReport, ev: Evaluation, fonts: FontSet) -> list:
+def _text_pages(report: OpenReport, ev: Evaluation, fonts: FontSet) -> tuple[list, SignatureBlock]:
     fonts_of = {"h1": fonts.heading, "h2": fonts.kai, "h3": fonts.body, "body": fonts.body}
     story = _title(report, fonts.title, PORTRAIT.width)
     headings: list = []
@@ -59,7 +63,7 @@ def _text_pages(report: OpenReport, ev: Evaluation, fonts: FontSet) -> list:
                                box_size=(SIGNATURE_BOX_MM[0] * MM, SIGNATURE_BOX_MM[1] * MM))
     ending = [f for f in story[last:] if not isinstance(f, CondPageBreak)] + [note, signature]
     story[last:] = [KeepTogether(ending), NextPageTemplate("table"), PageBreak()]
-    return story
+    return story, signature
 
 
 def _table_pages(report: OpenReport, ev: Evaluation, fonts: FontSet) -> list:

@@ -68,7 +68,7 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
     """Render, sign, write and verify the package; reads and writes no database."""
     from .certs import load_signer
     from .package import manifest_fields, package_name, sha256, summary_attachment, write_package
-    from .pdf import render_report, signature_box, unprintable_characters
+    from .pdf import render_report_placed, unprintable_characters
     from .sign import sign_pdf
     from .verify import verify
     from .xlsx import render_workbook
@@ -87,7 +87,8 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
     step(0)
     xlsx = render_workbook(report, evaluation, generated_at=moment)
     step(1)
-    pdf = render_report(report, evaluation, generated_at=moment)
+    rendered = render_report_placed(report, evaluation, generated_at=moment)
+    pdf = rendered.pdf
     notes = ()
     missing = unprintable_characters(report)
     if missing:
@@ -99,7 +100,7 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
     signed = sign_pdf(
         pdf, signer,
         attachments=[(f"{name}.xlsx", xlsx, XLSX_MIME), summary_attachment(fields)],
-        box=signature_box(pdf),
+        box=rendered.signature_box,
     )
     step(3)
     folder = write_package(out_dir, name=name, pdf=signed, xlsx=xlsx, manifest=fields, make_zip=make_zip)
