@@ -35,7 +35,7 @@ def form():
 
 
 FULL = {
-    "org.name": "测试单位",
+    "unit.name": "测试单位",
     "report.year": 2023,
     "score.in_plan": D("8"),
     "pub.a": True,
@@ -575,9 +575,9 @@ def test_explanations_do_not_apply_to_errors(form):
 
 
 def test_required_field(form):
-    ev = evaluate(form, values(drop=["org.name"]))
-    found = [f for f in ev.findings if f.check == "required.org.name"]
+    ev = evaluate(form, values(drop=["unit.name"]))
+    found = [f for f in ev.findings if f.check == "required.unit.name"]
     assert len(found) == 1
     assert found[0].severity == "error"
     assert "单位名称" in found[0].message
-    assert evaluate(form, values(org__name="")).errors[0].check == "required.org.name"
+    assert evaluate(form, values(unit__name="")).errors[0].check == "required.unit.name"

@@ -32,7 +32,7 @@ TITLE = "部门整体支出绩效自评"
 # -- names
 
 def test_package_name_plain():
-    assert package_name(2022, "乐昌市某某局") == NAME
+    assert package_name(2022, "乐昌市某某局", TITLE) == NAME
 
 
 @pytest.mark.parametrize("unit, expected", [
@@ -44,15 +44,15 @@ def test_package_name_plain():
     ("CON", "2022_CON_部门整体支出绩效自评"),
 ])
 def test_package_name_is_safe_for_fat32_and_ntfs(unit, expected):
-    assert package_name(2022, unit) == expected
+    assert package_name(2022, unit, TITLE) == expected
 
 
 def test_long_unit_name_is_trimmed_to_120_bytes():
-    name = package_name(2023, "广东省韶关市乐昌市" + "某" * 100 + "局")
+    name = package_name(2023, "广东省韶关市乐昌市" + "某" * 100 + "局", TITLE)
     assert len(name.encode("utf-8")) <= 120
     assert name.startswith("2023_广东省韶关市乐昌市某") and name.endswith("_" + TITLE)
-    assert len(package_name(2023, "x" * 84).encode()) == 120
-    assert package_name(2023, "x" * 85) == package_name(2023, "x" * 84)
+    assert len(package_name(2023, "x" * 84, TITLE).encode()) == 120
+    assert package_name(2023, "x" * 85, TITLE) == package_name(2023, "x" * 84, TITLE)
 
 
 @pytest.mark.parametrize("text, expected", [

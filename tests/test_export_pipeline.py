@@ -73,6 +73,20 @@ def test_export_report_builds_verifies_and_records(workspace, pfx, tmp_path):
     last = workspace.store.audit_trail(report_id)[-1]
     assert last.action == "export" and last.new == {"path": str(result.folder), "sha256": result.pdf_sha256}
     assert result.notes == ()  # every character of the demo is in the bundled fonts
+    # the form names the package and the signing reason
+    assert result.folder.name == f"2022_{report_unit(workspace, report_id)}_部门整体支出绩效自评"
+    assert reason_of(result.pdf_path) == "部门整体支出绩效自评报告定稿报送"
+
+
+def report_unit(ws: Workspace, report_id: int) -> str:
+    return ws.open_report(report_id).info.unit_name
+
+
+def reason_of(path) -> str:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    with path.open("rb") as handle:
+        return str(PdfFileReader(handle).embedded_signatures[0].sig_object["/Reason"])
 
 
 def test_characters_the_fonts_cannot_draw_are_named(workspace, pfx, tmp_path, monkeypatch):

@@ -372,7 +372,7 @@ CASES = [
      "{id: pub.c, label: 公开丙, type: yesno}", "{id: pub.c, label: 公开丙, type: yesno, label: 公开丁}",
      "公开丁", "label", "重复"),
     ("field on no page",
-     "fields: [org.name, report.year, notes, tasks]", "fields: [org.name, report.year, tasks]",
+     "fields: [unit.name, report.year, report.fill_date, notes, tasks]", "fields: [unit.name, report.year, report.fill_date, tasks]",
      "{id: notes,", "notes", "页面"),
     ("field placed twice",
      "fields: [bonus]", "fields: [bonus, notes]",

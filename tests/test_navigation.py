@@ -215,7 +215,9 @@ def test_a_new_report_is_not_red_before_anything_is_typed(form):
     # required fields are missing on the first page, but nobody has left it yet
     assert states["basic.overview"] is PageState.IN_PROGRESS
     assert states["basic.finance"] is PageState.NOT_STARTED
-    assert states[REVIEW_PAGE_ID] is PageState.IN_PROGRESS
+    # the review page has one warning to show: the sign-off is blank
+    assert [f.check for f in evaluation.warnings] == ["signoff_blank"]
+    assert states[REVIEW_PAGE_ID] is PageState.WARNINGS
     assert PageState.ERRORS not in states.values()
     assert nav.shown_findings(nav.current, evaluation) == ()
     assert nav.hidden_errors(evaluation) == evaluation.errors and len(evaluation.errors) == 11

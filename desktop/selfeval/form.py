@@ -31,6 +31,13 @@ FIELD_TYPES = {
 INTEGER_TYPES = frozenset({"year", "count"})
 DECIMAL_TYPES = frozenset({"money", "percent", "number", "score"})
 
+# Ids the program itself reads: every form has these fields, with these types.
+REQUIRED_FIELDS = {"unit.name": "text", "report.year": "year", "report.fill_date": "date"}
+# Ids the program reads when a form has them; their type is fixed too.
+OPTIONAL_FIELDS = {"unit.credit_code": "credit_code", "unit.region": "text"}
+SIGNOFF_PREFIX = "signoff."  # sign-off fields: short texts printed under the score table
+MAX_INDICATOR_LEVELS = 3  # the score table has a column for each level
+
 RULE_KINDS = ("manual", "proportional", "ceiling", "deduct", "floor", "checklist")
 SEVERITIES = ("error", "warning")
 
@@ -174,6 +181,7 @@ class Section:
     title: str
     parts: tuple[Part, ...]
     printed: bool = True  # False for form-only sections such as the sign-off
+    conclusion: bool = False  # the report's verdict (total and grade) is stated at its end
 
 
 @dataclass(frozen=True)
@@ -191,6 +199,9 @@ class Form:
     adjustments: Adjustments | None
     sections: tuple[Section, ...]
     texts: dict[str, str] = dataclass_field(default_factory=dict)
+    short_title: str = ""  # the kind of report without 报告: names packages and the signing reason
+    table_title: str = ""  # the score table's name: 部门整体支出绩效自评表
+    table_columns: tuple[str, ...] = ()  # the score table's eight column headings
     source: str = ""
     total_weight: Decimal = Decimal(100)
     # derived lookups, filled by the loader
@@ -215,3 +226,14 @@ class Form:
 
     def text(self, key: str) -> str:
         return self.texts[key]
+
+    @property
+    def money_unit(self) -> str:
+        """The unit every money field is entered in (万元), or '' when the form has none."""
+        units = {f.unit for f in self.fields.values() if f.type == "money"}
+        return units.pop() if len(units) == 1 else ""
+
+    @property
+    def signoff_fields(self) -> tuple[str, ...]:
+        """The sign-off fields (单位负责人, 财务负责人, …) printed under the score table."""
+        return tuple(fid for fid in self.fields if fid.startswith(SIGNOFF_PREFIX))

@@ -18,7 +18,11 @@ import yaml
 from . import expr
 from .form import (
     FIELD_TYPES,
+    MAX_INDICATOR_LEVELS,
+    OPTIONAL_FIELDS,
+    REQUIRED_FIELDS,
     RULE_KINDS,
+    SIGNOFF_PREFIX,
     SEVERITIES,
     AdjustmentKind,
     Adjustments,
@@ -44,7 +48,21 @@ DEFAULT_TEXTS = {
     "narrative_label": "{indicator}情况说明",
     "score_label": "{indicator}自评得分",
     "reason_label": "{indicator}扣分原因",
+    "conclusion": "经自评，本部门{year}年度{subject}得分为 {total} 分（其中加减分 {adjustments} 分），"
+                  "评价等级为“{grade}”。",
+    "conclusion_incomplete": "经自评，本部门{year}年度尚有 {unscored} 项指标未评分，已评指标得分合计 {total} 分"
+                             "（其中加减分 {adjustments} 分），评价等级待全部指标评分后确定。",
 }
+TEXT_PLACEHOLDERS = {
+    "zero_denominator": set(), "missing_input": {"fields"}, "required": {"label"},
+    "reason_required": {"indicator", "score", "weight"}, "narrative_label": {"indicator"},
+    "score_label": {"indicator"}, "reason_label": {"indicator"},
+    "conclusion": {"year", "subject", "total", "adjustments", "grade"},
+    "conclusion_incomplete": {"year", "subject", "unscored", "total", "adjustments"},
+}
+# The score table's columns: one per indicator level, then these.
+TABLE_COLUMNS = ("一级指标", "二级指标", "三级指标", "评分标准", "指标值", "分值", "自评得分", "扣分原因/说明")
+FIELD_TYPE_NAMES = {"text": "单行文字", "year": "年度", "date": "日期", "credit_code": "统一社会信用代码"}
 _PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([^{}]+))?\}")
 
 
@@ -190,6 +208,8 @@ class _FormBuilder:
         form_id = root.get("id", str)
         edition = str(root.get("edition", (str, Decimal, int)))
         title = root.get("title", str)
+        short_title = root.get("short_title", str, title.removesuffix("报告"))
+        table_title, table_columns = self.table(root, short_title)
         years = root.child("years")
         first_year = years.get("first", int)
         last_year = years.get("last", int, None)
@@ -202,9 +222,13 @@ class _FormBuilder:
                 if key not in DEFAULT_TEXTS:
                     raise text_node.fail(key, "未知的文字键")
                 texts[key] = text_node.get(key, str)
+                unknown = {name for name, _ in _PLACEHOLDER.findall(texts[key])} - TEXT_PLACEHOLDERS[key]
+                if unknown:
+                    raise text_node.fail(key, f"占位符“{{{sorted(unknown)[0]}}}”不能用在这段文字中")
 
         for node, _ in root.items("fields"):
             self.add_field(node)
+        self.check_program_fields(root)
         for node, _ in root.items("computed", []):
             self.add_computed(node)
         indicators = tuple(
@@ -233,6 +257,9 @@ class _FormBuilder:
             adjustments=adjustments,
             sections=sections,
             texts=texts,
+            short_title=short_title,
+            table_title=table_title,
+            table_columns=table_columns,
             source=self.path,
             total_weight=total,
             leaves=leaves,
@@ -240,6 +267,32 @@ class _FormBuilder:
             computed_order=tuple(self.computed),
             base_fields_of=self.base_fields_of,
         )
+
+    def table(self, root: _Node, short_title: str) -> tuple[str, tuple[str, ...]]:
+        """The score table's title and column headings (``table: {title, columns}``)."""
+        if "table" not in root.data:
+            return short_title + "表", TABLE_COLUMNS
+        node = root.child("table")
+        title = node.get("title", str, short_title + "表")
+        columns = node.strings("columns", TABLE_COLUMNS)
+        if len(columns) != len(TABLE_COLUMNS):
+            raise node.fail("columns", f"评分表应有 {len(TABLE_COLUMNS)} 列：{'、'.join(TABLE_COLUMNS)}")
+        node.done()
+        return title, columns
+
+    def check_program_fields(self, root: _Node) -> None:
+        """The fields the program reads by id exist, with the type it expects."""
+        for fid, ftype in REQUIRED_FIELDS.items():
+            if fid not in self.fields:
+                raise root.fail("fields", f"缺少字段“{fid}”（类型 {ftype}）：每个表单都须有这一字段，"
+                                          "报告的单位、年度和填报日期从这里读取")
+        wanted = {**REQUIRED_FIELDS, **OPTIONAL_FIELDS}
+        for fid, field in self.fields.items():
+            ftype = wanted.get(fid, "text" if fid.startswith(SIGNOFF_PREFIX) else None)
+            if ftype is not None and field.type != ftype:
+                raise FormError(self.path, self.field_lines[fid], fid,
+                                f"字段“{fid}”的类型应为 {ftype}（{FIELD_TYPE_NAMES.get(ftype, ftype)}），"
+                                f"现在是 {field.type}")
 
     # -- fields and computed values
 
@@ -304,6 +357,9 @@ class _FormBuilder:
         if ident in self.types:
             raise node.fail("id", f"编号“{ident}”重复")
         self.types[ident] = "indicator"  # reserves the id; not usable in expressions
+        if level > MAX_INDICATOR_LEVELS:
+            raise node.fail("id", f"指标“{ident}”是第 {level} 级：指标体系最多 {MAX_INDICATOR_LEVELS} 级"
+                                  "（一级、二级、三级指标），评分表每级一列")
         title = node.get("title", str)
         weight = node.get("weight", Decimal)
         criteria = node.get("criteria", str, "")
@@ -484,6 +540,9 @@ class _FormBuilder:
             sid = snode.get("id", str)
             title = snode.get("title", str)
             printed = snode.get("printed", bool, True)
+            conclusion = snode.get("conclusion", bool, False)
+            if conclusion and (not printed or any(sec.conclusion for sec in sections)):
+                raise snode.fail("conclusion", "只能有一个印入报告的章节标明 conclusion: true")
             if "parts" in snode.data:
                 part_nodes = [n for n, _ in snode.items("parts")]
             else:
@@ -518,7 +577,9 @@ class _FormBuilder:
                     pnode.done()
                 parts.append(part)
             snode.done()
-            sections.append(Section(sid, title, tuple(parts), printed))
+            sections.append(Section(sid, title, tuple(parts), printed, conclusion))
+        if not any(section.conclusion for section in sections):
+            raise root.fail("sections", "须有一个章节标明 conclusion: true（自评结论，报告在其末尾写明总分和等级）")
         for leaf in leaves.values():
             if leaf.id not in leaf_home:
                 raise root.fail("sections", f"指标“{leaf.title}”（{leaf.id}）没有放进任何页面")

@@ -79,7 +79,8 @@ def test_required_fields_are_shown_once_left_and_the_counts_agree(qtbot, window,
     # the review page lists everything, whichever pages were visited
     click_page(qtbot, wizard, "review")
     review = wizard.current_view()
-    assert len(review.rows) == 11 and "错误 11 项" in review.summary.text()
+    assert len(review.rows) == 12 and "错误 11 项" in review.summary.text()
+    assert "signoff_blank" in review.rows  # and the blank sign-off as a warning
 
 
 def test_texts_carried_over_from_last_year_carry_a_notice_until_changed(qtbot, window, monkeypatch):

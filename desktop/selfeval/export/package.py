@@ -31,7 +31,6 @@ FIELD_LABELS = {
     "year": "年度", "total": "总分", "grade": "评价等级", "created": "生成时间", "files": "文件列表",
 }
 SUMMARY_FIELDS = ("form_id", "form_edition", "program_version", "unit", "year", "total", "grade", "created")
-TITLE = "部门整体支出绩效自评"
 MAX_NAME_BYTES = 120
 MAX_PATH_CHARS = 250
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|]')
@@ -72,9 +71,10 @@ def _fit_bytes(text: str, limit: int) -> str:
     return text
 
 
-def package_name(year: int, unit_name: str) -> str:
-    """``{年度}_{单位名称}_部门整体支出绩效自评``, safe as a folder name, ≤ 120 bytes."""
-    head, tail = f"{int(year)}_", f"_{TITLE}"
+def package_name(year: int, unit_name: str, title: str) -> str:
+    """``{年度}_{单位名称}_{title}`` (title: the form's short title, 部门整体支出绩效自评),
+    safe as a folder name, ≤ 120 bytes."""
+    head, tail = f"{int(year)}_", f"_{safe_component(title, 'report')}"
     room = MAX_NAME_BYTES - len((head + tail).encode("utf-8"))
     unit = _fit_bytes(_clean(unit_name) or "未命名单位", room).rstrip(". ") or "未命名单位"
     return safe_component(head + unit + tail)
@@ -151,9 +151,10 @@ def _problem(exc: OSError, folder: Path) -> PackageError:
 
 
 def _file_names(name: str, out_dir: Path) -> tuple[str, str]:
+    """The files are named like the folder; on a path too long for Windows, by the title part alone."""
     stem = name
     if len(str(out_dir / name / f"{stem}.xlsx")) > MAX_PATH_CHARS:
-        stem = TITLE
+        stem = name.rsplit("_", 1)[-1]
     return f"{stem}.pdf", f"{stem}.xlsx"
 
 

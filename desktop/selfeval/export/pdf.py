@@ -26,9 +26,6 @@ if TYPE_CHECKING:
     from ..engine import Evaluation
     from ..workspace import OpenReport
 
-SUBJECT = "部门整体支出绩效自评报告"
-
-
 SignatureBox = tuple[int, tuple[float, float, float, float]]
 
 
@@ -62,7 +59,7 @@ def render_report_placed(report: OpenReport, evaluation: Evaluation, *,
     out = io.BytesIO()
     doc = BaseDocTemplate(
         out, pagesize=A4, pageTemplates=page_templates(fonts.body), title=title,
-        author=unit_of(report), subject=SUBJECT, creator=f"selfeval {__version__}",
+        author=unit_of(report), subject=report.form.title, creator=f"selfeval {__version__}",
         invariant=1, leftMargin=0, rightMargin=0, topMargin=0, bottomMargin=0,
     )
     moment = generated_at or report.info.updated_at

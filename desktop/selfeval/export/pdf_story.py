@@ -10,7 +10,7 @@ from .pdf_flow import GridParagraph, SignatureBlock
 from .pdf_layout import (BODY_CHAR_SPACE, BODY_SIZE, CELL, LANDSCAPE, LEADING, MM, PORTRAIT,
                          TITLE_SIZE)
 from .pdf_table import ScoreTable, signoff_line
-from .pdf_text import fill_date, report_blocks, table_title, title_lines, unit_of
+from .pdf_text import amount_unit, fill_date, report_blocks, table_title, title_lines, unit_of
 
 if TYPE_CHECKING:
     from ..engine import Evaluation
@@ -96,7 +96,7 @@ def _title(report: OpenReport, font: str, width: float) -> list:
 
 def _table_header(report: OpenReport, font: str) -> Table:
     """填报单位（盖章） left, 填报日期 centre, 金额单位 right, above the score table."""
-    cells = [f"填报单位（盖章）：{unit_of(report)}", f"填报日期：{fill_date(report)}", "金额单位：万元"]
+    cells = [f"填报单位（盖章）：{unit_of(report)}", f"填报日期：{fill_date(report)}", amount_unit(report.form)]
     width = LANDSCAPE.width / 3
     row = [GridParagraph(text, font, 12, 18, align=align) for text, align in zip(cells, ("left", "center", "right"))]
     table = Table([row], colWidths=[width * 1.3, width * 0.95, width * 0.75])

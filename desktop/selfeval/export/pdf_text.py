@@ -15,7 +15,7 @@ from ..parsing import format_date_cn, format_decimal
 
 if TYPE_CHECKING:
     from ..engine import Evaluation
-    from ..form import Form, Indicator, Part, Section
+    from ..form import Form, Indicator, Part
     from ..workspace import OpenReport
 
 NUMERALS = "零一二三四五六七八九"
@@ -65,9 +65,12 @@ def title_lines(report: OpenReport) -> tuple[str, str]:
 
 
 def table_title(report: OpenReport) -> str:
-    name = report.form.title
-    name = name[:-2] + "表" if name.endswith("报告") else name + "评分表"
-    return f"{year_of(report)}年度{unit_of(report)}{name}"
+    return f"{year_of(report)}年度{unit_of(report)}{report.form.table_title}"
+
+
+def amount_unit(form: Form) -> str:
+    """"金额单位：万元" above the score table; '' for a form without money fields."""
+    return f"金额单位：{form.money_unit}" if form.money_unit else ""
 
 
 def fill_date(report: OpenReport) -> str:
@@ -86,7 +89,7 @@ def report_blocks(report: OpenReport, ev: Evaluation) -> list[Block]:
             if part.title != section.title:
                 blocks.append(Block("h2", part.title))
             blocks += _part(report, ev, part) or [Block("body", NOT_FILLED)]
-        if _is_conclusion(section):
+        if section.conclusion:
             blocks.append(Block("body", conclusion_sentence(report, ev)))
     if ev.warnings:
         blocks.append(Block("h1", WARNINGS_TITLE))
@@ -96,18 +99,12 @@ def report_blocks(report: OpenReport, ev: Evaluation) -> list[Block]:
     return blocks
 
 
-def _is_conclusion(section: Section) -> bool:
-    return section.id == "conclusion" or "结论" in section.title
-
-
 def conclusion_sentence(report: OpenReport, ev: Evaluation) -> str:
-    year = year_of(report)
-    if ev.complete:
-        return (f"经自评，本部门{year}年度部门整体支出绩效自评得分为 {points(ev.total)} 分"
-                f"（其中加减分 {points(ev.adjustments)} 分），评价等级为“{ev.grade}”。")
-    return (f"经自评，本部门{year}年度尚有 {len(ev.unscored)} 项指标未评分，"
-            f"已评指标得分合计 {points(ev.total)} 分（其中加减分 {points(ev.adjustments)} 分），"
-            f"评价等级待全部指标评分后确定。")
+    """The verdict closing the conclusion section, in the form's words."""
+    form = report.form
+    return form.text("conclusion" if ev.complete else "conclusion_incomplete").format(
+        year=year_of(report), subject=form.short_title, total=points(ev.total),
+        adjustments=points(ev.adjustments), grade=ev.grade, unscored=len(ev.unscored))
 
 
 def _part(report: OpenReport, ev: Evaluation, part: Part) -> list[Block]:

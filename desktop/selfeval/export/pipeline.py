@@ -94,13 +94,13 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
     if missing:
         notes = (f"PDF 所用字体中没有这些字的字形，打印出来会是空白：{missing}。"
                  "请在装有完整中文字体（如 Windows 自带的仿宋、黑体、楷体）的电脑上导出，或改用常用字。",)
-    name = package_name(report.info.year, report.info.unit_name)
+    name = package_name(report.info.year, report.info.unit_name, report.form.short_title)
     fields = manifest_fields(report, evaluation, created=moment)
     step(2)
     signed = sign_pdf(
         pdf, signer,
         attachments=[(f"{name}.xlsx", xlsx, XLSX_MIME), summary_attachment(fields)],
-        box=rendered.signature_box,
+        box=rendered.signature_box, reason=f"{report.form.title}定稿报送",
     )
     step(3)
     folder = write_package(out_dir, name=name, pdf=signed, xlsx=xlsx, manifest=fields, make_zip=make_zip)

@@ -11,7 +11,7 @@ from ..catalog import resources_dir
 from .certs import is_self_signed, subject_names
 
 FIELD_NAME = "SelfevalSignature"
-DEFAULT_REASON = "部门整体支出绩效自评报告定稿报送"
+DEFAULT_REASON = "定稿报送"  # the export names the kind of report: 部门整体支出绩效自评报告定稿报送
 _TS_FORMAT = "%Y-%m-%d %H:%M"
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..parsing import format_date_cn, format_decimal, format_money
 from ..scoring import adjustment_lines
+from .pdf_text import amount_unit, table_title
 
 if TYPE_CHECKING:
     from ..engine import Evaluation
@@ -74,7 +75,7 @@ def _score_sheet(sheet: _Sheet, report: OpenReport, ev: Evaluation) -> None:
     sheet.put(1, 1, _title(report), span=width, font=(HEAD_FONT, 16, True), align="center", border=False)
     sheet.put(2, 1, f"填报单位（盖章）：{report.info.unit_name}", span=4, border=False)
     sheet.put(2, 5, f"填报日期：{format_date_cn(fill_date) if fill_date else ''}", span=3, border=False)
-    sheet.put(2, width, "金额单位：万元", align="right", border=False)
+    sheet.put(2, width, amount_unit(form), align="right", border=False)
     sheet.fit(2)
     sheet.header(3)
 
@@ -356,7 +357,7 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _title(report: OpenReport) -> str:
-    return f"{report.info.year}年度{report.info.unit_name}部门整体支出绩效自评表"
+    return table_title(report)
 
 
 def _path(form: Form, node: Indicator) -> list[Indicator]:
