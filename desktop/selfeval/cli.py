@@ -415,7 +415,7 @@ def cmd_forms(args) -> int:
     if args.check:
         form = load_form(args.check)
         print(f"表单文件正确：{form.id} {form.edition}，{len(form.fields)} 个字段，"
-              f"{len(form.leaves)} 个三级指标，{len(form.checks)} 条校验。")
+              f"{len(form.leaves)} 个评分指标，{len(form.checks)} 条校验。")
         return OK
     for form in FormCatalog().forms():
         years = f"{form.first_year}–{form.last_year or ''}"

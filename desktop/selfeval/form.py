@@ -141,6 +141,7 @@ class AdjustmentKind:
     name: str  # 表彰 / 批评问责
     points: tuple[tuple[str, Decimal], ...]  # level → points (negative for penalties)
     cap: Decimal  # largest total magnitude, same sign as the points
+    example: str = ""  # a typical description, shown as the input's placeholder
 
 
 @dataclass(frozen=True)

@@ -518,7 +518,7 @@ class _FormBuilder:
             cap = kind_node.get("cap", Decimal)
             if any((p > 0) != (cap > 0) for _, p in points):
                 raise kind_node.fail("cap", "上限的正负应与各级分值一致")
-            kinds.append(AdjustmentKind(kind_node.get("kind", str), points, cap))
+            kinds.append(AdjustmentKind(kind_node.get("kind", str), points, cap, kind_node.get("example", str, "")))
             kind_node.done()
         final = node.child("final") if "final" in node.data else None
         result = Adjustments(

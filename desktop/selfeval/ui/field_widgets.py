@@ -436,18 +436,9 @@ class LinesEditor(RowListEditor):
         return "\n".join(value)
 
 
-ADJUSTMENT_EXAMPLES = {
-    "bonus": "说明，例如：被评为献血先进单位",
-    "penalty": "说明，例如：被市财政局通报批评预算执行进度滞后",
-}
-
-
 def adjustment_example(kind: AdjustmentKind | None) -> str:
-    """The description's placeholder: a commendation, or a penalty for a kind that takes points off."""
-    if kind is None:
-        return "说明"
-    penalty = any(points < 0 for _, points in kind.points)
-    return ADJUSTMENT_EXAMPLES["penalty" if penalty else "bonus"]
+    """The description's placeholder, with the form's example for the kind when it gives one."""
+    return f"说明，例如：{kind.example}" if kind is not None and kind.example else "说明"
 
 
 class AdjustmentsEditor(RowListEditor):
