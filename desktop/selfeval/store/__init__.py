@@ -1,6 +1,7 @@
 """Local storage of reports: peewee over SQLite, with backups and migrations."""
 
-from .backup import auto_backup, backup_to, plan_rotation, restore_from
+from .backup import auto_backup, plan_rotation, restore_from
+from .backup_files import backup_to
 from .database import (
     MIGRATIONS,
     SCHEMA_VERSION,

@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 
 import peewee
 
+from .backup_files import backup_path, backup_to, default_backup_dir
 BUSY_TIMEOUT_SECONDS = 10
 PRAGMAS = (
     ("journal_mode", "wal"),
@@ -152,10 +153,6 @@ def inspect_file(path: Path | str, *, newest: int = SCHEMA_VERSION) -> FileInfo:
     return FileInfo(version, names)
 
 
-def default_backup_dir(db_path: Path | str) -> Path:
-    return Path(db_path).parent / "backups"
-
-
 def open_database(
     path: Path | str,
     *,
@@ -201,8 +198,6 @@ def migrate(
     if not pending:
         return current
     if current > 0:
-        from .backup import backup_path, backup_to  # backup.py imports this module
-
         backup_to(db, backup_path(backup_dir, f"pre-migration-v{current}"))
     version = current
     try:

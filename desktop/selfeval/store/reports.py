@@ -17,8 +17,9 @@ from typing import Callable, Iterable, Mapping
 
 import peewee
 
-from .backup import auto_backup, backup_path, backup_to
-from .database import StoreError, default_backup_dir, open_database, sqlite_error
+from .backup import auto_backup
+from .backup_files import backup_path, backup_to, default_backup_dir
+from .database import StoreError, open_database, sqlite_error
 from .models import (
     DRAFT,
     FINAL,
