@@ -6,6 +6,7 @@ in code: the engine, the wizard and the exports only walk these objects.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field as dataclass_field
 from decimal import Decimal
 from typing import Iterable, Iterator
@@ -33,6 +34,8 @@ DECIMAL_TYPES = frozenset({"money", "percent", "number", "score"})
 
 RULE_KINDS = ("manual", "proportional", "ceiling", "deduct", "floor", "checklist")
 SEVERITIES = ("error", "warning")
+# "{name}" or "{name:format}" in a check's message or a statement: a value filled in
+PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([^{}]+))?\}")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import yaml
 from . import expr
 from .form import (
     FIELD_TYPES,
+    PLACEHOLDER,
     RULE_KINDS,
     SEVERITIES,
     AdjustmentKind,
@@ -45,7 +46,6 @@ DEFAULT_TEXTS = {
     "score_label": "{indicator}自评得分",
     "reason_label": "{indicator}扣分原因",
 }
-_PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([^{}]+))?\}")
 
 
 class FormError(ValueError):
@@ -432,7 +432,7 @@ class _FormBuilder:
         return tuple(result)
 
     def check_placeholders(self, node: _Node, message: str, local: set[str], key: str = "message") -> None:
-        for name, fmt in _PLACEHOLDER.findall(message):
+        for name, fmt in PLACEHOLDER.findall(message):
             if name not in local and name not in self.fields and name not in self.computed:
                 raise node.fail(key, f"占位符“{{{name}}}”不是已知的编号")
             if fmt and fmt not in MESSAGE_FORMATS:
