@@ -358,7 +358,6 @@ def page_findings(page: Page, evaluation: Evaluation) -> tuple[Finding, ...]:
 
 
 def page_state(
-    form: Form,
     page: Page,
     evaluation: Evaluation,
     values: Mapping[str, Any],
@@ -537,7 +536,7 @@ class Navigator:
 
     def states(self, evaluation: Evaluation, values: Mapping[str, Any],
                parse_errors: Mapping[str, str] | None = None) -> dict[str, PageState]:
-        return {page.id: page_state(self.form, page, evaluation, values, parse_errors,
+        return {page.id: page_state(page, evaluation, values, parse_errors,
                                     final=self.final, exported=self.exported, shows=self.shows,
                                     visited=page.id in self.visited)
                 for page in self.pages}
