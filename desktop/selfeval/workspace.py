@@ -16,6 +16,7 @@ from .engine import Evaluation, evaluate
 from .form import Form
 from .interchange import ReportData, read_report, report_to_dict
 from .parsing import Parsed
+from .readiness import finalize_problems
 from .store import ReportInfo, Store, StoreError
 from .values import from_json, parse_input, to_json
 
@@ -151,8 +152,7 @@ class Workspace:
 
     def finalize(self, report_id: int) -> Evaluation:
         evaluation = self.evaluate(report_id)
-        problems = [f"错误：{f.message}" for f in evaluation.errors]
-        problems += [f"警告未说明：{f.message}" for f in evaluation.unexplained_warnings]
+        problems = finalize_problems(evaluation)
         if problems:
             raise NotReady(problems)
         self.store.set_status(report_id, "final", note="定稿")
