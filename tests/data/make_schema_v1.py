@@ -11,7 +11,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from selfeval.store.database import create_schema_v1
+from selfeval.store.migrations import create_schema_v1
 
 TARGET = Path(__file__).with_name("schema-v1.sqlite")
 

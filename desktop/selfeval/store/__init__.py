@@ -2,14 +2,8 @@
 
 from .backup import auto_backup, plan_rotation, restore_from
 from .backup_files import backup_to
-from .database import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    DatabaseTooNew,
-    StoreError,
-    migrate,
-    open_database,
-)
+from .database import DatabaseTooNew, StoreError, migrate, open_database
+from .migrations import MIGRATIONS, SCHEMA_VERSION
 from .reports import AuditRecord, ReportInfo, ReportLocked, ReportNotFound, Store
 
 __all__ = [

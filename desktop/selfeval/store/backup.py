@@ -22,7 +22,8 @@ from .backup_files import (
     file_name,
     local_stamp,
 )
-from .database import SCHEMA_VERSION, StoreError, inspect_file, read_only_uri
+from .database import StoreError, inspect_file, read_only_uri
+from .migrations import SCHEMA_VERSION
 
 _DAMAGED = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
 
