@@ -4,12 +4,13 @@ from .backup import auto_backup, plan_rotation, restore_from
 from .backup_files import backup_to
 from .database import DatabaseTooNew, StoreError, migrate, open_database
 from .migrations import MIGRATIONS, SCHEMA_VERSION
-from .reports import AuditRecord, ReportInfo, ReportLocked, ReportNotFound, Store
+from .reports import AuditRecord, CarriedOver, ReportInfo, ReportLocked, ReportNotFound, Store
 
 __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "AuditRecord",
+    "CarriedOver",
     "DatabaseTooNew",
     "ReportInfo",
     "ReportLocked",

@@ -70,6 +70,10 @@ class Report(BaseModel):
     total = TextField(null=True)
     grade = TextField(null=True)
     complete = BooleanField(null=True)
+    # a report started from an earlier one: that report's id and year (the id is
+    # kept should that report be deleted later; ids are never reused)
+    carried_from = IntegerField(null=True)
+    carried_from_year = IntegerField(null=True)
 
     class Meta:
         indexes = ((("unit", "year"), False),)
@@ -80,6 +84,17 @@ class Value(BaseModel):
     key = TextField()
     value_json = TextField()
     updated_at = TimestampField(default=utcnow)
+
+    class Meta:
+        indexes = ((("report", "key"), True),)
+
+
+class CarriedValue(BaseModel):
+    """A value carried over into a report from ``Report.carried_from``, as stored then."""
+
+    report = ForeignKeyField(Report, backref="carried_rows", on_delete="CASCADE", index=False)
+    key = TextField()
+    value_json = TextField()
 
     class Meta:
         indexes = ((("report", "key"), True),)
@@ -115,4 +130,4 @@ class AuditEntry(BaseModel):
     note = TextField(null=True)
 
 
-MODELS = (Unit, Report, Value, Explanation, Export, AuditEntry)
+MODELS = (Unit, Report, Value, CarriedValue, Explanation, Export, AuditEntry)
