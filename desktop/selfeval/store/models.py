@@ -1,8 +1,8 @@
 """Tables of the local database.
 
 The models are bound to ``proxy``; ``Store`` points it at its open database.
-Report ids are never reused (AUTOINCREMENT), so an id quoted in an audit note
-or a backup name keeps meaning one report. Timestamps are stored as UTC
+Report ids are never reused (AUTOINCREMENT), so an id quoted in an audit note,
+a backup name or ``Report.carried_from`` keeps meaning one report. Timestamps are stored as UTC
 ISO-8601 text with microseconds (``2025-03-01T08:15:00.123456+00:00``), so they
 sort as text and read back as timezone-aware ``datetime`` objects.
 """

@@ -404,7 +404,11 @@ class Store:
 
     def new_from_previous(self, previous_id: int, *, year: int, carry_keys: Iterable[str],
                           form_id: str | None = None, form_edition: str | None = None) -> int:
-        """A new draft for ``year`` holding only ``carry_keys`` of an earlier report."""
+        """A new draft for ``year`` holding only ``carry_keys`` of an earlier report.
+
+        What was carried is recorded (see :meth:`carried_over`); the audit note
+        says so in words, for people only.
+        """
         if isinstance(carry_keys, str):
             raise TypeError("carry_keys must be an iterable of keys, not a single string")
         with self._session(write=True):
