@@ -9,6 +9,7 @@ from selfeval.catalog import demo_report_path
 from selfeval.export.certs import CertError, new_self_signed
 from selfeval.export.pipeline import STEPS, ExportRefused, build_package, export_report, exportable
 from selfeval.export.verify import verify
+from selfeval.navigation import Navigator
 from selfeval.workspace import Workspace
 
 PASSWORD = "secret-123"
@@ -40,8 +41,10 @@ def test_a_draft_is_refused_before_anything_is_written(workspace, pfx, tmp_path)
     report_id = demo(workspace, final=False)
     out = tmp_path / "out"
     out.mkdir()
-    with pytest.raises(ExportRefused, match="只有定稿的报告才能导出"):
+    with pytest.raises(ExportRefused, match="只有定稿的报告才能导出") as refused:
         exportable(workspace, report_id)
+    wizard = Navigator(workspace.open_report(report_id).form).export_problems(workspace.evaluate(report_id))
+    assert str(refused.value) == "\n".join(wizard)  # the same words as the wizard's export page
     with pytest.raises(ExportRefused):
         export_report(workspace, report_id, pfx=pfx, password=PASSWORD, out_dir=out)
     report = workspace.open_report(report_id)

@@ -20,7 +20,6 @@ from selfeval.navigation import (
     PageKind,
     PageState,
     carried_notice,
-    export_problems,
     field_page_index,
     first_field_of,
     computed_page_index,
@@ -30,6 +29,7 @@ from selfeval.navigation import (
     shown_text,
     shown_value,
 )
+from selfeval.readiness import export_problems
 
 
 def test_no_gui_toolkit_is_imported():

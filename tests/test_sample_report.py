@@ -11,6 +11,7 @@ import pytest
 
 from selfeval.catalog import FormCatalog
 from selfeval.engine import evaluate
+from selfeval.navigation import Navigator
 from selfeval.workspace import NotReady, Workspace
 
 D = Decimal
@@ -198,6 +199,8 @@ def test_cannot_be_finalised(imported):
     text = str(info.value)
     assert "填报日期" in text and "支出合计" in text
     assert workspace.store.report(report_id).status == "draft"
+    wizard = Navigator(workspace.open_report(report_id).form)
+    assert info.value.problems == wizard.finalize_problems(workspace.evaluate(report_id))
 
 
 FIGURES = ["628.76", "481.39", "147.37", "470.41", "307.51", "126.40", "94.55", "93.12",

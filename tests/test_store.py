@@ -11,6 +11,7 @@ import pytest
 from selfeval.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
+    CarriedOver,
     DatabaseTooNew,
     ReportLocked,
     Store,
@@ -210,8 +211,40 @@ def test_new_from_previous_copies_only_carry_keys(store):
     assert store.explanations(new) == {}
     assert store.previous_report("某县教育局", 2024).id == old
     assert "转入" in store.audit_trail(new)[0].note
+    assert store.carried_over(new) == CarriedOver(old, 2023, {
+        "unit.name": "某县教育局", "narrative.fm_compliance": VALUES["narrative.fm_compliance"]})
+    assert store.carried_over(old) is None
     with pytest.raises(TypeError):
         store.new_from_previous(old, year=2025, carry_keys="unit.name")
+
+
+def test_what_was_carried_over_stays_as_it_was_carried(db_path):
+    with Store(db_path) as store:
+        old = make_report(store, year=2023)
+        new = store.new_from_previous(old, year=2024, carry_keys=["narrative.fm_compliance"])
+        store.set_value(new, "narrative.fm_compliance", "本年度重写。")
+        copy = store.duplicate_report(new)
+        store.delete_report(old)
+    with Store(db_path) as store:
+        carried = store.carried_over(new)
+        assert carried == CarriedOver(old, 2023, {"narrative.fm_compliance": VALUES["narrative.fm_compliance"]})
+        assert store.values(new)["narrative.fm_compliance"] == "本年度重写。"
+        assert store.carried_over(copy) is None  # a copy is not carried over from anything
+        store.delete_report(new)
+    assert query(db_path, "SELECT count(*) FROM carried_value WHERE report_id = ?", (new,)) == [(0,)]
+
+
+def test_rewording_the_audit_note_changes_nothing(db_path):
+    with Store(db_path) as store:
+        old = make_report(store, year=2023)
+        new = store.new_from_previous(old, year=2024, carry_keys=["unit.name"])
+        carried = store.carried_over(new)
+    with closing(sqlite3.connect(db_path)) as conn, conn:
+        conn.execute("UPDATE audit_entry SET note = '从上一年度的报告转入' WHERE action = 'create'")
+    with Store(db_path) as store:
+        assert store.audit_trail(new)[0].note == "从上一年度的报告转入"
+        assert store.carried_over(new) == carried
+        assert store.carried_over(old) is None
 
 
 def test_previous_report_picks_latest_earlier_year(store):
@@ -338,7 +371,7 @@ def _copy_v1(tmp_path):
 
 def test_saved_v1_database_opens_and_reads_back(tmp_path):
     with Store(_copy_v1(tmp_path)) as store:
-        old, new = store.reports()[1], store.reports()[0]
+        old, new = store.report(1), store.report(2)
         assert (old.id, old.year, old.status, old.total, old.grade, old.complete) == (
             1, 2023, "final", "92.50", "优", True)
         assert (new.id, new.unit_name, new.form_id, new.status) == (
@@ -357,25 +390,51 @@ def test_saved_v1_database_opens_and_reads_back(tmp_path):
             store.set_value(1, "income.basic", "1")
 
 
+def test_saved_v1_database_keeps_what_was_carried_over(tmp_path):
+    """Version 1 said only in the audit note which report a report was carried from."""
+    with Store(_copy_v1(tmp_path)) as store:
+        assert store.carried_over(3) == CarriedOver(1, 2023, {
+            "unit.name": "某市财政局", "narrative.fm_compliance": "资金使用合规，未发现违规。"})
+        assert store.values(3)["report.year"] == 2024  # set a moment later: not carried
+        assert store.carried_over(1) is None and store.carried_over(2) is None
+        assert store.audit_trail(3)[0].note == "由编号 1 的报告（2023 年度）转入"
+
+
+def test_restoring_a_v1_backup_keeps_what_was_carried_over(db_path, tmp_path):
+    with Store(db_path) as store:
+        make_report(store)
+    restore_from(_copy_v1(tmp_path), db_path)
+    with Store(db_path) as store:
+        assert store.carried_over(3).source_id == 1
+        good = store.backup()
+        store.delete_report(3)
+    restore_from(good, db_path)
+    with Store(db_path) as store:
+        assert store.carried_over(3).values["narrative.fm_compliance"] == "资金使用合规，未发现违规。"
+
+
 def _add_column(db):
     db.execute_sql('ALTER TABLE "report" ADD COLUMN "reviewer" TEXT')
 
 
-def test_fake_v2_migration_runs_in_order_after_a_backup(tmp_path):
+NEXT = SCHEMA_VERSION + 1  # the first version of fake steps after the real ones
+
+
+def test_fake_migrations_run_in_order_after_a_backup(tmp_path):
     path, calls = _copy_v1(tmp_path), []
-    steps = MIGRATIONS + [(2, lambda db: calls.append(2) or _add_column(db)),
-                          (3, lambda db: calls.append(3))]
+    steps = MIGRATIONS + [(NEXT, lambda db: calls.append(NEXT) or _add_column(db)),
+                          (NEXT + 1, lambda db: calls.append(NEXT + 1))]
     db = open_database(path, migrations=steps)
-    assert calls == [2, 3] and db.pragma("user_version") == 3
+    assert calls == [NEXT, NEXT + 1] and db.pragma("user_version") == NEXT + 1
     assert "reviewer" in [column.name for column in db.get_columns("report")]
     db.close()
 
     backups = list((tmp_path / "backups").glob("*pre-migration-v1*"))
     assert len(backups) == 1
     assert query(backups[0], "PRAGMA user_version") == [(1,)]
-    assert query(backups[0], "SELECT count(*) FROM value") == [(9,)]
+    assert query(backups[0], "SELECT count(*) FROM value") == [(12,)]
     db = open_database(path, migrations=steps)
-    assert calls == [2, 3]
+    assert calls == [NEXT, NEXT + 1]
     db.close()
 
 
@@ -383,12 +442,14 @@ def test_failing_migration_leaves_v1_intact(tmp_path):
     path = _copy_v1(tmp_path)
 
     def broken(db):
-        raise RuntimeError("step 3 is broken")
+        raise RuntimeError("the last step is broken")
 
     with pytest.raises(StoreError, match="第 1 版"):
-        open_database(path, migrations=MIGRATIONS + [(2, _add_column), (3, broken)])
+        open_database(path, migrations=MIGRATIONS + [(NEXT, _add_column), (NEXT + 1, broken)])
     assert query(path, "PRAGMA user_version") == [(1,)]
-    assert "reviewer" not in [row[1] for row in query(path, "PRAGMA table_info(report)")]
+    columns = [row[1] for row in query(path, "PRAGMA table_info(report)")]
+    assert "reviewer" not in columns and "carried_from" not in columns
+    assert query(path, "SELECT name FROM sqlite_master WHERE name = 'carried_value'") == []
     with Store(path) as store:
         assert store.values(1)["income.basic"] == "628.76"
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from . import parsing
-from .form import Check, Form
+from .form import PLACEHOLDER, Check, Form
 from .scoring import (
     ZERO,
     Score,
@@ -24,9 +24,6 @@ from .scoring import (
     score_leaf,
 )
 from .values import display, is_empty, to_env
-
-_PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([^{}]+))?\}")
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -200,7 +197,7 @@ def _fill(form: Form, template: str, env, shown: dict, label: str) -> str:
         computed = form.computed.get(name)
         return format_value(value, computed.format if computed else "text")
 
-    return _PLACEHOLDER.sub(replace, template)
+    return PLACEHOLDER.sub(replace, template)
 
 
 def statement(form: Form, evaluation: Evaluation, template: str, leaf_id: str | None = None) -> str | None:
@@ -209,7 +206,7 @@ def statement(form: Form, evaluation: Evaluation, template: str, leaf_id: str | 
     if leaf_id is not None:
         score = evaluation.scores[leaf_id]
         local = {"rate": score.rate, "score": score.score}
-    for name, _ in _PLACEHOLDER.findall(template):
+    for name, _ in PLACEHOLDER.findall(template):
         value = local[name] if name in local else evaluation.env.get(name)
         if value is None:
             return None

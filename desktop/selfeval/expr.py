@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Callable, Mapping
@@ -448,18 +447,3 @@ def compile_expression(source: str, types: Mapping[str, str], want: str | None =
     if want is not None and type_ != want:
         raise ExprError(f"表达式的结果应为{TYPE_NAMES[want]}，这里是{TYPE_NAMES[type_]}", source)
     return Compiled(source, type_, frozenset(compiler.names), run)
-
-
-def value_type(value: Any) -> str | None:
-    """The expression type of a runtime value (used by tests and the engine)."""
-    if isinstance(value, bool):
-        return BOOL
-    if isinstance(value, Decimal):
-        return NUMBER
-    if isinstance(value, str):
-        return TEXT
-    if isinstance(value, date):
-        return DATE
-    if isinstance(value, list):
-        return LIST
-    return None

@@ -6,6 +6,7 @@ in code: the engine, the wizard and the exports only walk these objects.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field as dataclass_field
 from decimal import Decimal
 from typing import Iterable, Iterator
@@ -40,6 +41,8 @@ MAX_INDICATOR_LEVELS = 3  # the score table has a column for each level
 
 RULE_KINDS = ("manual", "proportional", "ceiling", "deduct", "floor", "checklist")
 SEVERITIES = ("error", "warning")
+# "{name}" or "{name:format}" in a check's message or a statement: a value filled in
+PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([^{}]+))?\}")
 
 
 @dataclass(frozen=True)

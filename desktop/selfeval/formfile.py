@@ -20,6 +20,7 @@ from .form import (
     FIELD_TYPES,
     MAX_INDICATOR_LEVELS,
     OPTIONAL_FIELDS,
+    PLACEHOLDER,
     REQUIRED_FIELDS,
     RULE_KINDS,
     SIGNOFF_PREFIX,
@@ -63,7 +64,6 @@ TEXT_PLACEHOLDERS = {
 # The score table's columns: one per indicator level, then these.
 TABLE_COLUMNS = ("一级指标", "二级指标", "三级指标", "评分标准", "指标值", "分值", "自评得分", "扣分原因/说明")
 FIELD_TYPE_NAMES = {"text": "单行文字", "year": "年度", "date": "日期", "credit_code": "统一社会信用代码"}
-_PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([^{}]+))?\}")
 
 
 class FormError(ValueError):
@@ -222,7 +222,7 @@ class _FormBuilder:
                 if key not in DEFAULT_TEXTS:
                     raise text_node.fail(key, "未知的文字键")
                 texts[key] = text_node.get(key, str)
-                unknown = {name for name, _ in _PLACEHOLDER.findall(texts[key])} - TEXT_PLACEHOLDERS[key]
+                unknown = {name for name, _ in PLACEHOLDER.findall(texts[key])} - TEXT_PLACEHOLDERS[key]
                 if unknown:
                     raise text_node.fail(key, f"占位符“{{{sorted(unknown)[0]}}}”不能用在这段文字中")
 
@@ -488,7 +488,7 @@ class _FormBuilder:
         return tuple(result)
 
     def check_placeholders(self, node: _Node, message: str, local: set[str], key: str = "message") -> None:
-        for name, fmt in _PLACEHOLDER.findall(message):
+        for name, fmt in PLACEHOLDER.findall(message):
             if name not in local and name not in self.fields and name not in self.computed:
                 raise node.fail(key, f"占位符“{{{name}}}”不是已知的编号")
             if fmt and fmt not in MESSAGE_FORMATS:

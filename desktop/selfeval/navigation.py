@@ -8,8 +8,8 @@ as a submission package.  Every field is entered on exactly one page;
 value and each rate's working is shown read-only: right after the last field
 it is worked out from.  :class:`Navigator` keeps the
 current page and answers what each page's state is, what is wrong before Next,
-and whether the report may be finalised or exported — all from an
-:class:`~selfeval.engine.Evaluation`.
+and whether the report may be finalised or exported (by the rules of
+:mod:`selfeval.readiness`) — all from an :class:`~selfeval.engine.Evaluation`.
 
 A required field left empty is not shown as an error the moment a report
 opens: the navigator remembers which pages were visited and left and which
@@ -25,11 +25,11 @@ from typing import Any, Callable, Iterable, Mapping
 from .engine import Evaluation, Finding, format_value
 from .expr import Compiled
 from .form import INTEGER_TYPES, Form, Indicator, Part
+from .readiness import REVIEW_PAGE_TITLE, export_problems, finalize_problems
 from .scoring import round2
 from .values import is_empty
 
 REVIEW_PAGE_ID = "review"
-REVIEW_PAGE_TITLE = "校验与定稿"
 EXPORT_PAGE_ID = "export"
 EXPORT_PAGE_TITLE = "导出与报送"
 PENDING = "待填写：{fields}"
@@ -358,7 +358,6 @@ def page_findings(page: Page, evaluation: Evaluation) -> tuple[Finding, ...]:
 
 
 def page_state(
-    form: Form,
     page: Page,
     evaluation: Evaluation,
     values: Mapping[str, Any],
@@ -407,24 +406,6 @@ def page_state(
     if len(findings) < len(every) or any(not evaluation.scores[leaf].scored for leaf in page.indicators):
         return PageState.IN_PROGRESS
     return PageState.COMPLETE
-
-
-def finalize_problems(evaluation: Evaluation, parse_errors: Mapping[str, str] | None = None) -> list[str]:
-    """Why the report cannot be finalised yet (empty when it can), in Chinese."""
-    problems = [f"错误：{message}" for message in (parse_errors or {}).values()]
-    problems += [f"错误：{f.message}" for f in evaluation.errors]
-    problems += [f"警告未说明：{f.message}" for f in evaluation.unexplained_warnings]
-    return problems
-
-
-def export_problems(final: bool, evaluation: Evaluation) -> list[str]:
-    """Why the report cannot be exported (empty when it can), in Chinese."""
-    if not final:
-        return [f"报告尚未定稿。只有定稿的报告才能导出，请先在“{REVIEW_PAGE_TITLE}”页说明全部警告并定稿。"]
-    if evaluation.errors:
-        return [f"报告还有 {len(evaluation.errors)} 个错误，不能导出。请先重新打开报告并改正："] + [
-            f"错误：{f.message}" for f in evaluation.errors]
-    return []
 
 
 class Navigator:
@@ -537,7 +518,7 @@ class Navigator:
 
     def states(self, evaluation: Evaluation, values: Mapping[str, Any],
                parse_errors: Mapping[str, str] | None = None) -> dict[str, PageState]:
-        return {page.id: page_state(self.form, page, evaluation, values, parse_errors,
+        return {page.id: page_state(page, evaluation, values, parse_errors,
                                     final=self.final, exported=self.exported, shows=self.shows,
                                     visited=page.id in self.visited)
                 for page in self.pages}
@@ -552,13 +533,11 @@ class Navigator:
         return held + [f.message for f in page_findings(page, evaluation) if not f.explained]
 
     def can_finalize(self, evaluation: Evaluation, parse_errors: Mapping[str, str] | None = None) -> bool:
-        return not self.final and not finalize_problems(evaluation, parse_errors)
+        return not self.finalize_problems(evaluation, parse_errors)
 
     def finalize_problems(self, evaluation: Evaluation,
                           parse_errors: Mapping[str, str] | None = None) -> list[str]:
-        if self.final:
-            return ["报告已定稿；如需修改，请先重新打开。"]
-        return finalize_problems(evaluation, parse_errors)
+        return finalize_problems(evaluation, parse_errors, final=self.final)
 
     def can_export(self, evaluation: Evaluation) -> bool:
         return not export_problems(self.final, evaluation)

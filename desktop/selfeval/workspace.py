@@ -16,8 +16,13 @@ from .engine import Evaluation, evaluate
 from .form import Form
 from .interchange import ReportData, read_report, report_to_dict
 from .parsing import Parsed
-from .store import ReportInfo, Store, StoreError
-from .values import from_json, parse_input, to_json
+from .readiness import finalize_problems
+from .store import CarriedOver, ReportInfo, Store, StoreError
+from .values import from_json, is_empty, parse_input, to_json
+
+# Texts carried over from last year's report are flagged until changed; names
+# and figures carried over rarely change, so they are not.
+CARRIED_TYPES = frozenset({"longtext"})
 
 
 class NotReady(StoreError):
@@ -34,15 +39,27 @@ class UnknownField(StoreError):
 
 @dataclass
 class OpenReport:
-    """One report in memory: typed values and explanations under its form."""
+    """One report in memory: typed values and explanations under its form, and
+    what was carried into it from an earlier report (``None`` when nothing was)."""
 
     info: ReportInfo
     form: Form
     values: dict[str, Any]
     explanations: dict[str, str]
+    carried: CarriedOver | None = None
 
     def evaluate(self) -> Evaluation:
         return evaluate(self.form, self.values, self.explanations)
+
+
+def carried_unchanged(form: Form, carried: CarriedOver | None, values: Mapping[str, Any]) -> frozenset[str]:
+    """The texts carried over (``carried``) that ``values`` still hold exactly as they were carried."""
+    if carried is None:
+        return frozenset()
+    return frozenset(
+        key for key, raw in carried.values.items()
+        if key in form.fields and form.fields[key].carry and form.fields[key].type in CARRIED_TYPES
+        and not is_empty(values.get(key)) and to_json(form.fields[key], values.get(key)) == raw)
 
 
 class Workspace:
@@ -69,7 +86,8 @@ class Workspace:
         form = self.form_of(info)
         raw = self.store.values(report_id)
         values = {fid: from_json(form, form.fields[fid], raw[fid]) for fid in form.fields if fid in raw}
-        return OpenReport(info, form, values, self.store.explanations(report_id))
+        return OpenReport(info, form, values, self.store.explanations(report_id),
+                          self.store.carried_over(report_id))
 
     def evaluate(self, report_id: int) -> Evaluation:
         report = self.open_report(report_id)
@@ -151,8 +169,7 @@ class Workspace:
 
     def finalize(self, report_id: int) -> Evaluation:
         evaluation = self.evaluate(report_id)
-        problems = [f"错误：{f.message}" for f in evaluation.errors]
-        problems += [f"警告未说明：{f.message}" for f in evaluation.unexplained_warnings]
+        problems = finalize_problems(evaluation)
         if problems:
             raise NotReady(problems)
         self.store.set_status(report_id, "final", note="定稿")

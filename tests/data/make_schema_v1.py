@@ -11,7 +11,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from selfeval.store.database import create_schema_v1
+from selfeval.store.migrations import create_schema_v1
 
 TARGET = Path(__file__).with_name("schema-v1.sqlite")
 
@@ -63,6 +63,21 @@ def main() -> int:
     conn.execute("INSERT INTO audit_entry (report_id, at, action, old_json, new_json, note)"
                  " VALUES (1, '2024-03-05T02:00:00.000000+00:00', 'finalize', '\"draft\"',"
                  " '\"final\"', '定稿报送')")
+    # report 3 was started from report 1 (从上年报告转入) the way version 1 did it: the
+    # "create" entry names the earlier report and the carried values are "set" in
+    # the same moment; the year was set a moment later
+    created, later = "2025-02-12T05:00:00.000000+00:00", "2025-02-12T05:00:01.000000+00:00"
+    conn.execute("INSERT INTO report VALUES (3, 1, 2024, 'dept-overall', '2024', 'draft', ?, ?,"
+                 " NULL, NULL, NULL)", (created, later))
+    conn.execute("INSERT INTO audit_entry (report_id, at, action, note)"
+                 " VALUES (3, ?, 'create', '由编号 1 的报告（2023 年度）转入')", (created,))
+    carried = [(created, key, values[1][key]) for key in ("unit.name", "narrative.fm_compliance")]
+    for at, key, value in carried + [(later, "report.year", 2024)]:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        conn.execute("INSERT INTO value (report_id, key, value_json, updated_at)"
+                     " VALUES (3,?,?,?)", (key, text, at))
+        conn.execute("INSERT INTO audit_entry (report_id, at, action, key, old_json, new_json)"
+                     " VALUES (3,?,'set',?,NULL,?)", (at, key, text))
     conn.execute("PRAGMA user_version = 1")
     conn.execute("COMMIT")
     conn.execute("VACUUM")

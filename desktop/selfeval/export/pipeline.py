@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Callable
 
 from ..engine import Evaluation
+from ..readiness import export_problems
 from ..workspace import OpenReport, Workspace
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STEPS = ("生成 Excel 自评表", "生成 PDF 报告", "签名", "写入报送包", "验证")
-NOT_FINAL = "只有定稿的报告才能导出。请先在“校验与定稿”中定稿。"
 
 Progress = Callable[[int, int, str], None]
 
@@ -43,22 +43,18 @@ class ExportResult:
     notes: tuple[str, ...] = ()  # things the clerk should look at in the files, in Chinese
 
 
-def refusal(final: bool, evaluation: Evaluation) -> str | None:
-    """Why a report in this state may not be exported; None when it may."""
-    if not final:
-        return NOT_FINAL
-    if evaluation.errors:
-        return f"报告还有 {len(evaluation.errors)} 个错误，不能导出。"
-    return None
+def _refuse_unless_exportable(report: OpenReport, evaluation: Evaluation) -> None:
+    """Raise :class:`ExportRefused` when the report may not be exported."""
+    problems = export_problems(report.info.status == "final", evaluation)
+    if problems:
+        raise ExportRefused("\n".join(problems))
 
 
 def exportable(workspace: Workspace, report_id: int) -> tuple[OpenReport, Evaluation]:
     """The report and its evaluation as stored; raises :class:`ExportRefused` when it may not be exported."""
     report = workspace.open_report(report_id)
     evaluation = report.evaluate()
-    reason = refusal(report.info.status == "final", evaluation)
-    if reason:
-        raise ExportRefused(reason)
+    _refuse_unless_exportable(report, evaluation)
     return report, evaluation
 
 
@@ -74,9 +70,7 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
     from .xlsx import render_workbook
 
     started = time.perf_counter()
-    reason = refusal(report.info.status == "final", evaluation)
-    if reason:
-        raise ExportRefused(reason)
+    _refuse_unless_exportable(report, evaluation)
     signer = load_signer(pfx, password)  # a wrong password fails here, before any work
 
     def step(index: int) -> None:

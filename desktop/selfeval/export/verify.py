@@ -5,6 +5,7 @@ import binascii
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,8 +91,11 @@ def _read_zip(path: Path, verdict: Verdict) -> dict[str, bytes | None] | None:
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             members = {info.filename: archive.read(info) for info in archive.infolist()}
-    except (zipfile.BadZipFile, ValueError, KeyError, EOFError) as exc:
+    except (zipfile.BadZipFile, ValueError, KeyError, EOFError, zlib.error) as exc:
         verdict.add(False, f"压缩包“{path.name}”已损坏，无法读取（{exc}）")
+        return None
+    except (RuntimeError, NotImplementedError):  # a flipped flag bit: "encrypted", or an unknown method
+        verdict.add(False, f"压缩包“{path.name}”已被改动：其中的文件被标为加密或使用了本程序不生成的压缩方式")
         return None
     tops = {name.split("/", 1)[0] for name in members}
     if len(tops) != 1 or any("/" not in name or name.endswith("/") for name in members):

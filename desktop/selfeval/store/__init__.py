@@ -1,20 +1,16 @@
 """Local storage of reports: peewee over SQLite, with backups and migrations."""
 
-from .backup import auto_backup, backup_to, plan_rotation, restore_from
-from .database import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    DatabaseTooNew,
-    StoreError,
-    migrate,
-    open_database,
-)
-from .reports import AuditRecord, ReportInfo, ReportLocked, ReportNotFound, Store
+from .backup import auto_backup, plan_rotation, restore_from
+from .backup_files import backup_to
+from .database import DatabaseTooNew, StoreError, migrate, open_database
+from .migrations import MIGRATIONS, SCHEMA_VERSION
+from .reports import AuditRecord, CarriedOver, ReportInfo, ReportLocked, ReportNotFound, Store
 
 __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "AuditRecord",
+    "CarriedOver",
     "DatabaseTooNew",
     "ReportInfo",
     "ReportLocked",

@@ -1,15 +1,11 @@
-"""Backups made with SQLite's online backup API, their rotation, and restore.
+"""Automatic backups and their rotation, and restoring the database from a backup.
 
-File names carry the local time: ``selfeval-20250301-081500.sqlite3`` is an
-automatic backup; every other kind has a word after ``selfeval-`` (``manual``,
-``before-delete-r7``, ``pre-migration-v1``, ``before-restore``) and is never
-removed by rotation.
+How backup files are named and written is in :mod:`.backup_files`.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,69 +13,19 @@ from typing import NamedTuple, Sequence
 
 import peewee
 
-from ..files import fsync_dir, fsync_file
-from .database import (
-    SCHEMA_VERSION,
-    StoreError,
+from .backup_files import (
+    AUTOMATIC_NAME,
+    STAMP_FORMAT,
+    backup_path,
+    backup_to,
     default_backup_dir,
-    inspect_file,
-    read_only_uri,
+    file_name,
+    local_stamp,
 )
+from .database import StoreError, inspect_file, read_only_uri
+from .migrations import SCHEMA_VERSION
 
-STAMP_FORMAT = "%Y%m%d-%H%M%S"
-_AUTOMATIC = re.compile(r"selfeval-(\d{8}-\d{6})\.sqlite3")
 _DAMAGED = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
-
-
-def local_stamp(now: datetime | None = None) -> datetime:
-    """Naive local time to the second, as used in backup file names."""
-    now = now or datetime.now()
-    if now.tzinfo is not None:
-        now = now.astimezone().replace(tzinfo=None)
-    return now.replace(microsecond=0)
-
-
-def _file_name(kind: str | None, when: datetime) -> str:
-    parts = ["selfeval", kind, when.strftime(STAMP_FORMAT)]
-    return "-".join(part for part in parts if part) + ".sqlite3"
-
-
-def backup_path(directory: Path | str, kind: str, when: datetime | None = None) -> Path:
-    """A fresh file name for a non-automatic backup; never an existing file."""
-    directory = Path(directory)
-    first = directory / _file_name(kind, local_stamp(when))
-    candidate, counter = first, 1
-    while candidate.exists():
-        candidate = first.with_name(f"{first.stem}-{counter}{first.suffix}")
-        counter += 1
-    return candidate
-
-
-def backup_to(db: peewee.Database | sqlite3.Connection, target_path: Path | str) -> Path:
-    """Copy a live database into ``target_path`` with the backup API.
-
-    The copy is written under a temporary name, switched to a rollback journal
-    (so it is one self-contained file), synced, then renamed into place.
-    """
-    source = db.connection() if isinstance(db, peewee.Database) else db
-    target = Path(target_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    try:
-        dest = sqlite3.connect(partial)
-        try:
-            source.backup(dest)
-            dest.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            dest.close()
-        fsync_file(partial)
-        os.replace(partial, target)
-        fsync_dir(target.parent)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return target
 
 
 class Rotation(NamedTuple):
@@ -114,7 +60,7 @@ def automatic_backups(directory: Path | str) -> dict[datetime, Path]:
     if not directory.is_dir():
         return found
     for path in directory.iterdir():
-        match = _AUTOMATIC.fullmatch(path.name)
+        match = AUTOMATIC_NAME.fullmatch(path.name)
         if match and path.is_file():
             try:
                 found[datetime.strptime(match.group(1), STAMP_FORMAT)] = path
@@ -137,7 +83,7 @@ def auto_backup(
     plan = plan_rotation(list(existing), now, keep=keep, min_interval=min_interval)
     made = None
     if plan.make_new:
-        made = backup_to(db, Path(backup_dir) / _file_name(None, now))
+        made = backup_to(db, Path(backup_dir) / file_name(None, now))
     for stamp in plan.delete:
         existing[stamp].unlink(missing_ok=True)
     return made

@@ -1,8 +1,8 @@
 """Tables of the local database.
 
 The models are bound to ``proxy``; ``Store`` points it at its open database.
-Report ids are never reused (AUTOINCREMENT), so an id quoted in an audit note
-or a backup name keeps meaning one report. Timestamps are stored as UTC
+Report ids are never reused (AUTOINCREMENT), so an id quoted in an audit note,
+a backup name or ``Report.carried_from`` keeps meaning one report. Timestamps are stored as UTC
 ISO-8601 text with microseconds (``2025-03-01T08:15:00.123456+00:00``), so they
 sort as text and read back as timezone-aware ``datetime`` objects.
 """
@@ -70,6 +70,10 @@ class Report(BaseModel):
     total = TextField(null=True)
     grade = TextField(null=True)
     complete = BooleanField(null=True)
+    # a report started from an earlier one: that report's id and year (the id is
+    # kept should that report be deleted later; ids are never reused)
+    carried_from = IntegerField(null=True)
+    carried_from_year = IntegerField(null=True)
 
     class Meta:
         indexes = ((("unit", "year"), False),)
@@ -80,6 +84,17 @@ class Value(BaseModel):
     key = TextField()
     value_json = TextField()
     updated_at = TimestampField(default=utcnow)
+
+    class Meta:
+        indexes = ((("report", "key"), True),)
+
+
+class CarriedValue(BaseModel):
+    """A value carried over into a report from ``Report.carried_from``, as stored then."""
+
+    report = ForeignKeyField(Report, backref="carried_rows", on_delete="CASCADE", index=False)
+    key = TextField()
+    value_json = TextField()
 
     class Meta:
         indexes = ((("report", "key"), True),)
@@ -115,4 +130,4 @@ class AuditEntry(BaseModel):
     note = TextField(null=True)
 
 
-MODELS = (Unit, Report, Value, Explanation, Export, AuditEntry)
+MODELS = (Unit, Report, Value, CarriedValue, Explanation, Export, AuditEntry)

@@ -17,13 +17,15 @@ from typing import Callable, Iterable, Mapping
 
 import peewee
 
-from .backup import auto_backup, backup_path, backup_to
-from .database import StoreError, default_backup_dir, open_database, sqlite_error
+from .backup import auto_backup
+from .backup_files import backup_path, backup_to, default_backup_dir
+from .database import StoreError, open_database, sqlite_error
 from .models import (
     DRAFT,
     FINAL,
     STATUSES,
     AuditEntry,
+    CarriedValue,
     Explanation,
     Export,
     Report,
@@ -65,6 +67,16 @@ class ReportInfo:
             row.id, row.unit.name, row.year, row.form_id, row.form_edition, row.status,
             row.created_at, row.updated_at, row.total, row.grade, row.complete,
         )
+
+
+@dataclass(frozen=True)
+class CarriedOver:
+    """What a report started from an earlier one received: that report's id and
+    year, and each value carried, as it was stored when the report was created."""
+
+    source_id: int
+    year: int
+    values: Mapping[str, object]
 
 
 @dataclass(frozen=True)
@@ -227,6 +239,16 @@ class Store:
             )
             return ReportInfo.of(row) if row else None
 
+    def carried_over(self, report_id: int) -> CarriedOver | None:
+        """What was carried into the report from an earlier one; ``None`` when it was not."""
+        with self._session():
+            row = self._row(report_id)
+            if row.carried_from is None:
+                return None
+            query = CarriedValue.select().where(CarriedValue.report == row)
+            values = {item.key: decode(item.value_json) for item in query.order_by(CarriedValue.key)}
+            return CarriedOver(row.carried_from, row.carried_from_year, values)
+
     def audit_trail(self, report_id: int) -> list[AuditRecord]:
         with self._session():
             row = self._row(report_id)
@@ -306,18 +328,26 @@ class Store:
             Unit.update(details).where(Unit.id == row.unit.id).execute()
 
     def _create(self, unit_name: str, year: int, form_id: str, form_edition: str,
-                values: Mapping[str, object], explanations: Mapping[str, str], *, note: str) -> int:
+                values: Mapping[str, object], explanations: Mapping[str, str], *, note: str,
+                carried_from: Report | None = None) -> int:
+        """A new draft; with ``carried_from``, its ``values`` are recorded as carried from there."""
         name = _unit_name(unit_name)
         if "unit.name" in values and _fact(values["unit.name"]) != name:
             raise StoreError(f"单位名称“{name}”与填报内容中的单位名称“{values['unit.name']}”不一致。")
+        source = {} if carried_from is None else {
+            "carried_from": carried_from.id, "carried_from_year": carried_from.year}
         with self._session(write=True):
             now = utcnow()
             row = Report.create(
                 unit=self._unit(name, now), year=_year(year), form_id=form_id,
-                form_edition=form_edition, status=DRAFT, created_at=now, updated_at=now,
+                form_edition=form_edition, status=DRAFT, created_at=now, updated_at=now, **source,
             )
             self._audit(row, "create", note=note, at=now)
-            self._write_values(row, values, now)
+            written = self._write_values(row, values, now)
+            if carried_from is not None and written:
+                CarriedValue.insert_many(
+                    [{"report": row, "key": key, "value_json": encode(values[key])} for key in written]
+                ).execute()
             self._write_explanations(row, explanations, now)
             return row.id
 
@@ -374,7 +404,11 @@ class Store:
 
     def new_from_previous(self, previous_id: int, *, year: int, carry_keys: Iterable[str],
                           form_id: str | None = None, form_edition: str | None = None) -> int:
-        """A new draft for ``year`` holding only ``carry_keys`` of an earlier report."""
+        """A new draft for ``year`` holding only ``carry_keys`` of an earlier report.
+
+        What was carried is recorded (see :meth:`carried_over`); the audit note
+        says so in words, for people only.
+        """
         if isinstance(carry_keys, str):
             raise TypeError("carry_keys must be an iterable of keys, not a single string")
         with self._session(write=True):
@@ -384,7 +418,7 @@ class Store:
             return self._create(
                 previous.unit.name, year, form_id or previous.form_id,
                 form_edition or previous.form_edition, carried, {},
-                note=f"由编号 {previous_id} 的报告（{previous.year} 年度）转入",
+                note=f"由编号 {previous_id} 的报告（{previous.year} 年度）转入", carried_from=previous,
             )
 
     def duplicate_report(self, report_id: int) -> int:

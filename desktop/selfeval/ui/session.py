@@ -6,62 +6,14 @@ writes it through the :class:`~selfeval.workspace.Workspace` on ``flush``.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from ..engine import Evaluation, evaluate
-from ..form import Form
 from ..navigation import Navigator
 from ..parsing import ParseError
-from ..values import display, is_empty, parse_input, to_json
-from ..workspace import Workspace
-
-CARRIED_NOTE = re.compile(r"由编号 (\d+) 的报告（(\d{4}) 年度）转入")
-CARRIED_TYPES = frozenset({"longtext"})  # last year's texts; names and figures rarely change
-
-
-@dataclass(frozen=True)
-class CarriedOver:
-    """What a report started 从上年报告转入 received: the earlier report's
-    number and year, and each carried value as stored (JSON) at creation."""
-
-    source_id: int
-    year: int
-    values: Mapping[str, Any] = field(default_factory=dict)
-
-    def unchanged(self, form: Form, values: Mapping[str, Any]) -> frozenset[str]:
-        """The carried texts that still read exactly as they were carried over."""
-        return frozenset(
-            key for key, raw in self.values.items()
-            if key in form.fields and form.fields[key].carry and form.fields[key].type in CARRIED_TYPES
-            and not is_empty(values.get(key)) and to_json(form.fields[key], values.get(key)) == raw)
-
-
-def carried_over(trail: Iterable[Any]) -> CarriedOver | None:
-    """Read from a report's audit trail (oldest first) what was carried over
-    into it when it was created, or ``None`` for a report not started that way.
-
-    The 'create' entry's note names the earlier report; the values carried are
-    the 'set' entries written in the same moment.
-    """
-    created = None
-    carried: dict[str, Any] = {}
-    for entry in trail:
-        if created is None:
-            if entry.action != "create":
-                continue
-            match = CARRIED_NOTE.search(entry.note or "")
-            if match is None:
-                return None
-            created = (int(match.group(1)), int(match.group(2)), entry.at)
-        elif entry.at != created[2] or entry.action != "set" or entry.key in carried:
-            break
-        elif entry.key:
-            carried[entry.key] = entry.new
-    if created is None:
-        return None
-    return CarriedOver(created[0], created[1], carried)
+from ..values import display, is_empty, parse_input
+from ..workspace import Workspace, carried_unchanged
 
 
 @dataclass(frozen=True)
@@ -92,12 +44,12 @@ class ReportSession:
         self.navigator = Navigator(self.form, final=self.final)
         if previous is not None and previous.form is self.form:
             self.navigator.remember(previous)
-        self.carried = carried_over(self.workspace.store.audit_trail(self.report_id))
+        self.carried = report.carried
         self.evaluation = evaluate(self.form, self.values, self.explanations)
 
     def carried_unchanged(self) -> frozenset[str]:
         """Texts carried over from last year's report and not changed since."""
-        return self.carried.unchanged(self.form, self.values) if self.carried else frozenset()
+        return carried_unchanged(self.form, self.carried, self.values)
 
     @property
     def final(self) -> bool:
