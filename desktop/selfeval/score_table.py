@@ -32,6 +32,7 @@ NO_ADJUSTMENT = "无"
 UNSCORED = "未评分"
 BY_CRITERIA = "按评分标准计算"
 NO_REASON = "（未填写扣分原因）"
+PROVISIONAL_GRADE = "按已评指标得分暂定，待全部指标评分后确定"
 
 
 def score_text(value: Decimal) -> str:
@@ -214,7 +215,7 @@ def _footer(form: Form, values: Mapping[str, Any], ev: Evaluation) -> tuple[Foot
         rows.append(FooterRow("加减分项", None, ev.adjustments, note))
     rows.append(FooterRow("总分", form.total_weight, ev.total,
                           "" if ev.complete else f"尚有 {len(ev.unscored)} 个指标未评分，总分不完整"))
-    rows.append(FooterRow("评价等级", None, None, grade=ev.grade))
+    rows.append(FooterRow("评价等级", None, None, "" if ev.complete else PROVISIONAL_GRADE, grade=ev.grade))
     return tuple(rows)
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..parsing import format_date_cn, format_yesno
+from ..scoring import format_rate
 from ..score_table import LeafRow, score_rows, signoff_parts, weight_note
 
 if TYPE_CHECKING:
@@ -221,7 +222,7 @@ def _data_sheet(sheet: _Sheet, form: Form, ev: Evaluation) -> None:
             fmt = COMPUTED_FORMATS.get(item.format, MONEY)
             computed.append((item.label, int(value) if fmt == WHOLE else float(value), fmt, item.unit, cid))
     group("计算值", computed)
-    group("指标比率", [(form.leaves[lid].title, float(score.rate), RATE, "", lid)
+    group("指标比率", [(form.leaves[lid].title, float(format_rate(score.rate)), RATE, "", lid)
                    for lid, score in ev.scores.items() if score.rate is not None])
     sheet.ws.freeze_panes = "A2"
     sheet.ws.print_title_rows = "1:1"
