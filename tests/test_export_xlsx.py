@@ -286,3 +286,49 @@ def test_openpyxl_is_loaded_only_when_rendering():
         "assert 'openpyxl' not in sys.modules, 'openpyxl imported'\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
+VARIED = Path(__file__).parent / "data" / "varied-2022.json"
+
+
+@pytest.mark.parametrize("source", [demo_report_path(), LECHANG, VARIED], ids=["demo", "lechang", "varied"])
+def test_page_breaks_fall_between_groups_and_pages_hold_their_rows(tmp_path, source):
+    """The 自评表 prints A4 landscape fit to width: a manual break ends each page between
+    two 二级 groups (never inside a merged cell), and no page holds more rows than fit."""
+    report = _open(tmp_path, source)
+    sheet = _load(render_workbook(report, report.evaluate(), generated_at=STAMP))["自评表"]
+    breaks = sorted(brk.id for brk in sheet.row_breaks.brk)
+    assert breaks, "the table is longer than one page"
+    for merged in sheet.merged_cells.ranges:
+        assert not any(merged.min_row <= last < merged.max_row for last in breaks), (str(merged), breaks)
+    leaves = [leaf for root in report.form.indicators for leaf in root.leaves()]
+    groups = [leaf.parent for leaf in leaves]
+    for last in breaks:
+        index = last - FIRST_LEAF_ROW  # the leaf row ending the page, when it is one
+        if 0 <= index < len(leaves) - 1:
+            assert groups[index] != groups[index + 1], f"row {last} splits {groups[index]}"
+
+    # the page: A4 landscape less the margins, at the scale fit-to-width gives (Excel: 7 px a width unit)
+    margins = sheet.page_margins
+    columns = sum(sheet.column_dimensions[letter].width for letter in "ABCDEFGH") * 7 * 0.75
+    scale = min(100, (841.89 - 72 * (margins.left + margins.right)) * 100 // columns) / 100
+    room = (595.28 - 72 * (margins.top + margins.bottom)) / scale
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.print_title_rows == "$3:$3"
+
+    def height(row: int) -> float:
+        return sheet.row_dimensions[row].height or 15
+
+    ends = [*breaks, sheet.max_row]
+    starts = [1, *(last + 1 for last in breaks)]
+    for number, (first, last) in enumerate(zip(starts, ends)):
+        used = sum(height(row) for row in range(first, last + 1)) + (height(3) if number else 0)
+        assert used <= room, (number, first, last, used, room)
+        if number < len(breaks):  # a page ends only when the next group would not fit
+            nxt = last + 1
+            group_end = nxt
+            while group_end - FIRST_LEAF_ROW + 1 < len(leaves) and nxt >= FIRST_LEAF_ROW and \
+                    groups[group_end - FIRST_LEAF_ROW + 1] == groups[nxt - FIRST_LEAF_ROW]:
+                group_end += 1
+            following = sum(height(row) for row in range(nxt, group_end + 1))
+            assert used + following > room, (number, nxt, group_end)
