@@ -161,9 +161,9 @@ def rate_working(form: Form, leaf: Indicator, ev: Evaluation) -> str | None:
         return None
     if rule.percent is not None:
         return format_ratio(rate)
-    numerator, denominator = rule.numerator(ev.env), rule.denominator(ev.env)
-    return f"{figure(form, rule.numerator, numerator)} ÷ {figure(form, rule.denominator, denominator)} = " \
-           f"{format_ratio(rate)}"
+    numerator = figure(form, rule.numerator, rule.numerator(ev.env))
+    denominator = figure(form, rule.denominator, rule.denominator(ev.env))
+    return f"{numerator} ÷ {denominator} = {format_ratio(rate)}"
 
 
 def figure(form: Form, expression: Compiled, value: Decimal) -> str:

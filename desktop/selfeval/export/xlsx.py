@@ -138,12 +138,11 @@ def _page_breaks(sheet: _Sheet, leaves: tuple[LeafRow, ...], last: int) -> list[
     header = sheet.height(HEADER_ROW)
     blocks: list[list[int]] = []
     for offset, leaf in enumerate(leaves):
-        row = FIRST_LEAF_ROW + offset
-        if blocks and offset and _group_keys(leaves[offset - 1]) == _group_keys(leaf) \
-                and _group_keys(leaf)[1] is not None:
-            blocks[-1].append(row)
+        keys = _group_keys(leaf)
+        if offset and keys[1] is not None and _group_keys(leaves[offset - 1]) == keys:
+            blocks[-1].append(FIRST_LEAF_ROW + offset)
         else:
-            blocks.append([row])
+            blocks.append([FIRST_LEAF_ROW + offset])
     blocks += [[row] for row in range(FIRST_LEAF_ROW + len(leaves), last + 1)]
     breaks, used = [], sum(sheet.height(row) for row in range(1, FIRST_LEAF_ROW))
     for block in blocks:
