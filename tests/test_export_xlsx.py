@@ -74,7 +74,7 @@ def test_every_leaf_row_holds_weight_and_score_as_numbers(demo):
     assert len(leaves) == len(evaluation.scores)
     for row, leaf in enumerate(leaves, FIRST_LEAF_ROW):
         score = evaluation.scores[leaf.id]
-        assert _plain(sheet.cell(row, 3).value) == f"{leaf.title}（{leaf.weight}分）"
+        assert sheet.cell(row, 3).value == leaf.title  # the weight stands in the 分值 column
         assert sheet.cell(row, 4).value == leaf.criteria
         weight, points = sheet.cell(row, 6), sheet.cell(row, 7)
         assert isinstance(weight.value, (int, float)) and isinstance(points.value, (int, float))
@@ -88,32 +88,46 @@ def test_indicator_values_and_remarks(demo):
     sheet = book["自评表"]
     row = {leaf: FIRST_LEAF_ROW + i for i, leaf in enumerate(
         leaf.id for root in report.form.indicators for leaf in root.leaves())}
-    assert sheet.cell(row["fm_procurement_rate"], 5).value == "93.12 / 94.55 = 98.49%"
-    assert sheet.cell(row["sm_staff_control"], 5).value == "21 / 19 = 110.53%"
+    assert sheet.cell(row["fm_procurement_rate"], 5).value == "93.12 ÷ 94.55 = 98.49%"
+    assert sheet.cell(row["sm_staff_control"], 5).value == "21 ÷ 19 = 110.53%"
     assert sheet.cell(row["fair_satisfaction"], 5).value == "100.00%"
     assert sheet.cell(row["fm_disclosure"], 5).value.splitlines() == [
-        "部门预算已公开：是", "部门决算已公开：是", "“三公”经费预决算已公开：是", "上年绩效自评结果已公开：是"]
-    assert sheet.cell(row["bp_rationality"], 5).value is None
-    # a manual score below full carries its reason; full marks carry nothing
-    assert sheet.cell(row["bp_scientific"], 8).value == report.values["reason.bp_scientific"]
+        "部门预算已公开", "部门决算已公开", "“三公”经费预决算已公开", "上年绩效自评结果已公开"]
+    assert sheet.cell(row["bp_rationality"], 5).value == "—"
+    # below full marks the deduction and its reason; full marks carry nothing
+    assert sheet.cell(row["bp_scientific"], 8).value == "扣 1.00 分：" + report.values["reason.bp_scientific"]
+    assert sheet.cell(row["fm_procurement_rate"], 8).value == "扣 0.03 分（按评分标准计算）"
     assert sheet.cell(row["bp_rationality"], 8).value is None
 
 
 def test_group_cells_are_merged_and_labelled_with_weights(demo):
+    """A group's cell is merged over its rows on each page, and labelled again with （续）
+    on the page after a break."""
     report, _, _, book = demo
     sheet = book["自评表"]
     merged = {str(r) for r in sheet.merged_cells.ranges}
+    breaks = {brk.id for brk in sheet.row_breaks.brk}
+
+    def pieces(first: int, count: int) -> list[tuple[int, int]]:
+        cuts = [b for b in sorted(breaks) if first <= b < first + count - 1]
+        starts, ends = [first, *(b + 1 for b in cuts)], [*cuts, first + count - 1]
+        return list(zip(starts, ends))
+
+    def labelled(column: str, node, first: int, count: int) -> None:
+        for number, (start, end) in enumerate(pieces(first, count)):
+            more = "（续）" if number else ""
+            assert _plain(sheet[f"{column}{start}"].value) == f"{node.title}{more}（{node.weight}分）"
+            if end > start:
+                assert f"{column}{start}:{column}{end}" in merged
+
     row = FIRST_LEAF_ROW
     for root in report.form.indicators:
         first = row
         for child in root.children:
             count = sum(1 for _ in child.leaves())
-            assert _plain(sheet.cell(row, 2).value) == f"{child.title}（{child.weight}分）"
-            if count > 1:
-                assert f"B{row}:B{row + count - 1}" in merged
+            labelled("B", child, row, count)
             row += count
-        assert _plain(sheet.cell(first, 1).value) == f"{root.title}（{root.weight}分）"
-        assert f"A{first}:A{row - 1}" in merged
+        labelled("A", root, first, row - first)
     assert _plain(sheet.cell(FIRST_LEAF_ROW, 1).value) == "预算编制情况（28分）"
     assert any(_plain(sheet.cell(r, 2).value) == "资金管理（22分）" for r in range(FIRST_LEAF_ROW, row))
 
@@ -272,3 +286,49 @@ def test_openpyxl_is_loaded_only_when_rendering():
         "assert 'openpyxl' not in sys.modules, 'openpyxl imported'\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
+VARIED = Path(__file__).parent / "data" / "varied-2022.json"
+
+
+@pytest.mark.parametrize("source", [demo_report_path(), LECHANG, VARIED], ids=["demo", "lechang", "varied"])
+def test_page_breaks_fall_between_groups_and_pages_hold_their_rows(tmp_path, source):
+    """The 自评表 prints A4 landscape fit to width: a manual break ends each page between
+    two 二级 groups (never inside a merged cell), and no page holds more rows than fit."""
+    report = _open(tmp_path, source)
+    sheet = _load(render_workbook(report, report.evaluate(), generated_at=STAMP))["自评表"]
+    breaks = sorted(brk.id for brk in sheet.row_breaks.brk)
+    assert breaks, "the table is longer than one page"
+    for merged in sheet.merged_cells.ranges:
+        assert not any(merged.min_row <= last < merged.max_row for last in breaks), (str(merged), breaks)
+    leaves = [leaf for root in report.form.indicators for leaf in root.leaves()]
+    groups = [leaf.parent for leaf in leaves]
+    for last in breaks:
+        index = last - FIRST_LEAF_ROW  # the leaf row ending the page, when it is one
+        if 0 <= index < len(leaves) - 1:
+            assert groups[index] != groups[index + 1], f"row {last} splits {groups[index]}"
+
+    # the page: A4 landscape less the margins, at the scale fit-to-width gives (Excel: 7 px a width unit)
+    margins = sheet.page_margins
+    columns = sum(sheet.column_dimensions[letter].width for letter in "ABCDEFGH") * 7 * 0.75
+    scale = min(100, (841.89 - 72 * (margins.left + margins.right)) * 100 // columns) / 100
+    room = (595.28 - 72 * (margins.top + margins.bottom)) / scale
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.print_title_rows == "$3:$3"
+
+    def height(row: int) -> float:
+        return sheet.row_dimensions[row].height or 15
+
+    ends = [*breaks, sheet.max_row]
+    starts = [1, *(last + 1 for last in breaks)]
+    for number, (first, last) in enumerate(zip(starts, ends)):
+        used = sum(height(row) for row in range(first, last + 1)) + (height(3) if number else 0)
+        assert used <= room, (number, first, last, used, room)
+        if number < len(breaks):  # a page ends only when the next group would not fit
+            nxt = last + 1
+            group_end = nxt
+            while group_end - FIRST_LEAF_ROW + 1 < len(leaves) and nxt >= FIRST_LEAF_ROW and \
+                    groups[group_end - FIRST_LEAF_ROW + 1] == groups[nxt - FIRST_LEAF_ROW]:
+                group_end += 1
+            following = sum(height(row) for row in range(nxt, group_end + 1))
+            assert used + following > room, (number, nxt, group_end)

@@ -401,6 +401,22 @@ CASES = [
     ("checklist on a field that is not yes/no",
      "{field: pub.a, points: 5}", "{field: fund.plan, points: 5}",
      "field: fund.plan", "field", "fund.plan"),
+    ("yes/no wording on a field that is not yes/no",
+     "{id: fund.left, label: 年末结余, type: money, unit: 万元}",
+     "{id: fund.left, label: 年末结余, type: money, unit: 万元, yes: 有结余, no: 无结余}",
+     "yes: 有结余", "yes", "yesno"),
+    ("yes wording without no",
+     "{id: pub.a, label: 公开甲, type: yesno}", "{id: pub.a, label: 公开甲, type: yesno, yes: 甲已公开}",
+     "yes: 甲已公开", "yes", "成对"),
+    ("no wording without yes",
+     "{id: pub.a, label: 公开甲, type: yesno}", "{id: pub.a, label: 公开甲, type: yesno,\n     no: 甲未公开}",
+     "no: 甲未公开", "no", "成对"),
+    ("the same wording for both answers",
+     "{id: pub.a, label: 公开甲, type: yesno}", "{id: pub.a, label: 公开甲, type: yesno, yes: 甲已公开,\n     no: 甲已公开}",
+     "no: 甲已公开", "no", "相同"),
+    ("empty wording",
+     "{id: pub.a, label: 公开甲, type: yesno}", "{id: pub.a, label: 公开甲, type: yesno, yes: '', no: 甲未公开}",
+     "yes: ''", "yes", "不能为空"),
     ("an indicator with children and a rule",
      "        title: 产出交付\n", "        title: 产出交付\n        rule: {kind: manual}\n",
      "        rule: {kind: manual}\n        weight: 35", "rule", "下级"),
@@ -461,3 +477,21 @@ def test_indicator_id_in_an_expression(tmp_path):
     path, text = write_broken(tmp_path, 'assert: "fund.left == 0"', 'assert: "in_plan == 0"')
     error = load_error(path)
     assert_located(error, path, line_of(text, "in_plan == 0"), "assert")
+
+
+def test_yes_no_wording_is_read_with_the_yaml_words_as_keys(tmp_path):
+    path, _ = write_broken(tmp_path, "{id: pub.a, label: 公开甲, type: yesno}",
+                           "{id: pub.a, label: 公开甲, type: yesno, yes: 甲已公开, no: 甲未公开}")
+    field = load_form(path).fields["pub.a"]
+    assert (field.yes, field.no) == ("甲已公开", "甲未公开")
+    assert [field.answer(v) for v in (True, False, None)] == ["甲已公开", "甲未公开", "公开甲：未填"]
+    plain = load_form(SYNTHETIC).fields["pub.b"]  # without wording: the label and the answer
+    assert [plain.answer(v) for v in (True, False, None)] == ["公开乙：是", "公开乙：否", "公开乙：未填"]
+
+
+def test_gd_yes_no_fields_say_both_answers(gd):
+    yesno = [field for field in gd.fields.values() if field.type == "yesno"]
+    assert len(yesno) == 5
+    for field in yesno:
+        assert field.yes and field.no and field.yes != field.no, field.id
+    assert gd.fields["disclosure.performance"].answer(False) == "上年绩效自评结果未公开"

@@ -247,7 +247,7 @@ def cmd_score(ws: Workspace, args) -> int:
     if args.json:
         _print_json(evaluation.score_json())
     else:
-        print(report_text.scores(report.form, evaluation))
+        print(report_text.scores(report.form, report.values, evaluation))
     return OK
 
 
@@ -330,7 +330,7 @@ def cmd_demo(ws: Workspace, args) -> int:
     print("【校验结果】")
     print(report_text.findings(evaluation))
     print("\n【评分】")
-    print(report_text.scores(report.form, evaluation))
+    print(report_text.scores(report.form, report.values, evaluation))
     if args.package:
         _demo_package(Path(args.package))
     return OK

@@ -25,6 +25,9 @@ from .scoring import (
 )
 from .values import display, is_empty, to_env
 
+SEVERITY_NAMES = {"error": "错误", "warning": "警告"}
+
+
 @dataclass(frozen=True)
 class Finding:
     """A check that does not hold for this report."""
@@ -34,6 +37,11 @@ class Finding:
     message: str
     fields: tuple[str, ...]
     explanation: str | None = None
+
+    @property
+    def severity_name(self) -> str:
+        """错误 or 警告."""
+        return SEVERITY_NAMES.get(self.severity, self.severity)
 
     @property
     def explained(self) -> bool:
@@ -192,6 +200,8 @@ def _fill(form: Form, template: str, env, shown: dict, label: str) -> str:
         if fmt:
             return format_value(value, fmt)
         field = form.fields.get(name)
+        if field is not None and field.type == "yesno":
+            return field.answer(value)  # a statement that holds for 是 and for 否
         if field is not None:
             return display(field, value if field.type not in ("count", "year") else int(value))
         computed = form.computed.get(name)
@@ -214,14 +224,16 @@ def statement(form: Form, evaluation: Evaluation, template: str, leaf_id: str | 
 
 
 def format_value(value: Any, fmt: str) -> str:
-    """Format a value for a message: money, percent (a ratio), points, number, int, date."""
+    """Format a value for a message: money, percent (a ratio), points, number, int, date.
+
+    Percentages (``percent`` and ``points``) always carry two decimals: "98.50%"."""
     if isinstance(value, Decimal):
         if fmt == "money":
             return parsing.format_money(value)
         if fmt == "percent":
-            return parsing.format_decimal(value * 100) + "%"
+            return parsing.format_ratio(value)
         if fmt == "points":
-            return parsing.format_decimal(value) + "%"
+            return parsing.format_percentage(value)
         if fmt in ("int", "count"):
             return str(int(value))
         return parsing.format_decimal(value)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Iterable, Iterator
 
 from .expr import BOOL, DATE, LIST, NUMBER, TEXT, Compiled
+from .parsing import format_yesno
 
 # Field types and the expression type each one has.
 FIELD_TYPES = {
@@ -58,10 +59,18 @@ class Field:
     carry: bool = False  # copied into next year's report
     max_length: int | None = None
     indicator: str | None = None  # for narrative/score/reason fields of an indicator
+    yes: str = ""  # yes/no fields: what is true when the answer is 是 …
+    no: str = ""  # … and when it is 否
 
     @property
     def expr_type(self) -> str:
         return FIELD_TYPES[self.type]
+
+    def answer(self, value: bool | None) -> str:
+        """A yes/no answer as a statement that holds for it: the form's wording for
+        是 or 否 ("上年绩效自评结果未公开"), else "标签：是/否"; "标签：未填" without one."""
+        wording = None if value is None else (self.yes if value else self.no)
+        return wording or f"{self.label}：{format_yesno(value)}"
 
 
 @dataclass(frozen=True)

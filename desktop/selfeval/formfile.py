@@ -94,10 +94,14 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
+    """A mapping with the line of each key.  Keys are names, so a key YAML would
+    read as true or false (``yes:``, ``no:``) stays the word that is written."""
     result = _Map()
     result.line, result.lines = node.start_mark.line + 1, {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, bool):
+            key = key_node.value
         if key in result:
             raise FormError(loader.name, key_node.start_mark.line + 1, str(key), "重复的键")
         result[key] = loader.construct_object(value_node, deep=True)
@@ -313,6 +317,7 @@ class _FormBuilder:
         if bounds and (len(bounds) != 2 or not all(b is None or isinstance(b, (int, Decimal)) for b in bounds)):
             raise node.fail("bounds", "应为 [最小值, 最大值]，不限用 null")
         minimum, maximum = (Decimal(b) if b is not None else None for b in (bounds or [None, None]))
+        yes, no = self.answers(node, ftype)
         self.fields[ident] = Field(
             id=ident,
             label=node.get("label", str),
@@ -324,10 +329,29 @@ class _FormBuilder:
             help=node.get("help", str, ""),
             carry=node.get("carry", bool, False),
             max_length=node.get("max_length", int, None),
+            yes=yes,
+            no=no,
         )
         self.field_lines[ident] = node.line
         self.types[ident] = FIELD_TYPES[ftype]
         node.done()
+
+    @staticmethod
+    def answers(node: _Node, ftype: str) -> tuple[str, str]:
+        """A yes/no field's wording for each answer: both or neither, and different."""
+        given = [key for key in ("yes", "no") if key in node.data]
+        if given and ftype != "yesno":
+            raise node.fail(given[0], "只有是/否字段（type: yesno）才能写 yes、no 两种表述")
+        yes, no = node.get("yes", str, ""), node.get("no", str, "")
+        if len(given) == 1:
+            missing = "no" if given == ["yes"] else "yes"
+            raise node.fail(given[0], f"yes 与 no 应成对填写：缺少“{missing}”，否则另一种回答无从表述")
+        for key, text in (("yes", yes), ("no", no)):
+            if given and (not text.strip() or text != text.strip()):
+                raise node.fail(key, "表述不能为空，首尾也不能有空格")
+        if given and yes == no:
+            raise node.fail("no", "yes 与 no 的表述相同，读者无法分辨回答是“是”还是“否”")
+        return yes, no
 
     def add_computed(self, node: _Node) -> None:
         ident = self.new_id(node)

@@ -23,10 +23,9 @@ from enum import Enum
 from typing import Any, Callable, Iterable, Mapping
 
 from .engine import Evaluation, Finding, format_value
-from .expr import Compiled
-from .form import INTEGER_TYPES, Form, Indicator, Part
+from .form import Form, Indicator, Part
 from .readiness import REVIEW_PAGE_TITLE, export_problems, finalize_problems
-from .scoring import round2
+from .score_table import rate_working
 from .values import is_empty
 
 REVIEW_PAGE_ID = "review"
@@ -291,21 +290,17 @@ def shown_value(form: Form, item: ShownItem, evaluation: Evaluation) -> Shown:
     is read from.  While inputs are missing the note is "待填写：" and their
     labels; a rate over a zero denominator says it is scored in full.
     """
-    env = evaluation.env
     if isinstance(item, ComputedItem):
         computed = form.computed[item.computed]
         value = evaluation.computed.get(item.computed)
         if value is None:
-            return _pending(form, [fid for fid in form.base_fields([item.computed]) if fid not in env])
+            return _pending(form, [fid for fid in form.base_fields([item.computed]) if fid not in evaluation.env])
         return Shown(format_value(value, computed.format), "" if computed.format == "percent" else computed.unit)
-    rule, score = form.leaves[item.indicator].rule, evaluation.scores[item.indicator]
+    score = evaluation.scores[item.indicator]
     if not score.scored:
         return _pending(form, score.missing)
-    denominator = rule.denominator(env)
-    if denominator == 0:
-        return Shown(form.texts["zero_denominator"], note=True)
-    numerator = _figure(form, rule.numerator, rule.numerator(env))
-    return Shown(f"{numerator} ÷ {_figure(form, rule.denominator, denominator)} = {round2(score.rate * 100)}%")
+    working = rate_working(form, form.leaves[item.indicator], evaluation)
+    return Shown(working) if working else Shown(score.note, note=True)  # nothing to divide by
 
 
 def shown_text(form: Form, item: ShownItem, evaluation: Evaluation) -> str:
@@ -316,22 +311,6 @@ def shown_text(form: Form, item: ShownItem, evaluation: Evaluation) -> str:
 def _pending(form: Form, missing: Iterable[str]) -> Shown:
     labels = "、".join(form.fields[fid].label for fid in missing if fid in form.fields)
     return Shown(PENDING.format(fields=labels) if labels else PENDING.format(fields="").rstrip("："), note=True)
-
-
-def _figure(form: Form, expression: Compiled, value) -> str:
-    """A numerator or denominator, formatted like the fields and values it is read from."""
-    formats = set()
-    for name in expression.names:
-        if name in form.computed:
-            formats.add(form.computed[name].format)
-        elif name in form.fields:
-            kind = form.fields[name].type
-            formats.add("money" if kind == "money" else "count" if kind in INTEGER_TYPES
-                        else "points" if kind == "percent" else "number")
-    fmt = formats.pop() if len(formats) == 1 else "number"
-    if fmt == "count" and value != value.to_integral_value():
-        fmt = "number"
-    return format_value(value, fmt)
 
 
 def is_required_finding(finding: Finding) -> bool:

@@ -18,7 +18,7 @@ __all__ = [
     "parse_money", "parse_decimal", "parse_percent", "parse_count", "parse_year",
     "parse_date", "parse_credit_code", "parse_yesno", "parse_text", "parse_lines",
     "format_money", "format_decimal", "format_percent", "format_count",
-    "format_date", "format_date_cn", "format_yesno",
+    "format_date", "format_date_cn", "format_yesno", "format_percentage", "format_ratio",
 ]
 
 
@@ -346,6 +346,16 @@ def format_percent(value: Decimal) -> str:
     return format_decimal(value, places=2)
 
 
+def format_percentage(points: Decimal) -> str:
+    """A percentage stated in a document, always with two decimals: 98.5 → "98.50%"."""
+    return format_money(points, grouping=False) + "%"
+
+
+def format_ratio(ratio: Decimal) -> str:
+    """A ratio (1 = 100%) as a percentage with two decimals: 0.98487 → "98.49%"."""
+    return format_percentage(ratio * 100)
+
+
 def format_count(value: int) -> str:
     return str(int(value))
 
@@ -358,5 +368,9 @@ def format_date_cn(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def format_yesno(value: bool) -> str:
-    return "是" if value else "否"
+YES, NO, UNANSWERED = "是", "否", "未填"
+
+
+def format_yesno(value: bool | None) -> str:
+    """The one word for a yes/no answer: 是, 否, or 未填 when there is none."""
+    return UNANSWERED if value is None else (YES if value else NO)

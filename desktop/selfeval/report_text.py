@@ -1,13 +1,15 @@
 """Plain-text views of a report for the terminal: findings, scores, lists."""
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 from .engine import Evaluation
 from .form import Field, Form
 from .parsing import format_decimal
+from .score_table import NO_FIGURE, score_rows, weighted
 from .store import AuditRecord, ReportInfo
 from .values import display
 
-SEVERITY = {"error": "错误", "warning": "警告"}
 STATUS = {"draft": "草稿", "final": "已定稿"}
 
 
@@ -16,7 +18,7 @@ def findings(evaluation: Evaluation) -> str:
         return "未发现问题。"
     lines = []
     for finding in evaluation.findings:
-        lines.append(f"[{SEVERITY[finding.severity]}] {finding.message}  （{finding.check}）")
+        lines.append(f"[{finding.severity_name}] {finding.message}  （{finding.check}）")
         if finding.severity == "warning":
             lines.append(f"        出错说明：{finding.explanation}" if finding.explained
                          else "        尚未填写出错说明")
@@ -26,30 +28,23 @@ def findings(evaluation: Evaluation) -> str:
     return "\n".join(lines)
 
 
-def _rate(value) -> str:
-    return "" if value is None else format_decimal(value * 100) + "%"
-
-
-def scores(form: Form, evaluation: Evaluation) -> str:
-    lines = []
-    for node in form.walk():
-        indent = "  " * (node.level - 1)
-        subtotal = evaluation.subtotals[node.id]
-        if not node.is_leaf:
-            lines.append(f"{indent}{node.title}（{format_decimal(node.weight)}分）  小计 {subtotal}")
-            continue
-        score = evaluation.scores[node.id]
-        shown = "未评分" if score.score is None else str(score.score)
-        rate = _rate(score.rate)
-        extra = "  ".join(part for part in (rate, score.note) if part)
-        lines.append(f"{indent}{node.title}（{format_decimal(node.weight)}分）：{shown}"
-                     + (f"  {extra}" if extra else ""))
+def scores(form: Form, values: Mapping[str, Any], evaluation: Evaluation) -> str:
+    """The score table as indented lines: the rows of :mod:`selfeval.score_table`."""
+    table = score_rows(form, values, evaluation)
+    lines, above = [], ()
+    for row in table.leaves:
+        for depth, node in enumerate(row.path[:-1]):
+            if depth >= len(above) - 1 or above[depth] is not node:
+                lines.append("  " * depth + weighted(node))
+        above = row.path
+        extra = [text.replace("\n", "；") for text in (row.value, row.remark) if text and text != NO_FIGURE]
+        lines.append("  " * (len(row.path) - 1) + f"{weighted(row.leaf)}：{row.shown_score}"
+                     + "".join(f"  {text}" for text in extra))
     lines.append("")
-    lines.append(f"指标得分合计：{evaluation.base}")
-    lines.append(f"加减分：{evaluation.adjustments}")
-    lines.append(f"总分：{evaluation.total}    评价等级：{evaluation.grade}")
-    if not evaluation.complete:
-        lines.append(f"注意：还有 {len(evaluation.unscored)} 个指标未评分，总分不完整。")
+    for row in table.footer:
+        weight = "" if row.weight is None else f"（满分 {format_decimal(row.weight)} 分）"
+        note = f"  {row.note.replace(chr(10), '；')}" if row.note else ""
+        lines.append(f"{row.label}：{row.shown_score}{weight}{note}")
     return "\n".join(lines)
 
 

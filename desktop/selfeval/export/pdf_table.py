@@ -8,22 +8,20 @@ page is labelled again with "（续）".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Table, TableStyle
 
-from ..parsing import format_decimal, format_money
-from ..scoring import adjustment_lines
+from ..score_table import LeafRow, score_rows, signoff_parts, weight_note
 from .pdf_flow import GridParagraph
 from .pdf_layout import MM
 from .pdf_text import points
 
 if TYPE_CHECKING:
     from ..engine import Evaluation
-    from ..form import Form, Indicator
+    from ..form import Indicator
     from ..workspace import OpenReport
     from .fonts import FontSet
 
@@ -48,6 +46,7 @@ class ScoreTable:
         self.report, self.ev, self.fonts, self.form = report, ev, fonts, report.form
         self.widths = [w * MM for w in WIDTHS_MM]
         self.header = [self._cell(text, "center", fonts.heading) for text in HEADERS]
+        self.table = score_rows(self.form, report.values, ev)
         self.rows = self._leaf_rows() + self._footer_rows()
         self._measure()
 
@@ -59,72 +58,25 @@ class ScoreTable:
         text = node.title + suffix
         if node.is_leaf:  # the 分值 column gives a leaf's weight
             return self._cell(text, "center")
-        weight = f"（{format_decimal(node.weight)}分）"
+        weight = weight_note(node)
         fits = stringWidth(text + weight, self.fonts.body, SIZE) <= self.widths[column] - 2 * PAD
         return self._cell(text + ("" if fits else "\n") + weight, "center")
 
-    # -- rows
+    # -- rows: laid out from :mod:`selfeval.score_table`
 
     def _leaf_rows(self) -> list[_Row]:
-        return [_Row(self._leaf_cells(leaf), root, group)
-                for root in self.form.indicators
-                for group in root.children or (root,)
-                for leaf in group.leaves()]
+        return [_Row(self._leaf_cells(row), row.root, row.group) for row in self.table.leaves]
 
-    def _leaf_cells(self, leaf: Indicator) -> list:
-        score = self.ev.scores[leaf.id]
-        shown = score_text(score.score) if score.scored else "未评分"
-        return ["", "", self._label(leaf, 2), self._cell(leaf.criteria), self._cell(self._value(leaf)),
-                self._cell(points(leaf.weight), "center"), self._cell(shown, "center"),
-                self._cell(self._remark(leaf))]
-
-    def _value(self, leaf: Indicator) -> str:
-        rule, score, env = leaf.rule, self.ev.scores[leaf.id], self.ev.env
-        if rule.kind == "checklist":
-            return "\n".join(f"{self.form.fields[item.field].label}：{yesno(env.get(item.field))}"
-                             for item in rule.items)
-        if not rule.is_rate:
-            return "—"
-        rate = percent(score.rate)
-        if rule.percent is not None or score.rate is None:
-            return rate or score.note or "—"
-        numerator, denominator = rule.numerator(env), rule.denominator(env)
-        return (f"{amount(self.form, rule.numerator.source, numerator)} ÷ "
-                f"{amount(self.form, rule.denominator.source, denominator)} = {rate}")
-
-    def _remark(self, leaf: Indicator) -> str:
-        score = self.ev.scores[leaf.id]
-        if not score.scored:
-            return f"未评分：{score.note}"
-        lines = [score.note] if score.note else []
-        if score.score < leaf.weight:
-            lost = f"扣 {points(leaf.weight - score.score)} 分"
-            if leaf.rule.kind == "manual":
-                lines.append(f"{lost}：{self.ev.env.get(f'reason.{leaf.id}') or '（未填写扣分原因）'}")
-            else:
-                lines.append(f"{lost}（按评分标准计算）")
-        return "\n".join(lines)
+    def _leaf_cells(self, row: LeafRow) -> list:
+        return ["", "", self._cell(row.label, "center"), self._cell(row.criteria), self._cell(row.value),
+                self._cell(points(row.weight), "center"), self._cell(row.shown_score, "center"),
+                self._cell(row.remark)]
 
     def _footer_rows(self) -> list[_Row]:
-        ev, form = self.ev, self.form
-
-        def row(label: str, weight, score, note: str = "") -> _Row:
-            return _Row([self._cell(label, "center", self.fonts.heading), "", "", self._cell(note), "",
-                         self._cell("" if weight is None else points(weight), "center"),
-                         self._cell(score if isinstance(score, str) else score_text(score), "center"), ""])
-
-        rows = []
-        for root in form.indicators:
-            unscored = sum(1 for leaf in root.leaves() if not ev.scores[leaf.id].scored)
-            rows.append(row(f"{root.title}小计", root.weight, ev.subtotals[root.id],
-                            f"含未评分指标 {unscored} 个" if unscored else ""))
-        rows.append(row("指标得分合计", form.total_weight, ev.base))
-        if form.adjustments:
-            rows.append(row("加减分项", None, ev.adjustments, adjustment_note(form, self.report.values, ev)))
-        rows.append(row("总分", form.total_weight, ev.total,
-                        "" if ev.complete else f"尚有 {len(ev.unscored)} 个指标未评分，总分不完整"))
-        rows.append(row("评价等级", None, ev.grade))
-        return rows
+        return [_Row([self._cell(row.label, "center", self.fonts.heading), "", "", self._cell(row.note), "",
+                      self._cell("" if row.weight is None else points(row.weight), "center"),
+                      self._cell(row.shown_score, "center"), ""])
+                for row in self.table.footer]
 
     # -- pages
 
@@ -199,36 +151,5 @@ def _style(font: str, spans: list) -> TableStyle:
     ])
 
 
-def score_text(value: Decimal) -> str:
-    """Scores in the table with two decimals, as in the Excel table (29.40, not 29.4)."""
-    return f"{value:.2f}"
-
-
-def percent(rate: Decimal | None) -> str:
-    return "" if rate is None else f"{format_decimal(rate * 100)}%"
-
-
-def yesno(value) -> str:
-    return "未填" if value is None else ("是" if value else "否")
-
-
-def amount(form: Form, source: str, value: Decimal | None) -> str:
-    if value is None:
-        return "（未填）"
-    name = source.strip()
-    field, computed = form.fields.get(name), form.computed.get(name)
-    if (field and field.type == "money") or (computed and computed.format == "money"):
-        return format_money(value)
-    return format_decimal(value)
-
-
-def adjustment_note(form: Form, values: dict, ev: Evaluation) -> str:
-    rules = form.adjustments
-    entries = values.get(rules.field) if rules else None
-    return "\n".join(adjustment_lines(rules, entries, ev.adjustments)) or "无"
-
-
 def signoff_line(report: OpenReport) -> str:
-    form = report.form
-    return "　　".join(f"{field.label}：{report.values.get(fid) or ''}"
-                      for fid, field in form.fields.items() if fid.startswith("signoff."))
+    return "　　".join(signoff_parts(report.form, report.values))

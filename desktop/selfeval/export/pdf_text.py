@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..engine import statement
-from ..parsing import format_date_cn, format_decimal
+from ..parsing import format_date_cn, format_decimal, format_ratio
+from ..score_table import unmet_answers
 
 if TYPE_CHECKING:
     from ..engine import Evaluation
@@ -197,8 +198,8 @@ def score_sentence(form: Form, ev: Evaluation, leaf: Indicator) -> str:
     if rule.kind == "manual":
         reason = ev.env.get(f"reason.{leaf.id}") or "（未填写扣分原因）"
         return f"{text}，扣 {lost} 分。扣分原因：{sentence(reason)}"
-    if rule.kind == "checklist":
-        unmet = [form.fields[item.field].label for item in rule.items if not ev.env.get(item.field)]
-        return f"{text}，扣 {lost} 分。未达到的事项：{'、'.join(unmet)}。"
-    rate = f"{points(score.rate * 100)}%" if score.rate is not None else ""
-    return f"{text}，{leaf.title}为 {rate}，按评分标准扣 {lost} 分。"
+    if rule.kind == "checklist":  # each item the form words for 否: true to the answer given
+        return f"{text}，扣 {lost} 分（{'；'.join(unmet_answers(form, leaf, ev))}）。"
+    if score.rate is None:
+        return f"{text}，按评分标准扣 {lost} 分。"
+    return f"{text}，{leaf.title}为 {format_ratio(score.rate)}，按评分标准扣 {lost} 分。"

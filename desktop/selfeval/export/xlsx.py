@@ -13,34 +13,39 @@ import math
 import unicodedata
 import zipfile
 from datetime import datetime, timezone
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..parsing import format_date_cn, format_decimal, format_money
-from ..scoring import adjustment_lines
+from ..parsing import format_date_cn, format_yesno
+from ..score_table import LeafRow, score_rows, signoff_parts, weight_note
+from ..scoring import format_rate
 from .pdf_text import amount_unit, table_title
 
 if TYPE_CHECKING:
     from ..engine import Evaluation
-    from ..form import Form, Indicator
+    from ..form import Form
     from ..workspace import OpenReport
 
 BODY_FONT, HEAD_FONT = "宋体", "黑体"
 SIZE = 10
 LINE_HEIGHT, ROW_PADDING = 13.5, 5  # points per wrapped line of 10 pt text, and the margin
+DEFAULT_ROW_HEIGHT = 15.0  # points, a row whose height is not set
+A4 = (595.28, 841.89)  # points, portrait
+MARGINS = (0.5, 0.6, 0.3)  # inches: left and right, top and bottom, header and footer
+DIGIT_PX = 7  # a column n wide is n × 7 pixels: n digits of Calibri 11 with the cell padding
 
 SCORE_COLUMNS = (("一级指标", 12), ("二级指标", 12), ("三级指标", 18), ("评分标准", 40),
                  ("指标值", 24), ("分值", 7), ("自评得分", 9), ("扣分原因/说明", 34))
 DATA_COLUMNS = (("项目", 40), ("数值", 16), ("单位", 8), ("编号", 32))
 CHECK_COLUMNS = (("类别", 7), ("说明", 56), ("涉及字段", 26), ("出错说明", 30), ("校验编号", 26))
 
+HEADER_ROW, FIRST_LEAF_ROW = 3, 4
 MONEY, POINTS, RATE, WHOLE = "#,##0.00", "0.00", "0.00%", "0"
 FIELD_FORMATS = {"money": MONEY, "number": MONEY, "score": POINTS, "percent": POINTS,
                  "count": WHOLE, "year": WHOLE}
 COMPUTED_FORMATS = {"money": MONEY, "number": MONEY, "percent": RATE, "count": WHOLE}
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
-SEVERITY = {"error": "错误", "warning": "警告"}
 
 
 def render_workbook(report: OpenReport, evaluation: Evaluation, generated_at: datetime | None = None) -> bytes:
@@ -70,6 +75,8 @@ def render_workbook(report: OpenReport, evaluation: Evaluation, generated_at: da
 # ------------------------------------------------------------------ 自评表
 
 def _score_sheet(sheet: _Sheet, report: OpenReport, ev: Evaluation) -> None:
+    from openpyxl.worksheet.pagebreak import Break
+
     form, width = report.form, len(SCORE_COLUMNS)
     fill_date = report.values.get("report.fill_date")
     sheet.put(1, 1, _title(report), span=width, font=(HEAD_FONT, 16, True), align="center", border=False)
@@ -77,46 +84,21 @@ def _score_sheet(sheet: _Sheet, report: OpenReport, ev: Evaluation) -> None:
     sheet.put(2, 5, f"填报日期：{format_date_cn(fill_date) if fill_date else ''}", span=3, border=False)
     sheet.put(2, width, amount_unit(form), align="right", border=False)
     sheet.fit(2)
-    sheet.header(3)
+    sheet.header(HEADER_ROW)
 
-    row = 4
-    for root in form.indicators:
-        first = row
-        for child in root.children or (root,):
-            child_first = row
-            for leaf in child.leaves():
-                _leaf_row(sheet, row, form, leaf, ev)
-                row += 1
-            if child is root or child.is_leaf:
-                for blank in range(child_first, row):
-                    sheet.put(blank, 2, None)
-            else:
-                _label_group(sheet, 2, child, child_first, row - 1)
-        _label_group(sheet, 1, root, first, row - 1)
-
-    def footer(label: str, weight, score, note: str = "") -> None:
-        nonlocal row
-        sheet.put(row, 1, label, span=5, align="center", font=(HEAD_FONT, SIZE, False))
-        sheet.put(row, 6, None if weight is None else float(weight), fmt=POINTS, align="center")
-        sheet.put(row, 7, float(score) if isinstance(score, Decimal) else score, fmt=POINTS, align="center")
-        sheet.put(row, 8, note)
+    table = score_rows(form, report.values, ev)
+    for row, leaf in enumerate(table.leaves, FIRST_LEAF_ROW):
+        _leaf_row(sheet, row, leaf)
+    row = FIRST_LEAF_ROW + len(table.leaves)
+    for footer in table.footer:
+        sheet.put(row, 1, footer.label, span=5, align="center", font=(HEAD_FONT, SIZE, False))
+        sheet.put(row, 6, None if footer.weight is None else float(footer.weight), fmt=POINTS, align="center")
+        sheet.put(row, 7, footer.grade if footer.score is None else float(footer.score), fmt=POINTS,
+                  align="center")
+        sheet.put(row, 8, footer.note)
         sheet.fit(row)
         row += 1
-
-    for root in form.indicators:
-        unscored = sum(1 for leaf in root.leaves() if not ev.scores[leaf.id].scored)
-        footer(f"{root.title}小计", root.weight, ev.subtotals[root.id],
-               f"含未评分指标 {unscored} 个" if unscored else "")
-    footer("指标得分合计", form.total_weight, ev.base)
-    if form.adjustments:
-        footer("加减分项", None, ev.adjustments, _adjustment_lines(form, report.values, ev))
-    footer("总分", form.total_weight, ev.total,
-           "" if ev.complete else f"尚有 {len(ev.unscored)} 个指标未评分，总分不完整")
-    footer("评价等级", None, ev.grade)
-
-    signers = [f"{field.label}：{report.values.get(fid) or ''}"
-               for fid, field in form.fields.items() if fid.startswith("signoff.")]
-    sheet.put(row + 1, 1, "　　　　".join(signers), span=width, border=False)
+    sheet.put(row + 1, 1, "　　　　".join(signoff_parts(form, report.values)), span=width, border=False)
     sheet.fit(row + 1)
 
     ws = sheet.ws
@@ -124,55 +106,80 @@ def _score_sheet(sheet: _Sheet, report: OpenReport, ev: Evaluation) -> None:
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
     sheet.print_setup(landscape=True)
+    breaks = _page_breaks(sheet, table.leaves, row + 1)
+    _label_groups(sheet, table.leaves, breaks)
+    for last in breaks:
+        ws.row_breaks.append(Break(id=last))
 
 
-def _leaf_row(sheet: _Sheet, row: int, form: Form, leaf: Indicator, ev: Evaluation) -> None:
-    path, score = _path(form, leaf), ev.scores[leaf.id]
-    label = " · ".join(_weighted(node) for node in path[2:]) if len(path) > 2 else _weighted(leaf)
-    sheet.put(row, 3, _wrap_weight(label, SCORE_COLUMNS[2][1]))
+def _leaf_row(sheet: _Sheet, row: int, leaf: LeafRow) -> None:
+    sheet.put(row, 3, leaf.label)
     sheet.put(row, 4, leaf.criteria)
-    sheet.put(row, 5, _indicator_value(form, leaf, ev))
+    sheet.put(row, 5, leaf.value)
     sheet.put(row, 6, float(leaf.weight), fmt=POINTS, align="center")
-    sheet.put(row, 7, float(score.score) if score.scored else None, fmt=POINTS, align="center")
-    sheet.put(row, 8, _remark(leaf, score, ev))
+    sheet.put(row, 7, None if leaf.score is None else float(leaf.score), fmt=POINTS, align="center")
+    sheet.put(row, 8, leaf.remark)
     sheet.fit(row)
 
 
-def _label_group(sheet: _Sheet, column: int, node: Indicator, first: int, last: int) -> None:
-    sheet.put(first, column, _wrap_weight(_weighted(node), SCORE_COLUMNS[column - 1][1]), align="center")
-    if last > first:
-        sheet.ws.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
+def _group_keys(leaf: LeafRow) -> tuple:
+    """The merged 一级 and 二级 cells a leaf row sits in (None: no 二级 cell of its own)."""
+    return leaf.root, None if leaf.group.is_leaf else leaf.group
 
 
-def _indicator_value(form: Form, leaf: Indicator, ev: Evaluation) -> str:
-    rule, score = leaf.rule, ev.scores[leaf.id]
-    if rule.kind == "checklist":
-        return "\n".join(f"{form.fields[item.field].label}：{_yesno(ev.env.get(item.field))}"
-                         for item in rule.items)
-    if not rule.is_rate:
-        return ""
-    if rule.percent is not None:
-        return _percent(score.rate)
-    numerator, denominator = rule.numerator(ev.env), rule.denominator(ev.env)
-    if numerator is None or denominator is None:
-        return ""
-    shown = f"{_amount(form, rule.numerator.source, numerator)} / {_amount(form, rule.denominator.source, denominator)}"
-    return f"{shown} = {_percent(score.rate)}" if score.rate is not None else shown
+def _page_breaks(sheet: _Sheet, leaves: tuple[LeafRow, ...], last: int) -> list[int]:
+    """The last row of each printed page but the final one, up to row ``last``.
+
+    Pages are filled with whole 二级 groups (the leaves under one merged 二级
+    cell, a 一级 cell of its own otherwise); only a group taller than a page is
+    broken between its rows.  Row heights are the ones :meth:`_Sheet.fit` set,
+    the page height the A4 landscape type area at the fit-to-width scale.
+    """
+    room = sheet.page_height(landscape=True)
+    header = sheet.height(HEADER_ROW)
+    blocks: list[list[int]] = []
+    for offset, leaf in enumerate(leaves):
+        keys = _group_keys(leaf)
+        if offset and keys[1] is not None and _group_keys(leaves[offset - 1]) == keys:
+            blocks[-1].append(FIRST_LEAF_ROW + offset)
+        else:
+            blocks.append([FIRST_LEAF_ROW + offset])
+    blocks += [[row] for row in range(FIRST_LEAF_ROW + len(leaves), last + 1)]
+    breaks, used = [], sum(sheet.height(row) for row in range(1, FIRST_LEAF_ROW))
+    for block in blocks:
+        size = sum(sheet.height(row) for row in block)
+        if used + size > room and used > header:
+            breaks.append(block[0] - 1)
+            used = header
+        for row in block:
+            if used + sheet.height(row) > room and used > header:  # a group taller than a page
+                breaks.append(row - 1)
+                used = header
+            used += sheet.height(row)
+    return breaks
 
 
-def _remark(leaf: Indicator, score, ev: Evaluation) -> str:
-    if not score.scored:
-        return f"未评分：{score.note}"
-    lines = [score.note] if score.note else []
-    if leaf.rule.kind == "manual" and score.score < leaf.weight:
-        lines.append(ev.env.get(f"reason.{leaf.id}") or "（未填写扣分原因）")
-    return "\n".join(lines)
-
-
-def _adjustment_lines(form: Form, values: dict, ev: Evaluation) -> str:
-    rules = form.adjustments
-    entries = values.get(rules.field) if rules else None
-    return "\n".join(adjustment_lines(rules, entries, ev.adjustments))
+def _label_groups(sheet: _Sheet, leaves: tuple[LeafRow, ...], breaks: list[int]) -> None:
+    """Label and merge the 一级 and 二级 cells; a group a page break cuts is merged
+    on each page and labelled again there with "（续）", as in the PDF."""
+    for column in (1, 2):
+        start = 0
+        while start < len(leaves):
+            node, stop = _group_keys(leaves[start])[column - 1], start
+            while (stop + 1 < len(leaves) and _group_keys(leaves[stop + 1])[column - 1] is node
+                   and FIRST_LEAF_ROW + stop not in breaks):
+                stop += 1
+            first, last = FIRST_LEAF_ROW + start, FIRST_LEAF_ROW + stop
+            if node is None:
+                for row in range(first, last + 1):
+                    sheet.put(row, column, None)
+            else:
+                continued = start > 0 and _group_keys(leaves[start - 1])[column - 1] is node
+                label = node.title + ("（续）" if continued else "") + weight_note(node)
+                sheet.put(first, column, _wrap_weight(label, SCORE_COLUMNS[column - 1][1]), align="center")
+                if last > first:
+                    sheet.ws.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
+            start = stop + 1
 
 
 def _data_sheet(sheet: _Sheet, form: Form, ev: Evaluation) -> None:
@@ -205,7 +212,7 @@ def _data_sheet(sheet: _Sheet, form: Form, ev: Evaluation) -> None:
             elif field.type == "date":
                 rows.append((field.label, value, DATE_FORMAT, "", fid))
             elif field.type == "yesno":
-                rows.append((field.label, _yesno(value), None, "", fid))
+                rows.append((field.label, format_yesno(value), None, "", fid))
         group(title, rows)
 
     computed = []
@@ -215,7 +222,7 @@ def _data_sheet(sheet: _Sheet, form: Form, ev: Evaluation) -> None:
             fmt = COMPUTED_FORMATS.get(item.format, MONEY)
             computed.append((item.label, int(value) if fmt == WHOLE else float(value), fmt, item.unit, cid))
     group("计算值", computed)
-    group("指标比率", [(form.leaves[lid].title, float(score.rate), RATE, "", lid)
+    group("指标比率", [(form.leaves[lid].title, float(format_rate(score.rate)), RATE, "", lid)
                    for lid, score in ev.scores.items() if score.rate is not None])
     sheet.ws.freeze_panes = "A2"
     sheet.ws.print_title_rows = "1:1"
@@ -248,7 +255,7 @@ def _check_sheet(sheet: _Sheet, form: Form, ev: Evaluation) -> None:
         sheet.put(2, 1, "未发现问题", span=len(CHECK_COLUMNS), align="center")
     for row, finding in enumerate(ev.findings, 2):
         labels = "、".join(_label_of(form, fid) for fid in finding.fields)
-        sheet.put(row, 1, SEVERITY.get(finding.severity, finding.severity), align="center")
+        sheet.put(row, 1, finding.severity_name, align="center")
         sheet.put(row, 2, finding.message)
         sheet.put(row, 3, labels)
         sheet.put(row, 4, finding.explanation or "未说明")
@@ -305,6 +312,22 @@ class _Sheet:
     def fit(self, row: int) -> None:
         self.ws.row_dimensions[row].height = round(self.lines.get(row, 1) * LINE_HEIGHT + ROW_PADDING, 1)
 
+    def height(self, row: int) -> float:
+        """The height of ``row`` in points, as set by :meth:`fit` (Excel's default otherwise)."""
+        return self.ws.row_dimensions[row].height or DEFAULT_ROW_HEIGHT
+
+    def scale(self, *, landscape: bool) -> float:
+        """The print scale fit-to-width gives: the printable width over the columns' width,
+        in whole percent as Excel sets it, never above 100%."""
+        width = (A4[1] if landscape else A4[0]) - 2 * MARGINS[0] * 72
+        columns = sum(w for _, w in self.columns) * DIGIT_PX * 0.75  # pixels at 96 dpi, to points
+        return min(100, math.floor(100 * width / columns)) / 100
+
+    def page_height(self, *, landscape: bool) -> float:
+        """How many points of rows fit on one printed page at :meth:`scale`."""
+        height = (A4[0] if landscape else A4[1]) - 2 * MARGINS[1] * 72
+        return height / self.scale(landscape=landscape)
+
     def print_setup(self, *, landscape: bool) -> None:
         ws = self.ws
         ws.page_setup.orientation = "landscape" if landscape else "portrait"
@@ -313,9 +336,9 @@ class _Sheet:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.horizontalCentered = True
         margins = ws.page_margins
-        margins.left = margins.right = 0.5
-        margins.top = margins.bottom = 0.6
-        margins.header = margins.footer = 0.3
+        margins.left = margins.right = MARGINS[0]
+        margins.top = margins.bottom = MARGINS[1]
+        margins.header = margins.footer = MARGINS[2]
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
         ws.oddFooter.center.font = BODY_FONT
 
@@ -360,39 +383,10 @@ def _title(report: OpenReport) -> str:
     return table_title(report)
 
 
-def _path(form: Form, node: Indicator) -> list[Indicator]:
-    path = [node]
-    while path[0].parent:
-        path.insert(0, form.nodes[path[0].parent])
-    return path
-
-
-def _weighted(node: Indicator) -> str:
-    return f"{node.title}（{format_decimal(node.weight)}分）"
-
-
 def _wrap_weight(label: str, width: int) -> str:
     """Break before the last “（n分）” when the label does not fit on one line."""
     head, sep, tail = label.rpartition("（")
     return f"{head}\n{sep}{tail}" if sep and _units(label) > width - 1.5 else label
-
-
-def _percent(rate: Decimal | None) -> str:
-    if rate is None:
-        return ""
-    return f"{(rate * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
-
-
-def _amount(form: Form, source: str, value: Decimal) -> str:
-    name = source.strip()
-    field, computed = form.fields.get(name), form.computed.get(name)
-    if (field and field.type == "money") or (computed and computed.format == "money"):
-        return format_money(value)
-    return format_decimal(value)
-
-
-def _yesno(value) -> str:
-    return "未填" if value is None else ("是" if value else "否")
 
 
 def _line_count(text: str, width: float) -> int:

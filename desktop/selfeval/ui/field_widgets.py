@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..form import DECIMAL_TYPES, INTEGER_TYPES, AdjustmentKind, Field, Form
-from ..parsing import format_money
+from ..parsing import NO, UNANSWERED, YES, format_money
 from ..values import display
 from .i18n import language, tr
 
@@ -273,14 +273,14 @@ class LongTextEditor(FieldEditor):
 
 
 class YesNoEditor(FieldEditor):
-    CHOICES = ("", "是", "否")
+    CHOICES = ("", YES, NO)
 
     def __init__(self, form: Form, field: Field, parent: QWidget | None = None):
         super().__init__(form, field, parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.combo = _Combo(self)
-        self.combo.addItems([tr("未填"), tr("是"), tr("否")])
+        self.combo.addItems([tr(UNANSWERED), tr(YES), tr(NO)])
         layout.addWidget(self.combo)
         layout.addStretch(1)
         self.setFocusProxy(self.combo)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from ..form import Form
 from ..navigation import IndicatorItem, ShownItem
-from ..parsing import format_decimal
+from ..parsing import format_decimal, format_ratio
 from ..scoring import Score
 from .field_row import FieldRow, ReadOnlyRow, add_row, message_label, show_message
 from .i18n import tr
@@ -18,7 +18,7 @@ def score_text(score: Score) -> str:
     weight = format_decimal(score.weight)
     parts = []
     if score.rate is not None:
-        parts.append(f"{format_decimal(score.rate * 100)}%")
+        parts.append(format_ratio(score.rate))
     if score.scored:
         parts.append(f"{tr('得分')} {format_decimal(score.score)} / {weight} {tr('分')}")
     else:
