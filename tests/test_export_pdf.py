@@ -244,3 +244,28 @@ def test_grid_of_gbt_9704():
     assert layout.PORTRAIT.left == pytest.approx(28 * MM)
     assert layout.PORTRAIT.bottom + layout.PORTRAIT.height == pytest.approx((297 - 37) * MM)
     assert layout.LANDSCAPE.landscape and not layout.PORTRAIT.landscape
+
+
+def test_numbering_follows_the_gbt_9704_levels(demo, page_texts):
+    report, evaluation, _ = demo
+    text = flat("".join(page_texts))
+    goals = text.split("（三）部门整体支出目标及任务")[1]
+    assert goals.index("1.筹备并召开") < goals.index("2.围绕全市重点工作")
+    assert "（1）筹备" not in text and "（1）表彰" not in text
+    assert "（四）加减分项1.表彰（县级）" in text
+    assert "（1）预算编制合理性" in text  # below the 1.-level group 预算编制
+    # a （1）-level item only below a 1.-level one: never straight after a （一） heading
+    level = {"h1": 1, "h2": 2}
+    current = 0
+    for block in report_blocks(report, evaluation):
+        if block.kind in level:
+            current = level[block.kind]
+        elif re.match(r"\d+\. ", block.text):
+            current = 3
+        elif re.match(r"（\d+）", block.text):
+            assert current == 3, block.text
+
+
+def test_labelled_answers_end_with_a_full_stop(page_texts):
+    text = flat("".join(page_texts))
+    assert "2.纳入预算编制范围的下属单位。无。" in text
