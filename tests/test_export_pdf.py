@@ -269,3 +269,10 @@ def test_numbering_follows_the_gbt_9704_levels(demo, page_texts):
 def test_labelled_answers_end_with_a_full_stop(page_texts):
     text = flat("".join(page_texts))
     assert "2.纳入预算编制范围的下属单位。无。" in text
+
+
+def test_continued_group_label_says_continued_after_its_weight(reader, page_texts):
+    table = [flat(text) for page, text in zip(reader.pages, page_texts) if page.mediabox.width > page.mediabox.height]
+    continued = "".join(table[1:])
+    assert "预算执行情况（42分）（续）" in continued
+    assert not re.search(r"（续）（\d+分）", continued)

@@ -55,13 +55,16 @@ class ScoreTable:
         return GridParagraph(text, font or self.fonts.body, SIZE, LEADING, align=align)
 
     def _label(self, node: Indicator, column: int, suffix: str = "") -> GridParagraph:
-        """“资金管理（22分）”, broken before the bracket when it does not fit the column."""
-        text = node.title + suffix
-        if node.is_leaf:  # the 分值 column gives a leaf's weight
-            return self._cell(text, "center")
-        weight = f"（{format_decimal(node.weight)}分）"
-        fits = stringWidth(text + weight, self.fonts.body, SIZE) <= self.widths[column] - 2 * PAD
-        return self._cell(text + ("" if fits else "\n") + weight, "center")
+        """“资金管理（22分）”, then ``suffix`` (“（续）”); a new line before a bracket that does not fit."""
+        weight = [] if node.is_leaf else [f"（{format_decimal(node.weight)}分）"]  # the 分值 column gives a leaf's
+        room = self.widths[column] - 2 * PAD
+        lines = [node.title]
+        for part in weight + ([suffix] if suffix else []):
+            if stringWidth(lines[-1] + part, self.fonts.body, SIZE) <= room:
+                lines[-1] += part
+            else:
+                lines.append(part)
+        return self._cell("\n".join(lines), "center")
 
     # -- rows
 
