@@ -276,3 +276,70 @@ def test_continued_group_label_says_continued_after_its_weight(reader, page_text
     continued = "".join(table[1:])
     assert "预算执行情况（42分）（续）" in continued
     assert not re.search(r"（续）（\d+分）", continued)
+
+
+def page_number_runs(page):
+    """(text, (a, b, c, d, e, f)) of the page-number runs "— n —", as drawn (text matrix × CTM)."""
+    runs = []
+
+    def visit(text, cm, tm, _font, _size):
+        if re.fullmatch(r"— \d+ —", text.strip()):
+            runs.append((text.strip(), mult(tm, cm)))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def mult(m, n):
+    a, b, c, d, e, f = (float(v) for v in m)
+    p, q, r, s, t, u = (float(v) for v in n)
+    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
+
+
+def dash_middle_of_body_font() -> float:
+    ttlib = pytest.importorskip("fontTools.ttLib")
+    with ttlib.TTFont(fontmod.register_fonts().files["body"]) as font:
+        glyph = font["glyf"][font.getBestCmap()[ord("—")]]
+        return (glyph.yMin + glyph.yMax) / 2 / font["head"].unitsPerEm
+
+
+def test_page_numbers_sit_where_gbt_9704_puts_them(reader):
+    """Dashes 7 mm below the type area, one character in from its right (odd) or left (even) edge;
+    on the landscape table pages the same place on the sheet, upright when it is turned back."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    dash = dash_middle_of_body_font() * 14
+    for number, page in enumerate(reader.pages, 1):
+        (text, (a, b, c, d, e, f)), = page_number_runs(page)
+        assert text == f"— {number} —"
+        if page.mediabox.width > page.mediabox.height:  # runs down the page; turned back, x is height − f
+            assert (a, b, c, d) == pytest.approx((0, -1, 1, 0), abs=1e-6)
+            x, y = float(page.mediabox.height) - f, e
+        else:
+            assert (a, b, c, d) == pytest.approx((1, 0, 0, 1), abs=1e-6)
+            x, y = e, f
+        assert (y + dash) / MM == pytest.approx(35 - 7, abs=0.05), number
+        if number % 2:
+            right = x + stringWidth(text, fontmod.register_fonts().body, 14)
+            assert right == pytest.approx((28 + 156) * MM - 14, abs=0.05), number
+        else:
+            assert x == pytest.approx(28 * MM + 14, abs=0.05), number
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed")
+@pytest.mark.parametrize("unit", [None, "乐昌市财政局国库支付中心", "乐昌市人民政府办公室机关事务服务中心"],
+                         ids=["demo", "12 characters", "18 characters"])
+def test_date_stands_four_characters_in_from_the_right(demo, tmp_path, unit):
+    report, _, _ = demo
+    values = {**report.values, **({"unit.name": unit} if unit else {})}
+    changed = type(report)(report.info, report.form, values, report.explanations)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_report(changed, changed.evaluate(), generated_at=WHEN))
+    done = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True, text=True)
+    words = re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', done.stdout)
+    date = [float(right) for _, right, word in words if word == "2023年1月15日"]
+    assert len(date) == 1
+    assert ((28 + 156) * MM - date[0]) / (156 * MM / 28) == pytest.approx(4, abs=0.02)
+    name = values["unit.name"]
+    right = next(float(end) for _, end, word in words if word == name)
+    assert right <= (28 + 156) * MM + 0.5  # a long name moves left, the date stays

@@ -173,7 +173,7 @@ class SignatureBlock(Flowable):
     """Blank room for the signature stamp, then the unit name and the date (GB/T 9704 7.3.5).
 
     The date stands four characters in from the right, the unit name is centred
-    over it.  The box (``box_size`` points) is centred over both and left blank;
+    over it (pushed left only as far as a long name needs to stay in the type area).  The box (``box_size`` points) is centred over both and left blank;
     its page and rectangle are stored as the named destination
     :data:`SIGNATURE_DEST` (/FitR) and in ``self.placed`` after drawing.
     """
@@ -197,21 +197,18 @@ class SignatureBlock(Flowable):
     def draw(self):
         canvas, width = self.canv, self.width
         unit_w, date_w = self._visible(self.unit), self._visible(self.date)
-        date_right = width - 4 * self.cell
-        centre = date_right - date_w / 2
-        if centre + unit_w / 2 > width - 2 * self.cell:  # a long name: right-align it two characters in
-            centre = width - 2 * self.cell - unit_w / 2
-        widest = max(unit_w, date_w, self.box_size[0])
-        centre = min(max(centre, widest / 2), width - widest / 2)
+        centre = width - 4 * self.cell - date_w / 2  # 成文日期右空四字, whatever the name's length
+        box_w, box_h = self.box_size
         text = canvas.beginText()
         text.setFont(self.font, self.size)
         text.setCharSpace(self.char_space)
         for row, (line, line_w) in enumerate(((self.unit, unit_w), (self.date, date_w)), self.box_lines):
             baseline = self.height - row * self.leading - (self.leading - self.size) / 2 - _ASCENT * self.size
-            text.setTextOrigin(centre - line_w / 2, baseline)
+            # the name is centred over the date as far as the type area allows
+            text.setTextOrigin(max(min(centre - line_w / 2, width - line_w), 0), baseline)
             text.textOut(line)
         canvas.drawText(text)
-        box_w, box_h = self.box_size
+        centre = min(max(centre, box_w / 2), width - box_w / 2)
         zone_bottom = self.height - self.box_lines * self.leading
         x, y = centre - box_w / 2, zone_bottom + (self.box_lines * self.leading - box_h) / 2
         x1, y1 = canvas.absolutePosition(x, y)
