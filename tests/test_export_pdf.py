@@ -343,3 +343,47 @@ def test_date_stands_four_characters_in_from_the_right(demo, tmp_path, unit):
     name = values["unit.name"]
     right = next(float(end) for _, end, word in words if word == name)
     assert right <= (28 + 156) * MM + 0.5  # a long name moves left, the date stays
+
+
+def grid_lines(pdf: bytes, tmp_path) -> list[dict[int, str]]:
+    """The text of each portrait page by line of the 22-line grid (0 to 21), read back with pdftotext."""
+    path = tmp_path / "lines.pdf"
+    path.write_bytes(pdf)
+    done = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True, text=True)
+    pages = []
+    for width, height, body in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', done.stdout, re.S):
+        if float(width) > float(height):
+            continue
+        lines: dict[int, str] = {}
+        for top, word in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)<', body):
+            row = int((float(top) - 37 * MM) // (225 * MM / 22))
+            if 0 <= row < 22:
+                lines[row] = lines.get(row, "") + word
+        pages.append(lines)
+    return pages
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed")
+def test_text_pages_fill_their_22_lines_and_no_heading_ends_a_page(demo, tmp_path):
+    report, evaluation, pdf = demo
+    headings = {flat(block.text) for block in report_blocks(report, evaluation) if block.kind != "body"}
+    pages = grid_lines(pdf, tmp_path)
+    assert len(pages) > 3
+    for number, (lines, following) in enumerate(zip(pages, pages[1:]), 1):
+        last = max(lines)
+        assert flat(lines[last]) not in headings, number
+        # a page ends short only where a heading and a line of its text would not fit
+        assert last == 21 or (last == 20 and flat(following[0]) in headings), (number, last)
+
+
+def test_headings_go_with_at_least_one_line_of_their_paragraph():
+    from selfeval.export.pdf_flow import GridParagraph, WithHeadings
+
+    font = fontmod.register_fonts().body
+    heading = GridParagraph("（1）预算编制合理性（5 分）。", font, 16, 20)
+    body = GridParagraph("本机关以服务市政协履行职能为中心" * 6, font, 16, 20)
+    group = WithHeadings([heading], body)
+    assert group.wrap(300, 1000)[1] == 20 * (1 + len(body.lines(300))) and len(body.lines(300)) > 3
+    assert group.split(300, 39) == []  # the heading alone would end the page
+    parts = group.split(300, 40)
+    assert parts[0] is heading and len(parts[1].lines(300)) == 1 and len(parts) == 3

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from reportlab.pdfbase.pdfdoc import PDFDictionary
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 
 NO_START = frozenset("，。、；：？！）》」』】〕〉〗”’…—·%‰℃,.;:?!)]}>")
 NO_END = frozenset("（《「『【〔〈〖“‘([{<")
@@ -129,10 +129,9 @@ class GridParagraph(Flowable):
         fit = int((available_height - self.space_before + 0.01) // self.leading)
         if fit >= len(lines):
             return [self]
-        if len(lines) - fit == 1 and fit > 1:
-            fit -= 1  # no single last line on the next page
-        if fit < 1 or (fit == 1 and len(lines) > 2):
+        if fit < 1:
             return []
+        # GB/T 9704 fills every page with its 22 lines: a paragraph breaks after any line
         head = self._copy(lines[:fit], self.space_before)
         return [head, self._copy(lines[fit:], 0.0)]
 
@@ -164,6 +163,49 @@ class GridParagraph(Flowable):
             text.setTextOrigin(x, baseline)
             text.textOut(line.text)
         canvas.drawText(text)
+
+
+class WithHeadings(Flowable):
+    """Headings that stay on one page with the start of the paragraph after them.
+
+    Where the whole does not fit, the headings go with as many lines of the
+    paragraph as the page holds, at least one (never a heading alone at the
+    foot of a page), else all of it moves to the next page.
+    """
+
+    def __init__(self, headings: list, body: GridParagraph):
+        super().__init__()
+        self.headings, self.body = headings, body
+
+    def _heads(self, width: float) -> float:
+        return sum(heading.wrap(width, 1e6)[1] for heading in self.headings)
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        self.height = self._heads(available_width) + self.body.wrap(available_width, 1e6)[1]
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        room = available_height - self._heads(available_width)
+        rest = self.body.split(available_width, room) if room > 0 else []
+        return [*self.headings, *rest] if rest else []
+
+    def draw(self):
+        top = self.height
+        for flowable in (*self.headings, self.body):
+            top -= flowable.height
+            flowable.drawOn(self.canv, 0, top)
+
+
+class GridKeepTogether(KeepTogether):
+    """KeepTogether that counts a whole number of grid lines as fitting the same number of free lines.
+
+    reportlab compares the heights exactly, and 11 lines added one by one come
+    out a rounding error taller than 11 lines of room.
+    """
+
+    def split(self, available_width, available_height):
+        return super().split(available_width, available_height + 0.01)
 
 
 SIGNATURE_DEST = "selfeval-signature"
