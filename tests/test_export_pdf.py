@@ -387,3 +387,25 @@ def test_headings_go_with_at_least_one_line_of_their_paragraph():
     assert group.split(300, 39) == []  # the heading alone would end the page
     parts = group.split(300, 40)
     assert parts[0] is heading and len(parts[1].lines(300)) == 1 and len(parts) == 3
+
+
+def test_total_rows_never_stand_alone_on_the_last_table_page(demo):
+    from selfeval.export.pdf_table import ScoreTable
+
+    report, evaluation, _ = demo
+    table = ScoreTable(report, evaluation, fontmod.register_fonts())
+    totals = next(index for index, row in enumerate(table.rows) if row.root is None)
+    # end the leaf rows with a group of three (效率性), as a report whose last group is larger would
+    end = max(index for index, row in enumerate(table.rows[:totals]) if row.group.title == "效率性") + 1
+    table.rows = rows = table.rows[:end] + table.rows[totals:]
+    totals, group = end, rows[end - 1].group
+    group_start = next(index for index in range(totals) if rows[index].group is group)
+    assert group_start == totals - 3 and rows[group_start - 1].group is not group
+    first = table._height(0, totals) + 2.5  # the leaf rows just fill the first page
+    assert table.cuts(first, 1000) == [(0, group_start), (group_start, len(rows))]  # the whole group goes along
+    tight = table._height(totals - 1, len(rows)) + 2.5  # the last page holds the totals and one more row
+    assert table.cuts(first, tight) == [(0, totals - 1), (totals - 1, len(rows))]
+    for first_height, height in ((first, 1000), (first, tight), (300, 400), (200, 420)):
+        for start, _ in table.cuts(first_height, height):
+            assert rows[start].root is not None, (first_height, height)
+    assert len(table.pages(first, 1000)) == 2

@@ -70,12 +70,14 @@ def _table_pages(report: OpenReport, ev: Evaluation, fonts: FontSet) -> list:
         _table_header(report, fonts.body),
         Spacer(1, 4),
     ]
-    used = sum(flowable.wrap(LANDSCAPE.width, LANDSCAPE.height)[1] for flowable in top)
+    signoff = [Spacer(1, 8), GridParagraph(signoff_line(report), fonts.body, 12, 20, align="left")]
+    used, tail = (sum(flowable.wrap(LANDSCAPE.width, LANDSCAPE.height)[1] for flowable in flowables)
+                  for flowables in (top, signoff))
     story = list(top)
-    for index, page in enumerate(ScoreTable(report, ev, fonts).pages(LANDSCAPE.height - used, LANDSCAPE.height)):
+    pages = ScoreTable(report, ev, fonts).pages(LANDSCAPE.height - used, LANDSCAPE.height, tail)
+    for index, page in enumerate(pages):
         story += [PageBreak(), page] if index else [page]
-    story += [Spacer(1, 8), GridParagraph(signoff_line(report), fonts.body, 12, 20, align="left")]
-    return story
+    return story + signoff
 
 
 def _title(report: OpenReport, font: str, width: float) -> list:
