@@ -409,3 +409,38 @@ def test_total_rows_never_stand_alone_on_the_last_table_page(demo):
         for start, _ in table.cuts(first_height, height):
             assert rows[start].root is not None, (first_height, height)
     assert len(table.pages(first, 1000)) == 2
+
+
+def test_table_cells_never_end_on_a_lone_hanzi(demo):
+    from selfeval.export.pdf_table import PAD, ScoreTable
+
+    report, evaluation, _ = demo
+    table = ScoreTable(report, evaluation, fontmod.register_fonts())
+    lone = []
+    for index in range(len(table.rows)):
+        for column, cell in enumerate(table._cells(index, index)):
+            if not cell:
+                continue
+            lines = cell.lines(table.widths[column] - 2 * PAD)
+            for before, line in zip(lines, lines[1:]):
+                if len(line.text) == 1 and "\u4e00" <= line.text <= "\u9fff" and not cell.text.endswith("\n" + line.text):
+                    lone.append(before.text + "|" + line.text)
+    assert lone == []  # there were 18: 预算编制合理|性, 绩效目标合理|性, …
+
+
+def test_balanced_lines_take_a_character_down_only_where_the_rules_allow():
+    measure = lambda s: sum(8.0 if ord(c) < 0x2E80 else 16.0 for c in s)  # noqa: E731
+    text = [line.text for line in break_lines("绩效指标明确性", measure, 6 * 16, 0.0, balance=True)]
+    assert text == ["绩效指标明", "确性"]
+    assert [line.text for line in break_lines("绩效指标明确性", measure, 6 * 16, 0.0)] == ["绩效指标明确", "性"]
+    # a comma may not start the last line: it comes down with the character before it
+    assert [line.text for line in break_lines("完成率为百分，性", measure, 7 * 16, 0.0, balance=True)] == \
+        ["完成率为百", "分，性"]
+    # nothing comes down through a number
+    assert [line.text for line in break_lines("支出为628.76性", measure, 10 * 8 + 16, 0.0, balance=True)][-1] == "性"
+    for width in (80, 96, 112, 160):
+        sample = "资金管理、费用支出符合财经法规和财务制度，会计核算规范、手续完整的，得满分。"
+        lines = break_lines(sample, measure, width, 0.0, balance=True)
+        assert "".join(line.text for line in lines) == sample
+        assert all(measure(line.text) <= width + 0.5 for line in lines)
+        assert all(line.text[0] not in NO_START and line.text[-1] not in NO_END for line in lines)

@@ -5,7 +5,9 @@ line of hanzi, so paragraphs are set here: every character is a break point
 except inside runs of Latin letters and digits ("628.76", "0751-5550123"),
 punctuation that may not start a line pulls the previous character down with
 it, opening brackets never end a line, and full lines are justified by
-spreading the rest of the line over the character gaps.
+spreading the rest of the line over the character gaps.  A paragraph that
+would end on a line of one hanzi (a 性 under 绩效指标明确) takes one more
+character down from the line before, where the rules above allow.
 """
 from __future__ import annotations
 
@@ -45,25 +47,32 @@ class _Measure:
 
 
 def break_lines(text: str, measure, width: float, char_space: float, first_indent: float = 0.0,
-                indent: float = 0.0) -> list[Line]:
+                indent: float = 0.0, balance: bool = False) -> list[Line]:
     """Break ``text`` into lines of at most ``width`` points; "\\n" forces a break.
 
     The first line starts ``first_indent`` points in, the others ``indent``.
+    With ``balance``, no paragraph (nor line ended by "\\n") ends on a line of one hanzi
+    where a character can come down from the line before.
     """
     tokens = _TOKEN.findall(text)
     lines: list[Line] = []
     current: list[int] = []
     used = 0.0
     i = 0
+    paragraph = 0  # index of the first line since the last "\n"
 
     def available() -> float:
         return width - (first_indent if not lines else indent)
 
     def flush(justify: bool) -> None:
-        nonlocal current, used
+        nonlocal current, used, paragraph
         line = "".join(tokens[k] for k in current).rstrip()
         lines.append(Line(line, first_indent if not lines else indent, measure(line), justify and len(line) > 1))
         current, used = [], 0.0
+        if not justify:  # the end of a paragraph or of a line broken by "\n"
+            if balance and len(lines) - paragraph > 1:
+                lines[-2:] = _balanced(lines[-2], lines[-1], measure) or lines[-2:]
+            paragraph = len(lines)
 
     while i < len(tokens):
         token = tokens[i]
@@ -98,16 +107,35 @@ def break_lines(text: str, measure, width: float, char_space: float, first_inden
     return lines
 
 
+def _is_hanzi(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or char >= "\U00020000"
+
+
+def _balanced(previous: Line, last: Line, measure) -> list[Line] | None:
+    """``previous`` and a ``last`` line of one hanzi with one (or, before a comma, two) more characters."""
+    if len(last.text) != 1 or not _is_hanzi(last.text):
+        return None
+    for count in (1, 2):
+        head, moved = previous.text[:-count].rstrip(), previous.text[-count:]
+        if len(head) < 2 or any(c.isascii() for c in moved):
+            return None  # never a piece of a number or a word
+        if moved[0] not in NO_START and head[-1] not in NO_END:
+            tail = moved + last.text
+            return [Line(head, previous.indent, measure(head), previous.justify),
+                    Line(tail, last.indent, measure(tail), last.justify)]
+    return None
+
+
 class GridParagraph(Flowable):
     """One paragraph in one font, on lines of fixed height, split across pages by line."""
 
     def __init__(self, text: str, font: str, size: float, leading: float, *, char_space: float = 0.0,
                  first_indent: float = 0.0, indent: float = 0.0, align: str = "justify",
-                 space_before: float = 0.0, lines: list[Line] | None = None):
+                 space_before: float = 0.0, balance: bool = True, lines: list[Line] | None = None):
         super().__init__()
         self.text, self.font, self.size, self.leading = text, font, size, leading
         self.char_space, self.first_indent, self.indent, self.align = char_space, first_indent, indent, align
-        self.space_before = space_before
+        self.space_before, self.balance = space_before, balance
         self._lines = lines  # given for the parts of a split paragraph, which never re-break
         self._fixed = lines is not None
         self._width: float | None = None
@@ -115,7 +143,7 @@ class GridParagraph(Flowable):
     def lines(self, width: float) -> list[Line]:
         if not self._fixed and (self._lines is None or abs(self._width - width) > 0.01):
             self._lines = break_lines(self.text, _Measure(self.font, self.size), width,
-                                      self.char_space, self.first_indent, self.indent)
+                                      self.char_space, self.first_indent, self.indent, self.balance)
             self._width = width
         return self._lines
 
@@ -138,7 +166,7 @@ class GridParagraph(Flowable):
     def _copy(self, lines: list[Line], space_before: float) -> "GridParagraph":
         return GridParagraph(self.text, self.font, self.size, self.leading, char_space=self.char_space,
                              first_indent=self.first_indent, indent=self.indent, align=self.align,
-                             space_before=space_before, lines=lines)
+                             space_before=space_before, balance=self.balance, lines=lines)
 
     def draw(self):
         canvas, width = self.canv, self.width

@@ -32,7 +32,11 @@ def build_story(report: OpenReport, ev: Evaluation, fonts: FontSet) -> tuple[lis
 
 
 def _body(text: str, font: str, **options) -> GridParagraph:
-    """A paragraph of 3号 text on the 28 × 22 grid, first line indented two characters."""
+    """A paragraph of 3号 text on the 28 × 22 grid, first line indented two characters.
+
+    Its full lines keep their 28 characters: no character comes down to keep a last one company.
+    """
+    options.setdefault("balance", False)
     options.setdefault("char_space", BODY_CHAR_SPACE)
     options.setdefault("first_indent", 2 * CELL)
     return GridParagraph(text, font, BODY_SIZE, LEADING, **options)
