@@ -71,7 +71,7 @@ def break_lines(text: str, measure, width: float, char_space: float, first_inden
         current, used = [], 0.0
         if not justify:  # the end of a paragraph or of a line broken by "\n"
             if balance and len(lines) - paragraph > 1:
-                lines[-2:] = _balanced(lines[-2], lines[-1], measure) or lines[-2:]
+                lines[-2:] = _balanced(lines[-2], lines[-1], measure, width - indent, char_space) or lines[-2:]
             paragraph = len(lines)
 
     while i < len(tokens):
@@ -111,9 +111,11 @@ def _is_hanzi(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or char >= "\U00020000"
 
 
-def _balanced(previous: Line, last: Line, measure) -> list[Line] | None:
-    """``previous`` and a ``last`` line of one hanzi with one (or, before a comma, two) more characters."""
-    if len(last.text) != 1 or not _is_hanzi(last.text):
+def _balanced(previous: Line, last: Line, measure, room: float, char_space: float) -> list[Line] | None:
+    """``previous`` and a ``last`` line of one hanzi (and its stop: "性", "分。") with one (or, before
+    a comma, two) more characters on the last line, if it still fits in ``room`` points."""
+    word = last.text.rstrip("".join(NO_START))
+    if len(word) != 1 or not _is_hanzi(word):
         return None
     for count in (1, 2):
         head, moved = previous.text[:-count].rstrip(), previous.text[-count:]
@@ -121,6 +123,8 @@ def _balanced(previous: Line, last: Line, measure) -> list[Line] | None:
             return None  # never a piece of a number or a word
         if moved[0] not in NO_START and head[-1] not in NO_END:
             tail = moved + last.text
+            if measure(tail) + len(tail) * char_space > room + _FUZZ:
+                return None
             return [Line(head, previous.indent, measure(head), previous.justify),
                     Line(tail, last.indent, measure(tail), last.justify)]
     return None
