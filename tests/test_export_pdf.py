@@ -244,3 +244,211 @@ def test_grid_of_gbt_9704():
     assert layout.PORTRAIT.left == pytest.approx(28 * MM)
     assert layout.PORTRAIT.bottom + layout.PORTRAIT.height == pytest.approx((297 - 37) * MM)
     assert layout.LANDSCAPE.landscape and not layout.PORTRAIT.landscape
+
+
+def test_numbering_follows_the_gbt_9704_levels(demo, page_texts):
+    report, evaluation, _ = demo
+    text = flat("".join(page_texts))
+    goals = text.split("（三）部门整体支出目标及任务")[1]
+    assert goals.index("1.筹备并召开") < goals.index("2.围绕全市重点工作")
+    assert "（1）筹备" not in text and "（1）表彰" not in text
+    assert "（四）加减分项1.表彰（县级）" in text
+    assert "（1）预算编制合理性" in text  # below the 1.-level group 预算编制
+    # a （1）-level item only below a 1.-level one: never straight after a （一） heading
+    level = {"h1": 1, "h2": 2}
+    current = 0
+    for block in report_blocks(report, evaluation):
+        if block.kind in level:
+            current = level[block.kind]
+        elif re.match(r"\d+\. ", block.text):
+            current = 3
+        elif re.match(r"（\d+）", block.text):
+            assert current == 3, block.text
+
+
+def test_labelled_answers_end_with_a_full_stop(page_texts):
+    text = flat("".join(page_texts))
+    assert "2.纳入预算编制范围的下属单位。无。" in text
+
+
+def test_continued_group_label_says_continued_after_its_weight(reader, page_texts):
+    table = [flat(text) for page, text in zip(reader.pages, page_texts) if page.mediabox.width > page.mediabox.height]
+    continued = "".join(table[1:])
+    assert "预算执行情况（42分）（续）" in continued
+    assert not re.search(r"（续）（\d+分）", continued)
+
+
+def page_number_runs(page):
+    """(text, (a, b, c, d, e, f)) of the page-number runs "— n —", as drawn (text matrix × CTM)."""
+    runs = []
+
+    def visit(text, cm, tm, _font, _size):
+        if re.fullmatch(r"— \d+ —", text.strip()):
+            runs.append((text.strip(), mult(tm, cm)))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def mult(m, n):
+    a, b, c, d, e, f = (float(v) for v in m)
+    p, q, r, s, t, u = (float(v) for v in n)
+    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
+
+
+def dash_middle_of_body_font() -> float:
+    ttlib = pytest.importorskip("fontTools.ttLib")
+    with ttlib.TTFont(fontmod.register_fonts().files["body"]) as font:
+        glyph = font["glyf"][font.getBestCmap()[ord("—")]]
+        return (glyph.yMin + glyph.yMax) / 2 / font["head"].unitsPerEm
+
+
+def test_page_numbers_sit_where_gbt_9704_puts_them(reader):
+    """Dashes 7 mm below the type area, one character in from its right (odd) or left (even) edge;
+    on the landscape table pages the same place on the sheet, upright when it is turned back."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    dash = dash_middle_of_body_font() * 14
+    for number, page in enumerate(reader.pages, 1):
+        (text, (a, b, c, d, e, f)), = page_number_runs(page)
+        assert text == f"— {number} —"
+        if page.mediabox.width > page.mediabox.height:  # runs down the page; turned back, x is height − f
+            assert (a, b, c, d) == pytest.approx((0, -1, 1, 0), abs=1e-6)
+            x, y = float(page.mediabox.height) - f, e
+        else:
+            assert (a, b, c, d) == pytest.approx((1, 0, 0, 1), abs=1e-6)
+            x, y = e, f
+        assert (y + dash) / MM == pytest.approx(35 - 7, abs=0.05), number
+        if number % 2:
+            right = x + stringWidth(text, fontmod.register_fonts().body, 14)
+            assert right == pytest.approx((28 + 156) * MM - 14, abs=0.05), number
+        else:
+            assert x == pytest.approx(28 * MM + 14, abs=0.05), number
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed")
+@pytest.mark.parametrize("unit", [None, "乐昌市财政局国库支付中心", "乐昌市人民政府办公室机关事务服务中心"],
+                         ids=["demo", "12 characters", "18 characters"])
+def test_date_stands_four_characters_in_from_the_right(demo, tmp_path, unit):
+    report, _, _ = demo
+    values = {**report.values, **({"unit.name": unit} if unit else {})}
+    changed = type(report)(report.info, report.form, values, report.explanations)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_report(changed, changed.evaluate(), generated_at=WHEN))
+    done = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True, text=True)
+    words = re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', done.stdout)
+    date = [float(right) for _, right, word in words if word == "2023年1月15日"]
+    assert len(date) == 1
+    assert ((28 + 156) * MM - date[0]) / (156 * MM / 28) == pytest.approx(4, abs=0.02)
+    name = values["unit.name"]
+    right = next(float(end) for _, end, word in words if word == name)
+    assert right <= (28 + 156) * MM + 0.5  # a long name moves left, the date stays
+
+
+def grid_lines(pdf: bytes, tmp_path) -> list[dict[int, str]]:
+    """The text of each portrait page by line of the 22-line grid (0 to 21), read back with pdftotext."""
+    path = tmp_path / "lines.pdf"
+    path.write_bytes(pdf)
+    done = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True, text=True)
+    pages = []
+    for width, height, body in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', done.stdout, re.S):
+        if float(width) > float(height):
+            continue
+        lines: dict[int, str] = {}
+        for top, word in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)<', body):
+            row = int((float(top) - 37 * MM) // (225 * MM / 22))
+            if 0 <= row < 22:
+                lines[row] = lines.get(row, "") + word
+        pages.append(lines)
+    return pages
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed")
+def test_text_pages_fill_their_22_lines_and_no_heading_ends_a_page(demo, tmp_path):
+    report, evaluation, pdf = demo
+    headings = {flat(block.text) for block in report_blocks(report, evaluation) if block.kind != "body"}
+    pages = grid_lines(pdf, tmp_path)
+    assert len(pages) > 3
+    closing = len(pages)  # the last text page: the last paragraph with the 附件 note and the signature
+    assert any(flat(line).startswith("附件：") for line in pages[-1].values())
+    for number, (lines, following) in enumerate(zip(pages, pages[1:]), 1):
+        last = max(lines)
+        assert flat(lines[last]) not in headings, number
+        # a page ends short only where a heading and a line of its text would not fit, or before
+        # the closing page, whose last paragraph keeps the note and the signature company
+        assert last == 21 or (last == 20 and flat(following[0]) in headings) or number + 1 == closing, \
+            (number, last)
+
+
+def test_headings_go_with_at_least_one_line_of_their_paragraph():
+    from selfeval.export.pdf_flow import GridParagraph, WithHeadings
+
+    font = fontmod.register_fonts().body
+    heading = GridParagraph("（1）预算编制合理性（5 分）。", font, 16, 20)
+    body = GridParagraph("本机关以服务市政协履行职能为中心" * 6, font, 16, 20)
+    group = WithHeadings([heading], body)
+    assert group.wrap(300, 1000)[1] == 20 * (1 + len(body.lines(300))) and len(body.lines(300)) > 3
+    assert group.split(300, 39) == []  # the heading alone would end the page
+    parts = group.split(300, 40)
+    assert parts[0] is heading and len(parts[1].lines(300)) == 1 and len(parts) == 3
+
+
+def test_total_rows_never_stand_alone_on_the_last_table_page(demo):
+    from selfeval.export.pdf_table import ScoreTable
+
+    report, evaluation, _ = demo
+    table = ScoreTable(report, evaluation, fontmod.register_fonts())
+    totals = next(index for index, row in enumerate(table.rows) if row.root is None)
+    # end the leaf rows with a group of three (效率性), as a report whose last group is larger would
+    end = max(index for index, row in enumerate(table.rows[:totals]) if row.group.title == "效率性") + 1
+    table.rows = rows = table.rows[:end] + table.rows[totals:]
+    totals, group = end, rows[end - 1].group
+    group_start = next(index for index in range(totals) if rows[index].group is group)
+    assert group_start == totals - 3 and rows[group_start - 1].group is not group
+    first = table._height(0, totals) + 2.5  # the leaf rows just fill the first page
+    assert table.cuts(first, 1000) == [(0, group_start), (group_start, len(rows))]  # the whole group goes along
+    tight = table._height(totals - 1, len(rows)) + 2.5  # the last page holds the totals and one more row
+    assert table.cuts(first, tight) == [(0, totals - 1), (totals - 1, len(rows))]
+    for first_height, height in ((first, 1000), (first, tight), (300, 400), (200, 420)):
+        for start, _ in table.cuts(first_height, height):
+            assert rows[start].root is not None, (first_height, height)
+    assert len(table.pages(first, 1000)) == 2
+
+
+def test_table_cells_never_end_on_a_lone_hanzi(demo):
+    from selfeval.export.pdf_table import PAD, ScoreTable
+
+    report, evaluation, _ = demo
+    table = ScoreTable(report, evaluation, fontmod.register_fonts())
+    lone = []
+    for index in range(len(table.rows)):
+        for column, cell in enumerate(table._cells(index, index)):
+            if not cell:
+                continue
+            lines = cell.lines(table.widths[column] - 2 * PAD)
+            for before, line in zip(lines, lines[1:]):
+                word = line.text.rstrip("".join(NO_START))
+                if len(word) == 1 and "\u4e00" <= word <= "\u9fff" and ("\n" + line.text) not in cell.text:
+                    lone.append(before.text + "|" + line.text)
+    assert lone == []  # were 预算编制合理|性, 绩效目标合理|性, …, 部分达到的按程度扣|分。
+
+
+def test_balanced_lines_take_a_character_down_only_where_the_rules_allow():
+    measure = lambda s: sum(8.0 if ord(c) < 0x2E80 else 16.0 for c in s)  # noqa: E731
+    text = [line.text for line in break_lines("绩效指标明确性", measure, 6 * 16, 0.0, balance=True)]
+    assert text == ["绩效指标明", "确性"]
+    assert [line.text for line in break_lines("绩效指标明确性", measure, 6 * 16, 0.0)] == ["绩效指标明确", "性"]
+    # a comma may not start the last line: it comes down with the character before it
+    assert [line.text for line in break_lines("完成率为百分，性", measure, 7 * 16, 0.0, balance=True)] == \
+        ["完成率为百", "分，性"]
+    # a hanzi with its full stop counts as one
+    assert [line.text for line in break_lines("部分达到的按程度扣分。", measure, 10 * 16, 0.0, balance=True)] == \
+        ["部分达到的按程度", "扣分。"]
+    # nothing comes down through a number
+    assert [line.text for line in break_lines("支出为628.76性", measure, 10 * 8 + 16, 0.0, balance=True)][-1] == "性"
+    for width in (80, 96, 112, 160):
+        sample = "资金管理、费用支出符合财经法规和财务制度，会计核算规范、手续完整的，得满分。"
+        lines = break_lines(sample, measure, width, 0.0, balance=True)
+        assert "".join(line.text for line in lines) == sample
+        assert all(measure(line.text) <= width + 0.5 for line in lines)
+        assert all(line.text[0] not in NO_START and line.text[-1] not in NO_END for line in lines)

@@ -5,7 +5,9 @@ line of hanzi, so paragraphs are set here: every character is a break point
 except inside runs of Latin letters and digits ("628.76", "0751-5550123"),
 punctuation that may not start a line pulls the previous character down with
 it, opening brackets never end a line, and full lines are justified by
-spreading the rest of the line over the character gaps.
+spreading the rest of the line over the character gaps.  A paragraph that
+would end on a line of one hanzi (a 性 under 绩效指标明确) takes one more
+character down from the line before, where the rules above allow.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 
 from reportlab.pdfbase.pdfdoc import PDFDictionary
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 
 NO_START = frozenset("，。、；：？！）》」』】〕〉〗”’…—·%‰℃,.;:?!)]}>")
 NO_END = frozenset("（《「『【〔〈〖“‘([{<")
@@ -45,25 +47,32 @@ class _Measure:
 
 
 def break_lines(text: str, measure, width: float, char_space: float, first_indent: float = 0.0,
-                indent: float = 0.0) -> list[Line]:
+                indent: float = 0.0, balance: bool = False) -> list[Line]:
     """Break ``text`` into lines of at most ``width`` points; "\\n" forces a break.
 
     The first line starts ``first_indent`` points in, the others ``indent``.
+    With ``balance``, no paragraph (nor line ended by "\\n") ends on a line of one hanzi
+    where a character can come down from the line before.
     """
     tokens = _TOKEN.findall(text)
     lines: list[Line] = []
     current: list[int] = []
     used = 0.0
     i = 0
+    paragraph = 0  # index of the first line since the last "\n"
 
     def available() -> float:
         return width - (first_indent if not lines else indent)
 
     def flush(justify: bool) -> None:
-        nonlocal current, used
+        nonlocal current, used, paragraph
         line = "".join(tokens[k] for k in current).rstrip()
         lines.append(Line(line, first_indent if not lines else indent, measure(line), justify and len(line) > 1))
         current, used = [], 0.0
+        if not justify:  # the end of a paragraph or of a line broken by "\n"
+            if balance and len(lines) - paragraph > 1:
+                lines[-2:] = _balanced(lines[-2], lines[-1], measure, width - indent, char_space) or lines[-2:]
+            paragraph = len(lines)
 
     while i < len(tokens):
         token = tokens[i]
@@ -98,16 +107,39 @@ def break_lines(text: str, measure, width: float, char_space: float, first_inden
     return lines
 
 
+def _is_hanzi(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or char >= "\U00020000"
+
+
+def _balanced(previous: Line, last: Line, measure, room: float, char_space: float) -> list[Line] | None:
+    """``previous`` and a ``last`` line of one hanzi (and its stop: "性", "分。") with one (or, before
+    a comma, two) more characters on the last line, if it still fits in ``room`` points."""
+    word = last.text.rstrip("".join(NO_START))
+    if len(word) != 1 or not _is_hanzi(word):
+        return None
+    for count in (1, 2):
+        head, moved = previous.text[:-count].rstrip(), previous.text[-count:]
+        if len(head) < 2 or any(c.isascii() for c in moved):
+            return None  # never a piece of a number or a word
+        if moved[0] not in NO_START and head[-1] not in NO_END:
+            tail = moved + last.text
+            if measure(tail) + len(tail) * char_space > room + _FUZZ:
+                return None
+            return [Line(head, previous.indent, measure(head), previous.justify),
+                    Line(tail, last.indent, measure(tail), last.justify)]
+    return None
+
+
 class GridParagraph(Flowable):
     """One paragraph in one font, on lines of fixed height, split across pages by line."""
 
     def __init__(self, text: str, font: str, size: float, leading: float, *, char_space: float = 0.0,
                  first_indent: float = 0.0, indent: float = 0.0, align: str = "justify",
-                 space_before: float = 0.0, lines: list[Line] | None = None):
+                 space_before: float = 0.0, balance: bool = True, lines: list[Line] | None = None):
         super().__init__()
         self.text, self.font, self.size, self.leading = text, font, size, leading
         self.char_space, self.first_indent, self.indent, self.align = char_space, first_indent, indent, align
-        self.space_before = space_before
+        self.space_before, self.balance = space_before, balance
         self._lines = lines  # given for the parts of a split paragraph, which never re-break
         self._fixed = lines is not None
         self._width: float | None = None
@@ -115,7 +147,7 @@ class GridParagraph(Flowable):
     def lines(self, width: float) -> list[Line]:
         if not self._fixed and (self._lines is None or abs(self._width - width) > 0.01):
             self._lines = break_lines(self.text, _Measure(self.font, self.size), width,
-                                      self.char_space, self.first_indent, self.indent)
+                                      self.char_space, self.first_indent, self.indent, self.balance)
             self._width = width
         return self._lines
 
@@ -129,17 +161,16 @@ class GridParagraph(Flowable):
         fit = int((available_height - self.space_before + 0.01) // self.leading)
         if fit >= len(lines):
             return [self]
-        if len(lines) - fit == 1 and fit > 1:
-            fit -= 1  # no single last line on the next page
-        if fit < 1 or (fit == 1 and len(lines) > 2):
+        if fit < 1:
             return []
+        # GB/T 9704 fills every page with its 22 lines: a paragraph breaks after any line
         head = self._copy(lines[:fit], self.space_before)
         return [head, self._copy(lines[fit:], 0.0)]
 
     def _copy(self, lines: list[Line], space_before: float) -> "GridParagraph":
         return GridParagraph(self.text, self.font, self.size, self.leading, char_space=self.char_space,
                              first_indent=self.first_indent, indent=self.indent, align=self.align,
-                             space_before=space_before, lines=lines)
+                             space_before=space_before, balance=self.balance, lines=lines)
 
     def draw(self):
         canvas, width = self.canv, self.width
@@ -166,6 +197,49 @@ class GridParagraph(Flowable):
         canvas.drawText(text)
 
 
+class WithHeadings(Flowable):
+    """Headings that stay on one page with the start of the paragraph after them.
+
+    Where the whole does not fit, the headings go with as many lines of the
+    paragraph as the page holds, at least one (never a heading alone at the
+    foot of a page), else all of it moves to the next page.
+    """
+
+    def __init__(self, headings: list, body: GridParagraph):
+        super().__init__()
+        self.headings, self.body = headings, body
+
+    def _heads(self, width: float) -> float:
+        return sum(heading.wrap(width, 1e6)[1] for heading in self.headings)
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        self.height = self._heads(available_width) + self.body.wrap(available_width, 1e6)[1]
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        room = available_height - self._heads(available_width)
+        rest = self.body.split(available_width, room) if room > 0 else []
+        return [*self.headings, *rest] if rest else []
+
+    def draw(self):
+        top = self.height
+        for flowable in (*self.headings, self.body):
+            top -= flowable.height
+            flowable.drawOn(self.canv, 0, top)
+
+
+class GridKeepTogether(KeepTogether):
+    """KeepTogether that counts a whole number of grid lines as fitting the same number of free lines.
+
+    reportlab compares the heights exactly, and 11 lines added one by one come
+    out a rounding error taller than 11 lines of room.
+    """
+
+    def split(self, available_width, available_height):
+        return super().split(available_width, available_height + 0.01)
+
+
 SIGNATURE_DEST = "selfeval-signature"
 
 
@@ -173,7 +247,7 @@ class SignatureBlock(Flowable):
     """Blank room for the signature stamp, then the unit name and the date (GB/T 9704 7.3.5).
 
     The date stands four characters in from the right, the unit name is centred
-    over it.  The box (``box_size`` points) is centred over both and left blank;
+    over it (pushed left only as far as a long name needs to stay in the type area).  The box (``box_size`` points) is centred over both and left blank;
     its page and rectangle are stored as the named destination
     :data:`SIGNATURE_DEST` (/FitR) and in ``self.placed`` after drawing.
     """
@@ -197,21 +271,18 @@ class SignatureBlock(Flowable):
     def draw(self):
         canvas, width = self.canv, self.width
         unit_w, date_w = self._visible(self.unit), self._visible(self.date)
-        date_right = width - 4 * self.cell
-        centre = date_right - date_w / 2
-        if centre + unit_w / 2 > width - 2 * self.cell:  # a long name: right-align it two characters in
-            centre = width - 2 * self.cell - unit_w / 2
-        widest = max(unit_w, date_w, self.box_size[0])
-        centre = min(max(centre, widest / 2), width - widest / 2)
+        centre = width - 4 * self.cell - date_w / 2  # 成文日期右空四字, whatever the name's length
+        box_w, box_h = self.box_size
         text = canvas.beginText()
         text.setFont(self.font, self.size)
         text.setCharSpace(self.char_space)
         for row, (line, line_w) in enumerate(((self.unit, unit_w), (self.date, date_w)), self.box_lines):
             baseline = self.height - row * self.leading - (self.leading - self.size) / 2 - _ASCENT * self.size
-            text.setTextOrigin(centre - line_w / 2, baseline)
+            # the name is centred over the date as far as the type area allows
+            text.setTextOrigin(max(min(centre - line_w / 2, width - line_w), 0), baseline)
             text.textOut(line)
         canvas.drawText(text)
-        box_w, box_h = self.box_size
+        centre = min(max(centre, box_w / 2), width - box_w / 2)
         zone_bottom = self.height - self.box_lines * self.leading
         x, y = centre - box_w / 2, zone_bottom + (self.box_lines * self.leading - box_h) / 2
         x1, y1 = canvas.absolutePosition(x, y)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, KeepTogether, NextPageTemplate, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import NextPageTemplate, PageBreak, Spacer, Table, TableStyle
 
-from .pdf_flow import GridParagraph, SignatureBlock
+from .pdf_flow import GridKeepTogether, GridParagraph, SignatureBlock, WithHeadings
 from .pdf_layout import (BODY_CHAR_SPACE, BODY_SIZE, CELL, LANDSCAPE, LEADING, MM, PORTRAIT,
                          TITLE_SIZE)
 from .pdf_table import ScoreTable, signoff_line
@@ -32,7 +32,11 @@ def build_story(report: OpenReport, ev: Evaluation, fonts: FontSet) -> tuple[lis
 
 
 def _body(text: str, font: str, **options) -> GridParagraph:
-    """A paragraph of 3号 text on the 28 × 22 grid, first line indented two characters."""
+    """A paragraph of 3号 text on the 28 × 22 grid, first line indented two characters.
+
+    Its full lines keep their 28 characters: no character comes down to keep a last one company.
+    """
+    options.setdefault("balance", False)
     options.setdefault("char_space", BODY_CHAR_SPACE)
     options.setdefault("first_indent", 2 * CELL)
     return GridParagraph(text, font, BODY_SIZE, LEADING, **options)
@@ -49,11 +53,8 @@ def _text_pages(report: OpenReport, ev: Evaluation, fonts: FontSet) -> tuple[lis
             headings.append(flowable)
             continue
         last = len(story)
-        if headings:  # headings stay with at least two lines of what follows them
-            height = sum(h.wrap(PORTRAIT.width, PORTRAIT.height)[1] for h in headings)
-            story += [CondPageBreak(height + 2 * LEADING - 0.1), *headings]
-            headings = []
-        story.append(flowable)
+        story.append(WithHeadings(headings, flowable) if headings else flowable)
+        headings = []
     story += headings
 
     # 附件说明 and the signature stay on one page with the last paragraph (GB/T 9704 7.3.4, 7.3.5)
@@ -61,8 +62,8 @@ def _text_pages(report: OpenReport, ev: Evaluation, fonts: FontSet) -> tuple[lis
     signature = SignatureBlock(unit_of(report), fill_date(report), fonts.body, BODY_SIZE, LEADING,
                                cell=CELL, char_space=BODY_CHAR_SPACE,
                                box_size=(SIGNATURE_BOX_MM[0] * MM, SIGNATURE_BOX_MM[1] * MM))
-    ending = [f for f in story[last:] if not isinstance(f, CondPageBreak)] + [note, signature]
-    story[last:] = [KeepTogether(ending), NextPageTemplate("table"), PageBreak()]
+    ending = story[last:] + [note, signature]
+    story[last:] = [GridKeepTogether(ending), NextPageTemplate("table"), PageBreak()]
     return story, signature
 
 
@@ -73,12 +74,14 @@ def _table_pages(report: OpenReport, ev: Evaluation, fonts: FontSet) -> list:
         _table_header(report, fonts.body),
         Spacer(1, 4),
     ]
-    used = sum(flowable.wrap(LANDSCAPE.width, LANDSCAPE.height)[1] for flowable in top)
+    signoff = [Spacer(1, 8), GridParagraph(signoff_line(report), fonts.body, 12, 20, align="left")]
+    used, tail = (sum(flowable.wrap(LANDSCAPE.width, LANDSCAPE.height)[1] for flowable in flowables)
+                  for flowables in (top, signoff))
     story = list(top)
-    for index, page in enumerate(ScoreTable(report, ev, fonts).pages(LANDSCAPE.height - used, LANDSCAPE.height)):
+    pages = ScoreTable(report, ev, fonts).pages(LANDSCAPE.height - used, LANDSCAPE.height, tail)
+    for index, page in enumerate(pages):
         story += [PageBreak(), page] if index else [page]
-    story += [Spacer(1, 8), GridParagraph(signoff_line(report), fonts.body, 12, 20, align="left")]
-    return story
+    return story + signoff
 
 
 def _title(report: OpenReport, font: str, width: float) -> list:

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from ..workspace import OpenReport
     from .fonts import FontSet
 
-HEADERS = ("一级指标", "二级指标", "三级指标", "评分标准", "指标值", "分值", "自评\n得分", "扣分原因/说明")
 WIDTHS_MM = (19, 19, 25, 75, 27, 10, 14, 36)  # 225 mm, the landscape type area
 SIZE, LEADING, PAD = 10.5, 13.5, 3.0  # 五号
 
@@ -45,7 +44,7 @@ class ScoreTable:
     def __init__(self, report: OpenReport, ev: Evaluation, fonts: FontSet):
         self.report, self.ev, self.fonts, self.form = report, ev, fonts, report.form
         self.widths = [w * MM for w in WIDTHS_MM]
-        self.header = [self._cell(text, "center", fonts.heading) for text in HEADERS]
+        self.header = [self._cell(text, "center", fonts.heading) for text in self.form.table_columns]
         self.table = score_rows(self.form, report.values, ev)
         self.rows = self._leaf_rows() + self._footer_rows()
         self._measure()
@@ -54,13 +53,16 @@ class ScoreTable:
         return GridParagraph(text, font or self.fonts.body, SIZE, LEADING, align=align)
 
     def _label(self, node: Indicator, column: int, suffix: str = "") -> GridParagraph:
-        """“资金管理（22分）”, broken before the bracket when it does not fit the column."""
-        text = node.title + suffix
-        if node.is_leaf:  # the 分值 column gives a leaf's weight
-            return self._cell(text, "center")
-        weight = weight_note(node)
-        fits = stringWidth(text + weight, self.fonts.body, SIZE) <= self.widths[column] - 2 * PAD
-        return self._cell(text + ("" if fits else "\n") + weight, "center")
+        """“资金管理（22分）”, then ``suffix`` (“（续）”); a new line before a bracket that does not fit."""
+        weight = [] if node.is_leaf else [weight_note(node)]  # the 分值 column gives a leaf's
+        room = self.widths[column] - 2 * PAD
+        lines = [node.title]
+        for part in weight + ([suffix] if suffix else []):
+            if stringWidth(lines[-1] + part, self.fonts.body, SIZE) <= room:
+                lines[-1] += part
+            else:
+                lines.append(part)
+        return self._cell("\n".join(lines), "center")
 
     # -- rows: laid out from :mod:`selfeval.score_table`
 
@@ -93,16 +95,54 @@ class ScoreTable:
         for row, height, first in zip(self.rows, running[1:], opening[1:]):
             row.height, row.opening = height, first
 
-    def pages(self, first_height: float, height: float) -> list[Table]:
-        """One table per page, at most ``first_height`` points on the first and ``height`` after."""
+    def pages(self, first_height: float, height: float, tail: float = 0.0) -> list[Table]:
+        """One table per page, at most ``first_height`` points on the first and ``height`` after.
+
+        The last page also keeps ``tail`` points free for what follows the table.
+        """
+        return [self._table(first, end) for first, end in self.cuts(first_height, height, tail)]
+
+    def cuts(self, first_height: float, height: float, tail: float = 0.0) -> list[tuple[int, int]]:
+        """The rows of each page as (first, end) indexes into ``self.rows``."""
         chunks, start, used, room = [], 0, self.header_height, first_height
         for index, row in enumerate(self.rows):
             if index > start and used + row.height > room - 2:
                 chunks.append((start, index))
                 start, used, room = index, self.header_height, height
             used += row.opening if index == start else row.height
+        if used + tail > room - 2 and len(self.rows) - start > 1:  # no room for the tail: the last row goes over
+            chunks.append((start, len(self.rows) - 1))
+            start = len(self.rows) - 1
         chunks.append((start, len(self.rows)))
-        return [self._table(first, end) for first, end in chunks]
+        return self._keep_totals(chunks, height - tail)
+
+    def _keep_totals(self, chunks: list[tuple[int, int]], room: float) -> list[tuple[int, int]]:
+        """The total rows never stand alone on the last page: they take the last group's rows along.
+
+        The totals stay one block; of the group before them, as many rows as
+        the last page holds (at least one) move over with them, unless not even
+        one fits with them.
+        """
+        start, end = chunks[-1]
+        if len(chunks) < 2 or self.rows[start].root is not None:
+            return chunks
+        before = chunks[-2][0]
+        totals = next(index for index in range(before, end) if self.rows[index].root is None)
+        pull = totals - 1
+        if pull <= before:
+            return chunks
+        group = self.rows[pull].group
+        while pull - 1 > before and self.rows[pull - 1].group is group:
+            pull -= 1
+        while pull < totals - 1 and self._height(pull, end) > room - 2:
+            pull += 1
+        if self._height(pull, end) > room - 2:  # totals taller than a page: they must break anyway
+            return chunks
+        return chunks[:-2] + [(before, pull), (pull, end)]
+
+    def _height(self, first: int, end: int) -> float:
+        """Rows ``first`` to ``end`` as one page's table, with the header row."""
+        return self.header_height + self.rows[first].opening + sum(row.height for row in self.rows[first + 1:end])
 
     def _cells(self, index: int, first: int) -> list:
         """Row ``index`` with the group labels it carries on a page whose first row is ``first``."""

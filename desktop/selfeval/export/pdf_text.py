@@ -48,6 +48,21 @@ def sentence(text: str) -> str:
     return text if not text or text[-1] in "。！？；…”）" else text + "。"
 
 
+def closed(text: str) -> str:
+    """The clerk's paragraph ``text`` with a full stop when it ends on a word or a figure ("无" → "无。")."""
+    text = text.strip()
+    return text + "。" if text and (text[-1].isalnum() or text[-1] in "%‰℃") else text
+
+
+def item_number(level: int, n: int) -> str:
+    """Item ``n`` numbered at heading level 1 to 4 of GB/T 9704: 一、 （一） 1. （1）."""
+    if level <= 1:
+        return f"{chinese_number(n)}、"
+    if level == 2:
+        return f"（{chinese_number(n)}）"
+    return f"{n}. " if level == 3 else f"（{n}）"
+
+
 def listing(names: list[str]) -> str:
     return names[0] if len(names) == 1 else "、".join(names[:-1]) + "和" + names[-1]
 
@@ -87,9 +102,11 @@ def report_blocks(report: OpenReport, ev: Evaluation) -> list[Block]:
             continue
         blocks.append(Block("h1", section.title))
         for part in section.parts:
+            level = 2  # items directly under the section's 一、 are numbered （一）
             if part.title != section.title:
                 blocks.append(Block("h2", part.title))
-            blocks += _part(report, ev, part) or [Block("body", NOT_FILLED)]
+                level = 3  # under a part's （一）, 1.
+            blocks += _part(report, ev, part, level) or [Block("body", NOT_FILLED)]
         if section.conclusion:
             blocks.append(Block("body", conclusion_sentence(report, ev)))
     if ev.warnings:
@@ -108,7 +125,8 @@ def conclusion_sentence(report: OpenReport, ev: Evaluation) -> str:
         adjustments=points(ev.adjustments), grade=ev.grade, unscored=len(ev.unscored))
 
 
-def _part(report: OpenReport, ev: Evaluation, part: Part) -> list[Block]:
+def _part(report: OpenReport, ev: Evaluation, part: Part, level: int) -> list[Block]:
+    """The part's statements and texts; its numbered items stand at heading ``level``."""
     form = report.form
     blocks = [Block("body", text) for template in part.statements
               if (text := statement(form, ev, template)) is not None]
@@ -119,20 +137,21 @@ def _part(report: OpenReport, ev: Evaluation, part: Part) -> list[Block]:
         if not value or field.type not in ("longtext", "lines", "adjustments"):
             continue
         if field.type == "longtext":
-            paragraphs = [p.strip() for p in value.splitlines() if p.strip()]
+            paragraphs = [closed(p) for p in value.splitlines() if p.strip()]
             if labelled and paragraphs:
-                paragraphs[0] = f"{longtexts.index(fid) + 1}. {sentence(field.label)}{paragraphs[0]}"
+                number = item_number(level, longtexts.index(fid) + 1)
+                paragraphs[0] = f"{number}{sentence(field.label)}{paragraphs[0]}"
             blocks += [Block("body", p) for p in paragraphs]
         elif field.type == "lines":
-            blocks += [Block("body", f"（{n}）{item}") for n, item in enumerate(value, 1)]
+            blocks += [Block("body", item_number(level, n) + closed(item)) for n, item in enumerate(value, 1)]
     if any(form.fields[fid].type == "adjustments" for fid in part.fields):
-        blocks += adjustment_blocks(form, report.values, ev)
+        blocks += adjustment_blocks(form, report.values, ev, level)
     for ident in part.indicators:
-        blocks += _indicator_blocks(report, ev, form.nodes[ident])
+        blocks += _indicator_blocks(report, ev, form.nodes[ident], level)
     return blocks
 
 
-def adjustment_blocks(form: Form, values: dict, ev: Evaluation) -> list[Block]:
+def adjustment_blocks(form: Form, values: dict, ev: Evaluation, level: int = 3) -> list[Block]:
     rules = form.adjustments
     entries = values.get(rules.field) if rules else None
     if not entries:
@@ -142,7 +161,7 @@ def adjustment_blocks(form: Form, values: dict, ev: Evaluation) -> list[Block]:
         value = dict(rules.kind(entry["kind"]).points)[entry["level"]]
         raw += value
         verb = "加" if value >= 0 else "减"
-        blocks.append(Block("body", f"（{number}）{entry['kind']}（{entry['level']}）："
+        blocks.append(Block("body", f"{item_number(level, number)}{entry['kind']}（{entry['level']}）："
                                     f"{sentence(entry['description'])}{verb} {points(abs(value))} 分。"))
     total = ev.adjustments
     capped = "（已按上限计）" if raw != total else ""
@@ -151,14 +170,15 @@ def adjustment_blocks(form: Form, values: dict, ev: Evaluation) -> list[Block]:
     return blocks
 
 
-def _indicator_blocks(report: OpenReport, ev: Evaluation, root: Indicator) -> list[Block]:
+def _indicator_blocks(report: OpenReport, ev: Evaluation, root: Indicator, level: int) -> list[Block]:
+    """The indicator's groups numbered at ``level``, their sub-indicators one level below."""
     leaves = list(root.leaves())
     unscored = sum(1 for leaf in leaves if not ev.scores[leaf.id].scored)
     summary = f"本部分指标分值 {points(root.weight)} 分，自评得分 {points(ev.subtotals[root.id])} 分"
     blocks = [Block("body", summary + (f"（尚有 {unscored} 项指标未评分）。" if unscored else "。"))]
     for number, group in enumerate(root.children or (root,), 1):
         members = list(group.leaves())
-        head = f"{number}. {group.title}。指标分值 {points(group.weight)} 分"
+        head = f"{item_number(level, number)}{group.title}。指标分值 {points(group.weight)} 分"
         if len(members) == 1 and members[0].title == group.title:
             blocks.append(Block("h3", head + "。"))
             blocks += _leaf_body(report, ev, members[0])
@@ -168,7 +188,7 @@ def _indicator_blocks(report: OpenReport, ev: Evaluation, root: Indicator) -> li
         blocks.append(Block("body", f"{head}，该指标从{names}{count}个方面进行考核。" if len(members) > 1
                             else f"{head}，该指标从{names}方面进行考核。"))
         for index, leaf in enumerate(members, 1):
-            blocks.append(Block("h3", f"（{index}）{leaf.title}（{points(leaf.weight)} 分）。"))
+            blocks.append(Block("h3", f"{item_number(level + 1, index)}{leaf.title}（{points(leaf.weight)} 分）。"))
             blocks += _leaf_body(report, ev, leaf)
     return blocks
 
@@ -180,7 +200,7 @@ def _leaf_body(report: OpenReport, ev: Evaluation, leaf: Indicator) -> list[Bloc
         if text is not None:
             blocks.append(Block("body", text))
     narrative = report.values.get(f"narrative.{leaf.id}") or ""
-    blocks += [Block("body", p.strip()) for p in narrative.splitlines() if p.strip()]
+    blocks += [Block("body", closed(p)) for p in narrative.splitlines() if p.strip()]
     blocks.append(Block("body", score_sentence(report.form, ev, leaf)))
     return blocks
 

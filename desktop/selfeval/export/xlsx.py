@@ -35,8 +35,7 @@ A4 = (595.28, 841.89)  # points, portrait
 MARGINS = (0.5, 0.6, 0.3)  # inches: left and right, top and bottom, header and footer
 DIGIT_PX = 7  # a column n wide is n × 7 pixels: n digits of Calibri 11 with the cell padding
 
-SCORE_COLUMNS = (("一级指标", 12), ("二级指标", 12), ("三级指标", 18), ("评分标准", 40),
-                 ("指标值", 24), ("分值", 7), ("自评得分", 9), ("扣分原因/说明", 34))
+SCORE_WIDTHS = (12, 12, 18, 40, 24, 7, 9, 34)  # the form names the eight columns (Form.table_columns)
 DATA_COLUMNS = (("项目", 40), ("数值", 16), ("单位", 8), ("编号", 32))
 CHECK_COLUMNS = (("类别", 7), ("说明", 56), ("涉及字段", 26), ("出错说明", 30), ("校验编号", 26))
 
@@ -60,12 +59,12 @@ def render_workbook(report: OpenReport, evaluation: Evaluation, generated_at: da
     book = Workbook()
     scores = book.active
     scores.title = "自评表"
-    _score_sheet(_Sheet(scores, SCORE_COLUMNS), report, evaluation)
+    _score_sheet(_Sheet(scores, tuple(zip(report.form.table_columns, SCORE_WIDTHS))), report, evaluation)
     _data_sheet(_Sheet(book.create_sheet("基础数据"), DATA_COLUMNS), report.form, evaluation)
     _check_sheet(_Sheet(book.create_sheet("校验结果"), CHECK_COLUMNS), report.form, evaluation)
 
     props = book.properties
-    props.title = _title(report)
+    props.title = table_title(report)
     props.subject = f"{report.form.title}（{report.form.id} {report.form.edition}）"
     props.creator = props.lastModifiedBy = f"selfeval {__version__}"
     props.created = props.modified = when
@@ -77,9 +76,9 @@ def render_workbook(report: OpenReport, evaluation: Evaluation, generated_at: da
 def _score_sheet(sheet: _Sheet, report: OpenReport, ev: Evaluation) -> None:
     from openpyxl.worksheet.pagebreak import Break
 
-    form, width = report.form, len(SCORE_COLUMNS)
+    form, width = report.form, len(SCORE_WIDTHS)
     fill_date = report.values.get("report.fill_date")
-    sheet.put(1, 1, _title(report), span=width, font=(HEAD_FONT, 16, True), align="center", border=False)
+    sheet.put(1, 1, table_title(report), span=width, font=(HEAD_FONT, 16, True), align="center", border=False)
     sheet.put(2, 1, f"填报单位（盖章）：{report.info.unit_name}", span=4, border=False)
     sheet.put(2, 5, f"填报日期：{format_date_cn(fill_date) if fill_date else ''}", span=3, border=False)
     sheet.put(2, width, amount_unit(form), align="right", border=False)
@@ -176,7 +175,7 @@ def _label_groups(sheet: _Sheet, leaves: tuple[LeafRow, ...], breaks: list[int])
             else:
                 continued = start > 0 and _group_keys(leaves[start - 1])[column - 1] is node
                 label = node.title + ("（续）" if continued else "") + weight_note(node)
-                sheet.put(first, column, _wrap_weight(label, SCORE_COLUMNS[column - 1][1]), align="center")
+                sheet.put(first, column, _wrap_weight(label, SCORE_WIDTHS[column - 1]), align="center")
                 if last > first:
                     sheet.ws.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
             start = stop + 1
@@ -377,10 +376,6 @@ def _utc(moment: datetime) -> datetime:
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
     return moment.replace(microsecond=0)
-
-
-def _title(report: OpenReport) -> str:
-    return table_title(report)
 
 
 def _wrap_weight(label: str, width: int) -> str:
