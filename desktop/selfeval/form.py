@@ -53,12 +53,26 @@ class Field:
     maximum: Decimal | None = None
     help: str = ""
     carry: bool = False  # copied into next year's report
-    max_length: int | None = None
+    max_length: int | None = None  # characters; for lists, of each item or description
+    max_items: int | None = None  # lines and adjustments: entries
     indicator: str | None = None  # for narrative/score/reason fields of an indicator
 
     @property
     def expr_type(self) -> str:
         return FIELD_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The largest input accepted anywhere, unless a field sets its own ``max_length``/``max_items``."""
+
+    text: int = 200  # characters of a one-line text
+    longtext: int = 20000  # characters of a multi-line text
+    lines: int = 200  # items of a list
+    line: int = 1000  # characters of one list item
+    adjustments: int = 50  # entries of the 加减分 list
+    adjustment: int = 500  # characters of one entry's description
+    explanation: int = 2000  # characters of an 出错说明
 
 
 @dataclass(frozen=True)
@@ -205,6 +219,7 @@ class Form:
     table_columns: tuple[str, ...] = ()  # the score table's eight column headings
     source: str = ""
     total_weight: Decimal = Decimal(100)
+    limits: Limits = Limits()
     # derived lookups, filled by the loader
     leaves: dict[str, Indicator] = dataclass_field(default_factory=dict)
     nodes: dict[str, Indicator] = dataclass_field(default_factory=dict)
