@@ -15,10 +15,10 @@ from . import __version__, argparse_zh, demo, report_text
 from .catalog import FormCatalog, UnknownForm
 from .files import write_atomic
 from .formfile import FormError, load_form
-from .interchange import InterchangeError, dumps
+from .interchange import MAX_FILE_BYTES, InterchangeError, dumps
 from .parsing import ParseError
 from .store import StoreError, restore_from
-from .values import ValueRejected
+from .values import ValueRejected, parse_explanation
 from .workspace import NotReady, Workspace
 
 OK, FOUND_ERRORS, BAD_INPUT = 0, 1, 2
@@ -207,10 +207,12 @@ def _print_json(data) -> None:
 
 
 def _read_input(name: str) -> bytes:
+    """The file's bytes; at most MAX_FILE_BYTES + 1 are read, the importer refuses more."""
     if name == "-":
-        return sys.stdin.buffer.read()
+        return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     try:
-        return Path(name).read_bytes()
+        with open(name, "rb") as file:
+            return file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise CommandError(f"无法读取文件“{name}”：{error.strerror or error}") from None
 
@@ -277,10 +279,11 @@ def cmd_set(ws: Workspace, args) -> int:
 
 
 def cmd_explain(ws: Workspace, args) -> int:
+    text = parse_explanation(ws.open_report(args.id).form, args.text)
     evaluation = ws.evaluate(args.id)
-    if args.text.strip() and args.check not in {f.check for f in evaluation.warnings}:
+    if text and args.check not in {f.check for f in evaluation.warnings}:
         raise CommandError(f"报告 {args.id} 当前没有编号为“{args.check}”的警告；用 selfeval check {args.id} 查看。")
-    ws.set_explanation(args.id, args.check, args.text.strip() or None)
+    ws.set_explanation(args.id, args.check, text)
     return OK
 
 
