@@ -16,6 +16,8 @@ from selfeval.parsing import ParseError, clean_input, fold_marks, show_invisible
 from selfeval.values import ValueRejected, from_json, parse_explanation, parse_input
 from selfeval.workspace import Workspace
 
+from test_cli import exported, imported
+
 DEMO = demo_report_path()
 PASSWORD = "secret-123"
 FORM = FormCatalog().get("gd-dept-overall")
@@ -115,9 +117,10 @@ def demo_document() -> dict:
     return json.loads(DEMO.read_text(encoding="utf-8"))
 
 
-def import_problems(document: dict) -> str:
+def import_problems(document: dict | str | bytes) -> str:
+    text = document if isinstance(document, (str, bytes)) else json.dumps(document)
     with pytest.raises(InterchangeError) as caught:
-        read_report(FormCatalog(), json.dumps(document))
+        read_report(FormCatalog(), text)
     return "\n".join(caught.value.problems)
 
 
@@ -166,42 +169,30 @@ def test_an_unknown_key_with_control_characters_is_shown_harmlessly():
 # ------------------------------------------------------------- the command line
 
 
-def imported(cli) -> str:
-    code, out, err = cli("import", DEMO)
-    assert code == 0, err
-    return out.strip()
-
-
-def exported_values(cli, report_id) -> dict:
-    code, out, _ = cli("export-json", report_id)
-    assert code == 0
-    return json.loads(out)["values"]
-
-
 @pytest.mark.parametrize("field_id, label", [("unit.name", "单位名称"), ("signoff.unit_head", "单位负责人"),
                                              ("problems", "存在问题")])
 def test_set_refuses_control_characters_and_changes_nothing(cli, field_id, label):
     report_id = imported(cli)
-    before = exported_values(cli, report_id)
+    before = exported(cli, report_id)["values"]
     code, out, err = cli("set", report_id, field_id, "某某局\x01\x1b[31m")
     assert code == 2
     assert f"「{label}」含有不可见的控制字符（U+0001），请删去后重新输入。" in err and "\x1b" not in err
-    assert exported_values(cli, report_id) == before
+    assert exported(cli, report_id)["values"] == before
 
 
 def test_set_folds_word_marks(cli):
     report_id = imported(cli)
     assert cli("set", report_id, "problems", "第一段\x0b第二段\r\n")[0] == 0
-    assert exported_values(cli, report_id)["problems"] == "第一段\n第二段"
+    assert exported(cli, report_id)["values"]["problems"] == "第一段\n第二段"
 
 
 def test_explain_refuses_control_characters_and_folds_marks(cli):
     report_id = imported(cli)
     code, _, err = cli("explain", report_id, "staff_control_over", "已核对\x07\x1b[31m")
     assert code == 2 and "「出错说明」含有不可见的控制字符（U+001B）" in err
-    assert "explanation.staff_control_over" not in exported_values(cli, report_id)
+    assert "explanation.staff_control_over" not in exported(cli, report_id)["values"]
     assert cli("explain", report_id, "staff_control_over", "已核对\x0b见附件")[0] == 0
-    assert exported_values(cli, report_id)["explanation.staff_control_over"] == "已核对\n见附件"
+    assert exported(cli, report_id)["values"]["explanation.staff_control_over"] == "已核对\n见附件"
 
 
 def test_import_of_a_file_with_control_characters_fails_with_the_field_named(cli, tmp_path):

@@ -8,16 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from selfeval.catalog import FormCatalog, demo_report_path
+from selfeval.catalog import FormCatalog
 from selfeval.form import Limits
 from selfeval.formfile import FormError, load_form
-from selfeval.interchange import MAX_FILE_BYTES, InterchangeError, read_report
+from selfeval.interchange import MAX_FILE_BYTES
 from selfeval.parsing import ParseError
 from selfeval.values import ValueRejected, from_json, parse_explanation, parse_input
 
+from test_cli import imported
+from test_hostile_input import demo_document, import_problems
+
 ROOT = Path(__file__).resolve().parents[1]
 GD_FORM = ROOT / "forms" / "gd-dept-overall-2022.yaml"
-DEMO = demo_report_path()
 FORM = FormCatalog().get("gd-dept-overall")
 LIMITS = "limits: {text: 200, longtext: 20000, lines: 200, line: 1000,"
 
@@ -129,21 +131,10 @@ def test_far_too_long_text_is_refused_before_it_is_parsed():
 # ------------------------------------------------------------- import
 
 
-def demo_document() -> dict:
-    return json.loads(DEMO.read_text(encoding="utf-8"))
-
-
-def problems_of(document) -> str:
-    text = document if isinstance(document, (str, bytes)) else json.dumps(document)
-    with pytest.raises(InterchangeError) as caught:
-        read_report(FormCatalog(), text)
-    return "\n".join(caught.value.problems)
-
-
 def test_import_refuses_a_file_over_the_size_bound_before_reading_it():
     big = b'{"form": "gd-dept-overall", "values": {"conclusion": "' + b"a" * MAX_FILE_BYTES + b'"}}'
     started = time.perf_counter()
-    assert "文件过大" in problems_of(big)
+    assert "文件过大" in import_problems(big)
     assert time.perf_counter() - started < 1
 
 
@@ -152,7 +143,7 @@ def test_import_refuses_a_two_million_line_list_quickly():
     document["values"]["goals.tasks"] = ["a"] * 2_000_000
     text = json.dumps(document)
     started = time.perf_counter()
-    assert "最多填200项，现在有2000000项" in problems_of(text)
+    assert "最多填200项，现在有2000000项" in import_problems(text)
     assert time.perf_counter() - started < 10
 
 
@@ -162,19 +153,13 @@ def test_import_refuses_texts_explanations_and_adjustments_beyond_their_limits()
     values["conclusion"] = "字" * 20001
     values["explanation.staff_control_over"] = "说" * 2001
     values["adjustments"] = [{"kind": "表彰", "level": "县级", "description": "先进"}] * 51
-    problems = problems_of(document)
+    problems = import_problems(document)
     assert "「自评结论」最多20000个字" in problems
     assert "“explanation.staff_control_over”：「出错说明」最多2000个字" in problems
     assert "「加减分项」最多填50项" in problems
 
 
 # ------------------------------------------------------------- the command line
-
-
-def imported(cli) -> str:
-    code, out, err = cli("import", DEMO)
-    assert code == 0, err
-    return out.strip()
 
 
 def test_set_and_explain_refuse_text_beyond_the_limits(cli):

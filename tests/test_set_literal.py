@@ -3,43 +3,27 @@ real ones on the command line, or come from standard input with --stdin."""
 from __future__ import annotations
 
 import io
-import json
 import sys
 
-from selfeval.catalog import demo_report_path
-
-DEMO = demo_report_path()
-
-
-def imported(cli) -> str:
-    code, out, err = cli("import", DEMO)
-    assert code == 0, err
-    return out.strip()
-
-
-def exported_values(cli, report_id) -> dict:
-    code, out, _ = cli("export-json", report_id)
-    assert code == 0
-    return json.loads(out)["values"]
-
+from test_cli import exported, imported
 
 
 def test_set_stores_backslashes_as_typed(cli):
     report_id = imported(cli)
     assert cli("set", report_id, "problems", r"C:\new\table 路径")[0] == 0
-    assert exported_values(cli, report_id)["problems"] == "C:\\new\\table 路径"
+    assert exported(cli, report_id)["values"]["problems"] == "C:\\new\\table 路径"
     assert cli("set", report_id, "goals.tasks", r"任务一\n任务二")[0] == 0
-    assert exported_values(cli, report_id)["goals.tasks"] == ["任务一\\n任务二"]
+    assert exported(cli, report_id)["values"]["goals.tasks"] == ["任务一\\n任务二"]
 
 
 def test_set_takes_real_line_breaks_and_stdin(cli, monkeypatch):
     report_id = imported(cli)
     assert cli("set", report_id, "goals.tasks", "任务一\n任务二")[0] == 0
-    assert exported_values(cli, report_id)["goals.tasks"] == ["任务一", "任务二"]
+    assert exported(cli, report_id)["values"]["goals.tasks"] == ["任务一", "任务二"]
     stdin = io.TextIOWrapper(io.BytesIO("\ufeff第一段\r\n第二段 C:\\new\r\n".encode("utf-8")))
     monkeypatch.setattr(sys, "stdin", stdin)
     assert cli("set", report_id, "problems", "--stdin")[0] == 0
-    assert exported_values(cli, report_id)["problems"] == "第一段\n第二段 C:\\new"
+    assert exported(cli, report_id)["values"]["problems"] == "第一段\n第二段 C:\\new"
 
 
 def test_set_wants_a_value_or_stdin_not_both(cli, monkeypatch):
