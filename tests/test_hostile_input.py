@@ -247,3 +247,25 @@ def test_random_text_set_finalised_and_exported_never_crashes(tmp_path, pfx, uni
         assert result.verdict.ok
     finally:
         ws.store.close(backup=False)
+
+
+def test_a_flood_of_bad_keys_gives_a_short_list_of_problems():
+    document = demo_document()
+    document["values"].update({f"bad.{n}": 1 for n in range(10_000)})
+    document["values"]["k" * 100_000] = 1
+    with pytest.raises(InterchangeError) as caught:
+        read_report(FormCatalog(), json.dumps(document))
+    problems = caught.value.problems
+    assert len(problems) == 51 and problems[-1] == "……另有 9951 处问题"
+    assert max(len(p) for p in problems) < 200
+
+
+def test_an_unknown_form_id_is_echoed_without_control_characters():
+    document = demo_document()
+    document["form"] = "gd\u001b[2J"
+    assert "gd<U+001B>[2J" in import_problems(document)
+
+
+def test_explain_echoes_an_unknown_check_without_control_characters(cli):
+    code, _, err = cli("explain", imported(cli), "x\x1b[2J", "说明")
+    assert code == 2 and "x<U+001B>[2J" in err and "\x1b" not in err

@@ -16,7 +16,7 @@ from .catalog import FormCatalog, UnknownForm
 from .files import write_atomic
 from .formfile import FormError, load_form
 from .interchange import MAX_FILE_BYTES, InterchangeError, dumps
-from .parsing import ParseError
+from .parsing import ParseError, show_invisible
 from .store import StoreError, restore_from
 from .values import ValueRejected, parse_explanation
 from .workspace import NotReady, Workspace
@@ -299,7 +299,7 @@ def cmd_explain(ws: Workspace, args) -> int:
     text = parse_explanation(ws.open_report(args.id).form, args.text)
     evaluation = ws.evaluate(args.id)
     if text and args.check not in {f.check for f in evaluation.warnings}:
-        raise CommandError(f"报告 {args.id} 当前没有编号为“{args.check}”的警告；用 selfeval check {args.id} 查看。")
+        raise CommandError(f"报告 {args.id} 当前没有编号为“{show_invisible(args.check)}”的警告；用 selfeval check {args.id} 查看。")
     ws.set_explanation(args.id, args.check, text)
     return OK
 

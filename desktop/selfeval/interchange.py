@@ -19,6 +19,7 @@ EXPLANATION = "explanation."
 # A real report is well under 1 MB; every field of a form filled to its limit
 # stays under this too.  Larger files are refused before they are parsed.
 MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_PROBLEMS = 50  # listed one by one; more are counted
 
 
 class InterchangeError(ValueError):
@@ -103,11 +104,11 @@ def report_from_dict(catalog: FormCatalog, data: Any) -> ReportData:
     try:
         form = catalog.get(form_id, edition, year=year if isinstance(year, int) else None)
     except UnknownForm as error:
-        raise InterchangeError([str(error)]) from None
+        raise InterchangeError([show_invisible(str(error))]) from None
     problems, values, explanations = [], {}, {}
     allowed_explanations = explainable_checks(form)
     for key, raw in raw_values.items():
-        shown = show_invisible(key)
+        shown = show_invisible(key if len(key) <= 60 else key[:60] + "…")
         if _has_surrogates(key) or _has_surrogates(raw):
             problems.append(f"“{shown}”：含有无法识别的字符（不是有效的 UTF-8 文字）")
             continue
@@ -141,6 +142,8 @@ def report_from_dict(catalog: FormCatalog, data: Any) -> ReportData:
         if key not in values and not any(key in p for p in problems):
             problems.append(f"缺少「{form.fields[key].label}」（{key}），无法建立报告")
     if problems:
+        if len(problems) > MAX_PROBLEMS:
+            problems[MAX_PROBLEMS:] = [f"……另有 {len(problems) - MAX_PROBLEMS} 处问题"]
         raise InterchangeError(problems)
     ordered = {fid: values[fid] for fid in form.fields if fid in values}
     return ReportData(form, ordered, explanations)
