@@ -259,8 +259,8 @@ SET_ACCEPTED = [
     ("report.fill_date", "2023年1月15日", "2023-01-15"),
     ("disclosure.sangong", "是", True),
     ("score.effect", "９.５", "9.5"),
-    ("goals.tasks", "任务一\\n\\n 任务二 ", ["任务一", "任务二"]),
-    ("adjustments", "表彰/地市级/优秀单位\\n批评问责／县级／通报批评",
+    ("goals.tasks", "任务一\n\n 任务二 ", ["任务一", "任务二"]),
+    ("adjustments", "表彰/地市级/优秀单位\n批评问责／县级／通报批评",
      [{"kind": "表彰", "level": "地市级", "description": "优秀单位"},
       {"kind": "批评问责", "level": "县级", "description": "通报批评"}]),
 ]

@@ -15,10 +15,10 @@ from . import __version__, argparse_zh, demo, report_text
 from .catalog import FormCatalog, UnknownForm
 from .files import write_atomic
 from .formfile import FormError, load_form
-from .interchange import InterchangeError, dumps
-from .parsing import ParseError
+from .interchange import MAX_FILE_BYTES, InterchangeError, dumps
+from .parsing import ParseError, show_invisible
 from .store import StoreError, restore_from
-from .values import ValueRejected
+from .values import ValueRejected, parse_explanation
 from .workspace import NotReady, Workspace
 
 OK, FOUND_ERRORS, BAD_INPUT = 0, 1, 2
@@ -94,9 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="转入上年报告的单位信息、职责和文字说明（不转入当年数据）")
 
     p = command("set", "填写报告中的一项数据，例如：selfeval set 3 income.basic \"1,234.56\"")
+    p.epilog = ("值按原样保存，其中的 \\n、\\t 等不当作换行或制表符（例如路径 C:\\new 原样保存）。"
+                "多行的值（多行文字；列表和加减分项每行一项）：在命令行中输入真正的换行，"
+                "例如 bash 中写 $'任务一\\n任务二'；或把内容存为 UTF-8 文本文件，"
+                "用 --stdin 读入：selfeval set 3 conclusion --stdin < 自评结论.txt")
     p.add_argument("id", type=_report_id, metavar="编号")
     p.add_argument("field", metavar="字段编号")
-    p.add_argument("value", metavar="值", help="按界面上的写法填写；空字符串表示清除")
+    p.add_argument("value", nargs="?", metavar="值", help="按界面上的写法填写；空字符串表示清除")
+    p.add_argument("--stdin", action="store_true", help="从标准输入读取值（UTF-8 文本），代替命令行上的值")
 
     p = command("explain", "为警告填写出错说明（空字符串表示删除）")
     p.add_argument("id", type=_report_id, metavar="编号")
@@ -207,12 +212,24 @@ def _print_json(data) -> None:
 
 
 def _read_input(name: str) -> bytes:
+    """The file's bytes; at most MAX_FILE_BYTES + 1 are read, the importer refuses more."""
     if name == "-":
-        return sys.stdin.buffer.read()
+        return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     try:
-        return Path(name).read_bytes()
+        with open(name, "rb") as file:
+            return file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise CommandError(f"无法读取文件“{name}”：{error.strerror or error}") from None
+
+
+def _value_from_stdin() -> str:
+    data = _read_input("-")
+    if len(data) > MAX_FILE_BYTES:
+        raise CommandError(f"标准输入的内容过长（超过 {MAX_FILE_BYTES // 1024 // 1024} MB），未作任何修改。")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CommandError("标准输入的内容不是 UTF-8 文本，请把文件另存为 UTF-8 编码后再读入。") from None
 
 
 def cmd_import(ws: Workspace, args) -> int:
@@ -266,7 +283,9 @@ def cmd_new(ws: Workspace, args) -> int:
 
 
 def cmd_set(ws: Workspace, args) -> int:
-    parsed = ws.set_text(args.id, args.field, args.value.replace("\\n", "\n"))
+    if args.stdin == (args.value is not None):
+        raise CommandError("请给出要填写的值，或用 --stdin 从标准输入读取（二者选一）。")
+    parsed = ws.set_text(args.id, args.field, _value_from_stdin() if args.stdin else args.value)
     report = ws.open_report(args.id)
     field = report.form.fields[args.field]
     shown = report_text.value_line(field, parsed.value)
@@ -277,10 +296,11 @@ def cmd_set(ws: Workspace, args) -> int:
 
 
 def cmd_explain(ws: Workspace, args) -> int:
+    text = parse_explanation(ws.open_report(args.id).form, args.text)
     evaluation = ws.evaluate(args.id)
-    if args.text.strip() and args.check not in {f.check for f in evaluation.warnings}:
-        raise CommandError(f"报告 {args.id} 当前没有编号为“{args.check}”的警告；用 selfeval check {args.id} 查看。")
-    ws.set_explanation(args.id, args.check, args.text.strip() or None)
+    if text and args.check not in {f.check for f in evaluation.warnings}:
+        raise CommandError(f"报告 {args.id} 当前没有编号为“{show_invisible(args.check)}”的警告；用 selfeval check {args.id} 查看。")
+    ws.set_explanation(args.id, args.check, text)
     return OK
 
 

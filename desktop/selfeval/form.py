@@ -57,7 +57,8 @@ class Field:
     maximum: Decimal | None = None
     help: str = ""
     carry: bool = False  # copied into next year's report
-    max_length: int | None = None
+    max_length: int | None = None  # characters; for lists, of each item or description
+    max_items: int | None = None  # lines and adjustments: entries
     indicator: str | None = None  # for narrative/score/reason fields of an indicator
     yes: str = ""  # yes/no fields: what is true when the answer is 是 …
     no: str = ""  # … and when it is 否
@@ -71,6 +72,19 @@ class Field:
         是 or 否 ("上年绩效自评结果未公开"), else "标签：是/否"; "标签：未填" without one."""
         wording = None if value is None else (self.yes if value else self.no)
         return wording or f"{self.label}：{format_yesno(value)}"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The largest input accepted anywhere, unless a field sets its own ``max_length``/``max_items``."""
+
+    text: int = 200  # characters of a one-line text
+    longtext: int = 20000  # characters of a multi-line text
+    lines: int = 200  # items of a list
+    line: int = 1000  # characters of one list item
+    adjustments: int = 50  # entries of the 加减分 list
+    adjustment: int = 500  # characters of one entry's description
+    explanation: int = 2000  # characters of an 出错说明
 
 
 @dataclass(frozen=True)
@@ -217,6 +231,7 @@ class Form:
     table_columns: tuple[str, ...] = ()  # the score table's eight column headings
     source: str = ""
     total_weight: Decimal = Decimal(100)
+    limits: Limits = Limits()
     # derived lookups, filled by the loader
     leaves: dict[str, Indicator] = dataclass_field(default_factory=dict)
     nodes: dict[str, Indicator] = dataclass_field(default_factory=dict)

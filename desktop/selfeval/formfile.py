@@ -7,6 +7,7 @@ shows.  The format is documented in ``forms/README.md``.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from decimal import Decimal
@@ -34,6 +35,7 @@ from .form import (
     Form,
     GradeBand,
     Indicator,
+    Limits,
     Part,
     Rule,
     Section,
@@ -64,6 +66,8 @@ TEXT_PLACEHOLDERS = {
 # The score table's columns: one per indicator level, then these.
 TABLE_COLUMNS = ("一级指标", "二级指标", "三级指标", "评分标准", "指标值", "分值", "自评得分", "扣分原因/说明")
 FIELD_TYPE_NAMES = {"text": "单行文字", "year": "年度", "date": "日期", "credit_code": "统一社会信用代码"}
+LIST_TYPES = ("lines", "adjustments")
+MAX_CELL_CHARS = 32767  # the most an Excel cell holds: no limit may go above it
 
 
 class FormError(ValueError):
@@ -242,6 +246,7 @@ class _FormBuilder:
         nodes = {ind.id: ind for top in indicators for ind in top.walk()}
         leaves = {ind.id: ind for ind in nodes.values() if ind.is_leaf}
         self.add_indicator_fields(leaves.values(), texts)
+        limits = self.limits(root)
         checks = self.checks(root)
         grades = self.grades(root)
         adjustments = self.adjustments(root)
@@ -266,6 +271,7 @@ class _FormBuilder:
             table_columns=table_columns,
             source=self.path,
             total_weight=total,
+            limits=limits,
             leaves=leaves,
             nodes=nodes,
             computed_order=tuple(self.computed),
@@ -328,10 +334,13 @@ class _FormBuilder:
             maximum=maximum,
             help=node.get("help", str, ""),
             carry=node.get("carry", bool, False),
-            max_length=node.get("max_length", int, None),
+            max_length=self.size(node, "max_length"),
+            max_items=self.size(node, "max_items"),
             yes=yes,
             no=no,
         )
+        if self.fields[ident].max_items is not None and ftype not in LIST_TYPES:
+            raise node.fail("max_items", f"只有 {'、'.join(LIST_TYPES)} 类型的字段有项数上限")
         self.field_lines[ident] = node.line
         self.types[ident] = FIELD_TYPES[ftype]
         node.done()
@@ -352,6 +361,31 @@ class _FormBuilder:
         if given and yes == no:
             raise node.fail("no", "yes 与 no 的表述相同，读者无法分辨回答是“是”还是“否”")
         return yes, no
+
+    @staticmethod
+    def size(node: _Node, key: str, default: int | None = None) -> int | None:
+        value = node.get(key, int, default)
+        if value is not None and not 1 <= value <= MAX_CELL_CHARS:
+            raise node.fail(key, f"应为 1 到 {MAX_CELL_CHARS} 之间的整数（Excel 单元格最多容纳 {MAX_CELL_CHARS} 个字）")
+        return value
+
+    def limits(self, root: _Node) -> Limits:
+        """``limits:`` (the form's default sizes), then each field's own limits or these."""
+        limits = Limits()
+        if "limits" in root.data:
+            node = root.child("limits")
+            limits = Limits(**{key.name: self.size(node, key.name, key.default)
+                               for key in dataclasses.fields(Limits)})
+            node.done()
+        defaults = {"text": (limits.text, None), "longtext": (limits.longtext, None),
+                    "lines": (limits.line, limits.lines),
+                    "adjustments": (limits.adjustment, limits.adjustments)}
+        for fid, field in self.fields.items():
+            if field.type in defaults:
+                length, items = defaults[field.type]
+                self.fields[fid] = dataclasses.replace(
+                    field, max_length=field.max_length or length, max_items=field.max_items or items)
+        return limits
 
     def add_computed(self, node: _Node) -> None:
         ident = self.new_id(node)

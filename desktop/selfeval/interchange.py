@@ -12,10 +12,14 @@ from typing import Any
 
 from .catalog import FormCatalog, UnknownForm
 from .form import Form
-from .parsing import has_surrogates
-from .values import ValueRejected, from_json, to_json
+from .parsing import ParseError, has_surrogates, show_invisible
+from .values import ValueRejected, from_json, parse_explanation, to_json
 
 EXPLANATION = "explanation."
+# A real report is well under 1 MB; every field of a form filled to its limit
+# stays under this too.  Larger files are refused before they are parsed.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_PROBLEMS = 50  # listed one by one; more are counted
 
 
 class InterchangeError(ValueError):
@@ -68,6 +72,10 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
 
 
 def read_report(catalog: FormCatalog, text: str | bytes) -> ReportData:
+    size = len(text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text)
+    if size > MAX_FILE_BYTES:
+        raise InterchangeError([f"文件过大（{size / 1024 / 1024:.1f} MB）：报告 JSON 文件最大 "
+                                f"{MAX_FILE_BYTES // 1024 // 1024} MB，请检查是否选错了文件"])
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates)
     except _DuplicateKey as error:
@@ -96,25 +104,32 @@ def report_from_dict(catalog: FormCatalog, data: Any) -> ReportData:
     try:
         form = catalog.get(form_id, edition, year=year if isinstance(year, int) else None)
     except UnknownForm as error:
-        raise InterchangeError([str(error)]) from None
+        raise InterchangeError([show_invisible(str(error))]) from None
     problems, values, explanations = [], {}, {}
     allowed_explanations = explainable_checks(form)
     for key, raw in raw_values.items():
+        shown = show_invisible(key if len(key) <= 60 else key[:60] + "…")
         if _has_surrogates(key) or _has_surrogates(raw):
-            problems.append(f"“{key}”：含有无法识别的字符（不是有效的 UTF-8 文字）")
+            problems.append(f"“{shown}”：含有无法识别的字符（不是有效的 UTF-8 文字）")
             continue
         if key.startswith(EXPLANATION):
             check_id = key[len(EXPLANATION):]
             if check_id not in allowed_explanations:
-                problems.append(f"“{key}”：没有编号为“{check_id}”的警告类校验，无法附出错说明")
+                problems.append(f"“{shown}”：没有编号为“{shown[len(EXPLANATION):]}”的警告类校验，无法附出错说明")
             elif raw is not None and not isinstance(raw, str):
-                problems.append(f"“{key}”：出错说明应为文本，收到 {raw!r}")
-            elif raw and raw.strip():
-                explanations[check_id] = raw.strip()
+                problems.append(f"“{shown}”：出错说明应为文本，收到 {_short(raw)}")
+            else:
+                try:
+                    text = parse_explanation(form, raw)
+                except ParseError as error:
+                    problems.append(f"“{shown}”：{error.message}")
+                    continue
+                if text:
+                    explanations[check_id] = text
             continue
         field = form.fields.get(key)
         if field is None:
-            problems.append(f"未知的编号“{key}”（值：{_short(raw)}）")
+            problems.append(f"未知的编号“{shown}”（值：{_short(raw)}）")
             continue
         try:
             value = from_json(form, field, raw)
@@ -127,6 +142,8 @@ def report_from_dict(catalog: FormCatalog, data: Any) -> ReportData:
         if key not in values and not any(key in p for p in problems):
             problems.append(f"缺少「{form.fields[key].label}」（{key}），无法建立报告")
     if problems:
+        if len(problems) > MAX_PROBLEMS:
+            problems[MAX_PROBLEMS:] = [f"……另有 {len(problems) - MAX_PROBLEMS} 处问题"]
         raise InterchangeError(problems)
     ordered = {fid: values[fid] for fid in form.fields if fid in values}
     return ReportData(form, ordered, explanations)

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 __all__ = [
-    "ParseError", "Parsed", "normalize", "credit_code_check_char", "CREDIT_CODE_CHARS",
+    "ParseError", "Parsed", "clean_input", "fold_marks", "normalize", "credit_code_check_char", "CREDIT_CODE_CHARS",
     "parse_money", "parse_decimal", "parse_percent", "parse_count", "parse_year",
     "parse_date", "parse_credit_code", "parse_yesno", "parse_text", "parse_lines",
     "format_money", "format_decimal", "format_percent", "format_count",
@@ -54,6 +54,58 @@ def normalize(text: str) -> str:
 def has_surrogates(text: str) -> bool:
     """True for text that cannot be stored as UTF-8 (a lone surrogate from JSON or argv)."""
     return any("\ud800" <= char <= "\udfff" for char in text)
+
+
+# Marks that Word and other programs put into copied text.  A table cell ends with
+# \x07 (in Word's own text \r\x07); two in a row end a table row.
+_CELL_MARK = re.compile("\r?\x07")
+_ROW_END = re.compile("\x07\x07")
+_LINE_MARKS = re.compile("\r\n|[\r\x0b\x0c\u2028\u2029]")
+# What is left after folding the marks and is never accepted: C0 controls other than
+# tab and line feed, DEL, C1 controls, and the bidirectional overrides and isolates.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def fold_marks(text: str) -> str:
+    r"""Word's line, paragraph, page and cell marks as plain line breaks and tabs.
+
+    \r\n, \r, \x0b (manual line break), \x0c (page break), U+2028 and U+2029 become
+    \n.  Table cells become tab-separated, rows end with \n: a cell mark (\x07 or
+    \r\x07) is a tab, two in a row (the end of a row) a line break.
+    """
+    if "\x07" in text:
+        text = _ROW_END.sub("\n", _CELL_MARK.sub("\x07", text)).replace("\x07", "\t")
+    return _LINE_MARKS.sub("\n", text)
+
+
+def clean_input(text: str, label: str) -> str:
+    """The one rule for every piece of text that comes in (typed, pasted, set, imported).
+
+    Returns the text with :func:`fold_marks` applied; raises :class:`ParseError`
+    naming the field and the character for anything invisible that would be
+    stored, exported or shown as something else than what the clerk sees.
+    """
+    if has_surrogates(text):
+        raise ParseError(label, f"「{label}」含有无法识别的字符（不是有效的 UTF-8 文字），请重新输入。")
+    text = fold_marks(text)
+    found = _CONTROL.search(text)
+    if found:
+        raise ParseError(label, f"「{label}」含有不可见的控制字符（U+{ord(found[0]):04X}），"
+                                "请删去后重新输入。")
+    found = _BIDI.search(text)
+    if found:
+        raise ParseError(label, f"「{label}」含有改变文字方向的控制字符（U+{ord(found[0]):04X}），"
+                                "请删去后重新输入。")
+    return text
+
+
+def show_invisible(text: str) -> str:
+    """``text`` for a message: every character :func:`clean_input` refuses as <U+XXXX>."""
+    def mark(found: re.Match) -> str:
+        return f"<U+{ord(found[0]):04X}>"
+
+    return _BIDI.sub(mark, _CONTROL.sub(mark, text.replace("\n", "\\n").replace("\t", "\\t")))
 
 
 def _no_odd_digits(text: str) -> str:

@@ -14,6 +14,7 @@ from .parsing import ParseError, Parsed
 
 
 REPORT_YEAR = "report.year"  # the form's ``years`` apply to this field
+EXPLANATION_LABEL = "出错说明"  # names an explanation in messages
 
 
 class ValueRejected(ValueError):
@@ -23,8 +24,8 @@ class ValueRejected(ValueError):
 def parse_input(form: Form, field: Field, text: str) -> Parsed:
     """Parse what a person typed into ``field``; raises :class:`ParseError`."""
     label, kind = field.label, field.type
-    if parsing.has_surrogates(text):
-        raise ParseError(label, f"「{label}」含有无法识别的字符（不是有效的 UTF-8 文字），请重新输入。")
+    _check_size(field, text)
+    text = parsing.clean_input(text, label)
     if kind == "money":
         minimum = field.minimum if field.minimum is not None else Decimal(0)
         return parsing.parse_money(text, label, minimum=minimum, maximum=field.maximum)
@@ -67,10 +68,42 @@ def parse_input(form: Form, field: Field, text: str) -> Parsed:
             text, label, max_length=field.max_length, multiline=kind == "longtext"
         )
     if kind == "lines":
-        return parsing.parse_lines(text, label, max_length=field.max_length)
+        return parsing.parse_lines(text, label, max_items=field.max_items, max_length=field.max_length)
     if kind == "adjustments":
         return Parsed(parse_adjustment_lines(form, field, text))
     raise AssertionError(f"unhandled field type {kind}")
+
+
+_SIZED_TYPES = ("text", "longtext", "lines", "adjustments")  # the types limits apply to
+_OTHER_BOUND = 1000  # numbers, dates, codes: far longer than any way of writing one
+
+
+def _check_size(field: Field, text: str) -> None:
+    """Refuse text far beyond the field's limits before any further work on it."""
+    if field.max_length is None:
+        if field.type not in _SIZED_TYPES:
+            _refuse_beyond(field.label, text, _OTHER_BOUND, "")
+        return
+    # room for every item, its line break and some blank lines or indentation
+    bound = (field.max_length + 2) * (field.max_items or 1) * 2 + 1000
+    rule = (f"最多{field.max_length}个字，" if field.max_items is None
+            else f"最多{field.max_items}项、每项最多{field.max_length}个字，")
+    _refuse_beyond(field.label, text, bound, rule)
+
+
+def _refuse_beyond(label: str, text: str, bound: int, rule: str) -> None:
+    if len(text) > bound:
+        raise ParseError(label, f"「{label}」内容过长（{len(text)}个字），{rule}请删减。")
+
+
+def parse_explanation(form: Form, text: str | None, label: str = EXPLANATION_LABEL) -> str | None:
+    """An 出错说明 as typed, pasted, set or imported: stripped, ``None`` when empty."""
+    if text is None:
+        return None
+    limit = form.limits.explanation
+    _refuse_beyond(label, text, limit * 2 + 1000, f"最多{limit}个字，")
+    return parsing.parse_text(parsing.clean_input(text, label), label, max_length=limit,
+                              multiline=True).value
 
 
 def parse_adjustment_lines(form: Form, field: Field, text: str) -> list[dict] | None:
@@ -79,6 +112,8 @@ def parse_adjustment_lines(form: Form, field: Field, text: str) -> list[dict] | 
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        if len(entries) == field.max_items:
+            raise ParseError(field.label, f"「{field.label}」最多填{field.max_items}项，请删减。")
         parts = [p.strip() for p in line.replace("／", "/").split("/", 2)]
         if len(parts) != 3:
             raise ParseError(
@@ -93,7 +128,8 @@ def adjustment_entry(form: Form, field: Field, raw: Any) -> dict:
     rules = form.adjustments
     if not isinstance(raw, dict) or set(raw) != {"kind", "level", "description"}:
         raise ParseError(field.label, f"「{field.label}」每一项应包含 kind、level、description 三项。")
-    kind, level, description = raw["kind"], raw["level"], raw["description"]
+    kind, level, description = (parsing.clean_input(raw[key], field.label) if isinstance(raw[key], str)
+                                else raw[key] for key in ("kind", "level", "description"))
     kinds = [k.name for k in rules.kinds] if rules else []
     if kind not in kinds:
         raise ParseError(field.label, f"「{field.label}」的类别应为{'或'.join(kinds)}，收到“{kind}”。")
@@ -102,11 +138,17 @@ def adjustment_entry(form: Form, field: Field, raw: Any) -> dict:
         raise ParseError(field.label, f"「{field.label}」的级别应为{'、'.join(levels)}之一，收到“{level}”。")
     if not isinstance(description, str) or not description.strip():
         raise ParseError(field.label, f"「{field.label}」每一项都要写明表彰或问责的内容。")
-    return {"kind": kind, "level": level, "description": description.strip()}
+    description = parsing.parse_text(description, field.label, max_length=field.max_length).value
+    return {"kind": kind, "level": level, "description": description}
+
+
+def _check_count(field: Field, raw: list) -> None:
+    if field.max_items is not None and len(raw) > field.max_items:
+        raise ParseError(field.label, f"「{field.label}」最多填{field.max_items}项，现在有{len(raw)}项，请删减。")
 
 
 def _rejected(field: Field, raw: Any, what: str) -> ValueRejected:
-    shown = repr(raw) if not isinstance(raw, str) else f"“{raw}”"
+    shown = repr(raw) if not isinstance(raw, str) else f"“{parsing.show_invisible(raw)}”"
     return ValueRejected(f"「{field.label}」（{field.id}）{what}，收到 {shown}。")
 
 
@@ -133,11 +175,12 @@ def from_json(form: Form, field: Field, raw: Any) -> Any:
         if kind == "lines":
             if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
                 raise _rejected(field, raw, "应为文本列表")
-            items = [item.strip() for item in raw if item.strip()]
-            return items or None
+            _check_count(field, raw)
+            return parse_input(form, field, "\n".join(raw)).value
         if kind == "adjustments":
             if not isinstance(raw, list):
                 raise _rejected(field, raw, "应为列表")
+            _check_count(field, raw)
             return [adjustment_entry(form, field, item) for item in raw] or None
     except ParseError as error:
         raise ValueRejected(f"{error.message}（{field.id}）") from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..form import DECIMAL_TYPES, INTEGER_TYPES, AdjustmentKind, Field, Form
-from ..parsing import NO, UNANSWERED, YES, format_money
+from ..parsing import NO, UNANSWERED, YES, fold_marks, format_money
 from ..values import display
 from .i18n import language, tr
 
@@ -75,7 +75,18 @@ class _Combo(QComboBox):
             self.focus_out.emit()
 
 
-class _Text(QPlainTextEdit):
+class PastingTextEdit(QPlainTextEdit):
+    """Multi-line text where pasted line, page and cell marks (Word's \\x0b, \\x0c, \\x07…)
+    arrive as the line breaks and tabs that :func:`selfeval.parsing.fold_marks` makes of them."""
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if source.hasText():
+            self.insertPlainText(fold_marks(source.text()))
+        else:
+            super().insertFromMimeData(source)
+
+
+class _Text(PastingTextEdit):
     focus_out = Signal()
 
     def focusOutEvent(self, event: QFocusEvent) -> None:

@@ -15,7 +15,10 @@ from PySide6.QtWidgets import (
 
 from ..engine import Finding
 from ..navigation import REVIEW_PAGE_TITLE, first_field_of
-from .field_row import show_message
+from ..parsing import ParseError
+from ..values import parse_explanation
+from .field_row import message_label, show_message
+from .field_widgets import PastingTextEdit
 from .i18n import tr
 from .session import ReportSession
 
@@ -44,15 +47,27 @@ class FindingRow(QFrame):
         self.explanation: QPlainTextEdit | None = None
         if finding.severity == "warning":
             layout.addWidget(QLabel(tr("出错说明"), self))
-            self.explanation = QPlainTextEdit(self)
+            self.explanation = PastingTextEdit(self)
             self.explanation.setObjectName(f"explain:{finding.check}")
             self.explanation.setTabChangesFocus(True)
             self.explanation.setMaximumHeight(80)
             self.explanation.setPlainText(finding.explanation or "")
-            self.explanation.textChanged.connect(
-                lambda: page.explain.emit(finding.check, self.explanation.toPlainText()))
+            self.explanation.textChanged.connect(lambda: self._explained(page))
             layout.addWidget(self.explanation)
+            self.refusal = message_label(self)
+            layout.addWidget(self.refusal)
         self.update_finding(finding)
+
+    def _explained(self, page: "ReviewPage") -> None:
+        """Pass the explanation on; one the rules refuse is shown as refused and not kept."""
+        try:
+            text = parse_explanation(page.session.form, self.explanation.toPlainText())
+        except ParseError as error:
+            show_message(self.refusal, error.message, "error")
+            text = None
+        else:
+            show_message(self.refusal, None)
+        page.explain.emit(self.finding.check, text or "")
 
     def update_finding(self, finding: Finding) -> None:
         self.finding = finding
