@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QSize
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
@@ -37,8 +37,7 @@ class MainWindow(QMainWindow):
         self.report_list.action_requested.connect(self.do_action)
         self.stack.addWidget(self.report_list)
         self._menus()
-        if not restore_geometry(settings, GEOMETRY_KEY, self):
-            self.resize(1200, 800)
+        restore_geometry(settings, GEOMETRY_KEY, self, QSize(1200, 800))
         self.refresh_list()
         self.report_list.focus_reports()
 

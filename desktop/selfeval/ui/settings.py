@@ -1,21 +1,47 @@
 """Window geometry and preferences, kept in an INI file beside the data."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QRect, QSettings, QSize
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from .. import paths
 
 SETTINGS_NAME = "selfeval.ini"
+FRAME_ALLOWANCE = QSize(16, 40)  # a window manager's borders and title bar, before the window is shown
 
 
 def open_settings() -> QSettings:
     return QSettings(str(paths.data_dir() / SETTINGS_NAME), QSettings.Format.IniFormat)
 
 
-def restore_geometry(settings: QSettings, key: str, widget: QWidget) -> bool:
+def restore_geometry(settings: QSettings, key: str, widget: QWidget, preferred: QSize) -> None:
+    """The saved geometry, or ``preferred``; either way the window fits on the screen it opens on
+    (an office laptop has 1366 × 768, and a size saved on a larger monitor must not hide the
+    wizard's buttons below the screen's edge)."""
     saved = settings.value(key)
-    return bool(saved) and widget.restoreGeometry(saved)
+    if not (saved and widget.restoreGeometry(saved)):
+        widget.resize(preferred)
+    fit_to_screen(widget)
+
+
+def fit_to_screen(widget: QWidget) -> None:
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    room: QRect = screen.availableGeometry()
+    frame = widget.frameGeometry().size() - widget.geometry().size()  # title bar and borders, once shown
+    if frame.isEmpty():  # not shown yet: leave room for a title bar and borders
+        frame = FRAME_ALLOWANCE
+    width = min(widget.width(), room.width() - frame.width())
+    height = min(widget.height(), room.height() - frame.height())
+    if (width, height) != (widget.width(), widget.height()):
+        widget.resize(width, height)
+    box = widget.frameGeometry()
+    x = min(max(box.x(), room.left()), room.right() - box.width() + 1)
+    y = min(max(box.y(), room.top()), room.bottom() - box.height() + 1)
+    if (x, y) != (box.x(), box.y()):
+        widget.move(x, y)
 
 
 def save_geometry(settings: QSettings, key: str, widget: QWidget) -> None:
