@@ -221,5 +221,4 @@ def _footer(form: Form, values: Mapping[str, Any], ev: Evaluation) -> tuple[Foot
 
 def signoff_parts(form: Form, values: Mapping[str, Any]) -> list[str]:
     """"单位负责人：陈明" for each sign-off field, in form order, under the table."""
-    return [f"{field.label}：{values.get(fid) or ''}" for fid, field in form.fields.items()
-            if fid.startswith("signoff.")]
+    return [f"{form.fields[fid].label}：{values.get(fid) or ''}" for fid in form.signoff_fields]

@@ -345,9 +345,10 @@ class ExportPage(QScrollArea):
             self.password.setFocus()
 
     def open_cert_dialog(self) -> SelfSignedDialog:
-        info, values = self.session.info, self.session.values
+        info, values, form = self.session.info, self.session.values, self.session.form
         last = Path(self.pfx.text().strip()).expanduser().parent if self.pfx.text().strip() else None
-        self.cert_dialog = SelfSignedDialog(info.unit_name, str(values.get("signoff.unit_head") or ""),
+        signer = values.get(form.signoff_fields[0]) if form.signoff_fields else None  # 单位负责人
+        self.cert_dialog = SelfSignedDialog(info.unit_name, str(signer or ""),
                                             last if last is not None and last.is_dir() else None, self)
         self.cert_dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.cert_dialog.accepted.connect(self._certificate_made)
