@@ -66,7 +66,7 @@ def new_self_signed(path: Path | str, *, unit_name: str, person: str, password: 
         person.strip().encode("utf-8"), key, cert, None, serialization.BestAvailableEncryption(secret)
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, data)
+    write_atomic(path, data, mode=0o600)  # the private key: its owner only
     return path
 
 
