@@ -1,7 +1,8 @@
 """The ``selfeval`` command line: the same core as the wizard, without a window.
 
-Exit status: 0 success; 1 the command ran and found errors (``check``);
-2 bad usage or bad input (nothing is changed then).
+Exit status: 0 success; 1 the command ran and found errors (``check``), or
+did only part of what was asked (the message says what was written); 2 bad
+usage or bad input (nothing is changed then).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, argparse_zh, demo, report_text
+from . import __version__, argparse_zh, demo, errors, report_text
 from .catalog import FormCatalog, UnknownForm
 from .files import write_atomic
 from .formfile import FormError, load_form
@@ -164,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return OK
+    _log_to_file()
     try:
         if args.command == "forms":
             return cmd_forms(args)
@@ -186,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
             FormError) as error:
         print(str(error), file=sys.stderr)
         return BAD_INPUT
+    except errors.PartlyDone as error:
+        print(str(error), file=sys.stderr)
+        return FOUND_ERRORS
     except BrokenPipeError:  # before ``Exception``, which would re-raise it
         try:  # nothing more reaches the closed pipe, not even the flush at exit
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -202,6 +207,16 @@ def main(argv: list[str] | None = None) -> int:
         return BAD_INPUT
 
 
+def _log_to_file() -> None:
+    """Keep the original of every error worded for the clerk in the data folder's log."""
+    from . import paths
+
+    try:
+        errors.setup_logging(paths.log_dir())
+    except OSError:
+        pass  # no log then; the command itself may still work
+
+
 def _print_json(data) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -216,7 +231,12 @@ def _read_input(name: str) -> bytes:
 
 
 def cmd_import(ws: Workspace, args) -> int:
-    print(ws.import_json(_read_input(args.file)))
+    data = _read_input(args.file)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CommandError(errors.not_utf8("标准输入" if args.file == "-" else args.file, error)) from None
+    print(ws.import_json(data))
     return OK
 
 
@@ -234,11 +254,14 @@ def cmd_export_json(ws: Workspace, args) -> int:
 
 def cmd_check(ws: Workspace, args) -> int:
     evaluation = ws.evaluate(args.id)
+    tampering = ws.tampering(args.id)
     if args.json:
         _print_json(evaluation.check_json())
     else:
         print(report_text.findings(evaluation))
-    return FOUND_ERRORS if evaluation.errors else OK
+    for problem in tampering:
+        print(f"！{problem}", file=sys.stderr)
+    return FOUND_ERRORS if evaluation.errors or tampering else OK
 
 
 def cmd_score(ws: Workspace, args) -> int:
@@ -304,6 +327,10 @@ def cmd_reopen(ws: Workspace, args) -> int:
 
 def cmd_history(ws: Workspace, args) -> int:
     print(report_text.history(ws.store.audit_trail(args.id)))
+    broken = ws.store.broken_history(args.id)
+    if broken:
+        print(f"！{report_text.broken_history(broken)}", file=sys.stderr)
+        return FOUND_ERRORS
     return OK
 
 
@@ -317,7 +344,7 @@ def cmd_restore(args) -> int:
 
     target = Path(args.db) if args.db else paths.database_path()
     safety = restore_from(Path(args.file), target)
-    print(f"已恢复。恢复前的数据库已备份到：{safety}")
+    print(f"已恢复。恢复前的数据库已备份到：{safety}" if safety else "已恢复。")
     return OK
 
 
@@ -387,7 +414,9 @@ def cmd_export(ws: Workspace, args) -> int:
     for note in result.notes:
         print(f"注意：{note}", file=sys.stderr)
     print(result.verdict.text())
-    return OK if result.verdict.ok else FOUND_ERRORS
+    for problem in result.problems:
+        print(f"！{problem}", file=sys.stderr)
+    return OK if result.verdict.ok and not result.problems else FOUND_ERRORS
 
 
 def cmd_verify(args) -> int:

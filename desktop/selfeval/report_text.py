@@ -59,7 +59,8 @@ def info_dict(info: ReportInfo) -> dict:
         "total": info.total,
         "grade": info.grade,
         "complete": info.complete,
-        "updated_at": info.updated_at.isoformat(timespec="seconds"),
+        "updated_at": info.updated_at.isoformat(timespec="seconds") if info.updated_at else None,
+        "problem": info.problem or None,
     }
 
 
@@ -71,6 +72,8 @@ def report_list(reports: list[ReportInfo]) -> str:
         total = (info.total or "") + ("" if info.complete else "*")
         lines.append(f"{info.id:>4}  {info.year}  {STATUS.get(info.status, info.status):<6}"
                      f"  {total:<7} {info.grade or '':<4}  {info.unit_name}")
+        if info.problem:
+            lines.append(f"      ！{info.problem}")
     if any(not info.complete for info in reports):
         lines.append("* 尚有指标未评分")
     return "\n".join(lines)
@@ -98,6 +101,12 @@ def history(records: list[AuditRecord]) -> str:
         note = f"（{record.note}）" if record.note else ""
         lines.append(f"{when}  {action}{change}{note}")
     return "\n".join(lines) or "没有修改记录。"
+
+
+def broken_history(entry_ids: list[int]) -> str:
+    shown = "、".join(str(entry) for entry in entry_ids[:10]) + ("等" if len(entry_ids) > 10 else "")
+    return (f"修改记录中第 {shown} 条在本程序之外被改动或删除过，与记录链不符。"
+            "请核对报告数据；如有疑问，请从备份中恢复。")
 
 
 def _short(value) -> str:

@@ -47,6 +47,10 @@ class PackageError(Exception):
         self.folder = folder
 
 
+class ZipNotWritten(PackageError):
+    """The folder ``folder`` was written complete and checked; only the .zip failed."""
+
+
 # -- names
 
 def _clean(text: str) -> str:
@@ -150,6 +154,11 @@ def _problem(exc: OSError, folder: Path) -> PackageError:
     return PackageError(text, folder)
 
 
+def pdf_name(name: str, out_dir: Path | str) -> str:
+    """The name of the PDF in the package folder ``out_dir/name``."""
+    return _file_names(name, Path(out_dir))[0]
+
+
 def _file_names(name: str, out_dir: Path) -> tuple[str, str]:
     """The files are named like the folder; on a path too long for Windows, by the title part alone."""
     stem = name
@@ -189,7 +198,10 @@ def write_package(out_dir: Path | str, *, name: str, pdf: bytes, xlsx: bytes, ma
         shutil.rmtree(partial, ignore_errors=True)
         raise
     if make_zip:
-        write_zip(out_dir / f"{name}.zip", name, contents)
+        try:
+            write_zip(out_dir / f"{name}.zip", name, contents)
+        except PackageError as error:
+            raise ZipNotWritten(str(error), final) from error
     return final
 
 
