@@ -112,7 +112,7 @@ def check_backup(source: Path | str) -> None:
     try:
         conn = sqlite3.connect(read_only_uri(source, immutable=True), uri=True)
         try:
-            problems = file_problems(conn.execute, info.version)
+            problems = file_problems(conn, info.version)
         finally:
             conn.close()
     except sqlite3.Error as error:

@@ -80,13 +80,15 @@ def inspect_file(path: Path | str, *, newest: int = SCHEMA_VERSION, foreign_ok: 
         return FileInfo(0, frozenset())
     if path.stat().st_size == 0:
         raise _not_ours(path, "是空文件（0 字节）")
+    wal = Path(f"{path}-wal")
+    had_wal = wal.exists() and wal.stat().st_size > 0  # reading a WAL database may make an empty one
     try:
         conn = sqlite3.connect(read_only_uri(path, immutable=not _writable_folder(path)), uri=True)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > newest:
                 raise _too_new(path, version, newest)
-            if _cut_short(conn, path):
+            if not had_wal and _cut_short(conn, path):
                 raise StoreError(f"数据库文件“{path}”不完整（比它应有的长度短，可能复制时被截断），无法打开。"
                                  f"{RESTORE_HINT}")
             problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
@@ -110,9 +112,7 @@ def inspect_file(path: Path | str, *, newest: int = SCHEMA_VERSION, foreign_ok: 
 
 
 def _cut_short(conn: sqlite3.Connection, path: Path) -> bool:
-    """Shorter than its pages (with no -wal file that could hold the rest)."""
-    if Path(f"{path}-wal").exists():
-        return False
+    """Shorter than its pages (ask only with no -wal file that could hold the rest)."""
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
     page_count = conn.execute("PRAGMA page_count").fetchone()[0]
     size = path.stat().st_size

@@ -7,6 +7,8 @@ and on a backup before it may replace the database.
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable
@@ -14,10 +16,38 @@ from typing import Iterable
 from ..errors import RESTORE_HINT
 from .migrations import TABLES
 from .models import STATUSES
-from .seal import Execute, chain_breaks, stored_content_digest
+from .seal import chain_breaks, stored_content_digest
 
 ALTERED = ("报告定稿后，其中的数据在本程序之外被改动过（与定稿时的记录不符）。"
            "这样的报告不能导出；请核对数据，重新打开（注明原因）并再次定稿。")
+
+
+BAD_TEXT = object()  # stored text that is not UTF-8
+
+
+@contextmanager
+def _as_bytes(conn: sqlite3.Connection):
+    """Read text columns as bytes, so text that is not UTF-8 is one damaged row, not a failed query."""
+    previous, conn.text_factory = conn.text_factory, bytes
+    try:
+        yield
+    finally:
+        conn.text_factory = previous
+
+
+def _decoded(value: object) -> object:
+    if not isinstance(value, bytes):
+        return value
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return BAD_TEXT
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> list[tuple]:
+    with _as_bytes(conn):
+        rows = conn.execute(sql, params).fetchall()
+    return [tuple(_decoded(value) for value in row) for row in rows]
 
 
 def timestamp(text: object) -> datetime | None:
@@ -42,7 +72,7 @@ def _json_ok(text: object) -> bool:
 
 
 def _shown(text: object) -> str:
-    text = str(text)
+    text = "（无法识别的字节）" if text is BAD_TEXT else str(text)
     return text if len(text) <= 40 else text[:40] + "…"
 
 
@@ -65,13 +95,12 @@ class RowState:
     problems: list[str] = field(default_factory=list)
 
 
-def columns(execute: Execute, table: str) -> set[str]:
-    return {row[1] for row in execute(f'PRAGMA table_info("{table}")')}
+def columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
 
 
-def missing_tables(execute: Execute, version: int) -> list[str]:
-    present = {row[0] for row in execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    return sorted(TABLES.get(version, frozenset()) - present)
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 def _report_state(raw: tuple) -> RowState:
@@ -80,6 +109,9 @@ def _report_state(raw: tuple) -> RowState:
     problems = []
     if unit_name is None:
         problems.append("单位记录缺失")
+    if BAD_TEXT in (unit_name, form_id, form_edition, total, grade):
+        problems.append("有文字不是有效的 UTF-8，已损坏")
+        unit_name = None if unit_name is BAD_TEXT else unit_name
     if isinstance(year, bool) or not isinstance(year, int):
         problems.append(f"年度“{_shown(year)}”无效")
         year = None
@@ -99,7 +131,7 @@ def _report_state(raw: tuple) -> RowState:
     return state
 
 
-def _row_problems(execute: Execute, report_id: int | None) -> dict[int | None, list[str]]:
+def _row_problems(conn: sqlite3.Connection, report_id: int | None) -> dict[int | None, list[str]]:
     """Damaged values, explanations, carried values and audit entries, by report."""
     where = "" if report_id is None else " WHERE report_id = ?"
     params = () if report_id is None else (report_id,)
@@ -109,20 +141,22 @@ def _row_problems(execute: Execute, report_id: int | None) -> dict[int | None, l
         ("explanation", "check_id", None, "updated_at", "出错说明"),
         ("carried_value", "key", "value_json", None, "转入的数据项"),
     )
-    tables = {row[0] for row in execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = _tables(conn)
     for table, name, json_column, time_column, label in checks:
         if table not in tables:
             continue
         wanted = ", ".join(c for c in (name, json_column, time_column) if c)
-        for owner, key, *rest in execute(f"SELECT report_id, {wanted} FROM {table}{where}", params):
+        for owner, key, *rest in _rows(conn, f"SELECT report_id, {wanted} FROM {table}{where}", params):
             rest = list(rest)
             if json_column and not _json_ok(rest.pop(0)):
                 found.setdefault(owner, []).append(f"{label}“{_shown(key)}”的内容已损坏")
             if time_column and timestamp(rest[0]) is None:
                 found.setdefault(owner, []).append(f"{label}“{_shown(key)}”的修改时间“{_shown(rest[0])}”无法识别")
-    for owner, entry_id, at, old, new in execute(
-            f"SELECT report_id, id, at, old_json, new_json FROM audit_entry{where}", params):
-        if timestamp(at) is None or not all(text is None or _json_ok(text) for text in (old, new)):
+    for owner, entry_id, at, old, new, *notes in _rows(
+            conn, f"SELECT report_id, id, at, old_json, new_json, action, key, note FROM audit_entry{where}",
+            params):
+        if (timestamp(at) is None or BAD_TEXT in notes
+                or not all(text is None or _json_ok(text) for text in (old, new))):
             found.setdefault(owner, []).append(f"修改记录第 {entry_id} 条已损坏")
     return found
 
@@ -133,46 +167,43 @@ _REPORTS_SQL = (
 )
 
 
-def report_states(execute: Execute, report_id: int | None = None) -> list[RowState]:
+def report_states(conn: sqlite3.Connection, report_id: int | None = None) -> list[RowState]:
     """Every report (or the one asked for), most recently changed first, each with its problems."""
-    sealed = "values_digest" in columns(execute, "report")
+    sealed = "values_digest" in columns(conn, "report")
     sql = _REPORTS_SQL.format(extra=", r.values_digest" if sealed else "")
     if report_id is not None:
-        rows = list(execute(sql + " WHERE r.id = ?", (report_id,)))
+        rows = _rows(conn, sql + " WHERE r.id = ?", (report_id,))
     else:
-        rows = list(execute(sql + " ORDER BY r.updated_at DESC, r.id DESC"))
-    extra = _row_problems(execute, report_id)
+        rows = _rows(conn, sql + " ORDER BY r.updated_at DESC, r.id DESC")
+    extra = _row_problems(conn, report_id)
     states = []
     for raw in rows:
         state = _report_state(raw)
         state.problems += extra.get(state.id, [])
         if sealed and state.status == "final" and not state.problems:
-            state.altered = raw[11] != stored_content_digest(execute, state.id)
+            state.altered = raw[11] != stored_content_digest(conn.execute, state.id)
         states.append(state)
     return states
 
 
-def file_problems(execute: Execute, version: int) -> list[str]:
+def file_problems(conn: sqlite3.Connection, version: int) -> list[str]:
     """Everything wrong with a database file, as sentences (empty when all reads back)."""
-    missing = missing_tables(execute, version)
+    missing = sorted(TABLES.get(version, frozenset()) - _tables(conn))
     if missing:
         return [f"缺少数据表：{'、'.join(missing)}"]
     problems = [f"编号为 {state.id} 的报告：{'；'.join(state.problems)}"
-                for state in report_states(execute) if state.problems]
-    orphans = _row_problems(execute, None).get(None, [])
-    problems += orphans
-    for (created,) in execute("SELECT created_at FROM export"):
-        if timestamp(created) is None:
-            problems.append(f"导出记录的时间“{_shown(created)}”无法识别")
-            break
+                for state in report_states(conn) if state.problems]
+    problems += _row_problems(conn, None).get(None, [])
+    if any(timestamp(created) is None for (created,) in _rows(conn, "SELECT created_at FROM export")):
+        problems.append("导出记录中有无法识别的时间")
     return problems
 
 
-def broken_entries(execute: Execute, report_id: int) -> list[int]:
+def broken_entries(conn: sqlite3.Connection, report_id: int) -> list[int]:
     """Ids of the report's audit entries that were changed outside the program."""
-    if "digest" not in columns(execute, "audit_entry"):
+    if "digest" not in columns(conn, "audit_entry"):
         return []
-    return [entry for entry, owner in chain_breaks(execute) if owner == report_id]
+    return [entry for entry, owner in chain_breaks(conn.execute) if owner == report_id]
 
 
 def describe(problems: Iterable[str]) -> str:

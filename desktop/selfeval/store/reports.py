@@ -216,7 +216,7 @@ class Store:
             row = self._select().where(Report.id == report_id).get_or_none()
         except (ValueError, TypeError, OverflowError):
             row = None  # a field that does not convert: the check below names it
-        states = health.report_states(self._db.execute_sql, report_id)
+        states = health.report_states(self._db.connection(), report_id)
         if not states:
             raise ReportNotFound(f"找不到编号为 {report_id} 的报告。")
         info = ReportInfo.from_state(states[0])
@@ -246,12 +246,12 @@ class Store:
         """All reports, the most recently changed first; damaged ones say what is wrong
         (``ReportInfo.damage``) instead of spoiling the list."""
         with self._session():
-            return [ReportInfo.from_state(state) for state in health.report_states(self._db.execute_sql)]
+            return [ReportInfo.from_state(state) for state in health.report_states(self._db.connection())]
 
     def broken_history(self, report_id: int) -> list[int]:
         """Ids of the report's audit entries changed outside the program (empty when none)."""
         with self._session():
-            return health.broken_entries(self._db.execute_sql, report_id)
+            return health.broken_entries(self._db.connection(), report_id)
 
     def _values_of(self, row: Report) -> dict[str, object]:
         query = Value.select(Value.key, Value.value_json).where(Value.report == row)
@@ -496,7 +496,7 @@ class Store:
     def delete_report(self, report_id: int) -> Path:
         """Delete a report (also a damaged one) after backing up the database; returns that backup's path."""
         with self._session():
-            states = health.report_states(self._db.execute_sql, report_id)
+            states = health.report_states(self._db.connection(), report_id)
             if not states:
                 raise ReportNotFound(f"找不到编号为 {report_id} 的报告。")
             target = backup_path(self.backup_dir, f"before-delete-r{report_id}")
