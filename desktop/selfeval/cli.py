@@ -227,7 +227,7 @@ def _read_input(name: str) -> bytes:
     try:
         return Path(name).read_bytes()
     except OSError as error:
-        raise CommandError(f"无法读取文件“{name}”：{error.strerror or error}") from None
+        raise CommandError(errors.os_message(error, name, doing="读取")) from None
 
 
 def cmd_import(ws: Workspace, args) -> int:
