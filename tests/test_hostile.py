@@ -230,6 +230,33 @@ def test_a_missing_table_is_said_in_chinese(cli, db):
     assert sha(current) == before
 
 
+def test_a_full_disk_at_start_is_said_in_chinese(cli, home, monkeypatch):
+    def full(path, mode=0o600):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(database_module, "private_file", full)
+    code, out, err = cli("new", "--unit", "某单位", "--year", "2024")
+    assert code == 2 and "磁盘空间不足" in err and chinese(err)
+    assert not paths.database_path().exists()
+
+
+def test_a_disk_error_when_opening_is_said_in_chinese(cli, db, monkeypatch):
+    import peewee
+
+    current = db("good.sqlite3")
+    before = sha(current)
+
+    def failing(self, *args, **kwargs):
+        error = sqlite3.OperationalError("disk I/O error")
+        error.sqlite_errorname = "SQLITE_IOERR_READ"
+        raise error
+
+    monkeypatch.setattr(peewee.SqliteDatabase, "_connect", failing)
+    code, out, err = cli("list")
+    assert code == 2 and "磁盘出错" in err and chinese(err.replace(str(current), ""))
+    assert sha(current) == before
+
+
 @pytest.mark.parametrize("english, name, said", [
     ("attempt to write a readonly database", "SQLITE_READONLY", "只读"),
     ("database is locked", "SQLITE_BUSY", "正被另一个"),

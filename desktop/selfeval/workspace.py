@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from . import paths, report_text
-from .errors import PartlyDone
+from .errors import PartlyDone, os_message
 from .catalog import FormCatalog
 from .engine import Evaluation, evaluate
 from .form import Form
@@ -70,8 +70,11 @@ class Workspace:
 
     @classmethod
     def open(cls, db_path: Path | str | None = None, catalog: FormCatalog | None = None) -> "Workspace":
-        path = Path(db_path) if db_path else paths.database_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path = Path(db_path) if db_path else paths.database_path()
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as error:  # a full or read-only disk, a pulled stick
+            raise StoreError(os_message(error, error.filename or db_path or "", doing="创建数据文件夹")) from error
         return cls(Store(path), catalog)
 
     def close(self) -> None:

@@ -142,8 +142,8 @@ def _create(path: Path, migrations: Sequence[Migration]) -> None:
     then linked into place, so an interrupted start never leaves a half-made file."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = path.with_name(f".{path.name}.creating-{uuid.uuid4().hex[:8]}")
-    private_file(partial)
     try:
+        private_file(partial)
         db = _connect(partial)
         try:
             db.connect()

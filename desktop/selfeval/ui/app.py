@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
@@ -92,7 +93,10 @@ def open_workspace(db_path: Path | None = None) -> Workspace | None:
 def run(db_path: Path | None = None) -> int:
     """Open the database (the usual one when ``db_path`` is None) and show the main window."""
     app = application()
-    log_dir = paths.log_dir()
+    try:
+        log_dir = paths.log_dir()
+    except OSError:  # no data folder (a full or read-only disk): log beside the other temporary files
+        log_dir = Path(tempfile.gettempdir())
     log_path = crash.setup_logging(log_dir)
     previous_crash = crash.take_previous_crash(log_dir)
     crash.enable_faulthandler(log_dir)
