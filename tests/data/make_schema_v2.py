@@ -8,13 +8,12 @@ report 1 as it is and chains the audit trail.
 """
 
 import json
-import sqlite3
 import sys
 from pathlib import Path
 
-from make_schema_v1 import _Adapter  # beside this file
+from make_schema_v1 import _Adapter, finish, start  # beside this file
 
-from selfeval.store.migrations import create_schema_v1, record_carry_over
+from selfeval.store.migrations import record_carry_over
 
 TARGET = Path(__file__).with_name("schema-v2.sqlite")
 
@@ -24,11 +23,7 @@ def _text(value) -> str:
 
 
 def main() -> int:
-    TARGET.unlink(missing_ok=True)
-    conn = sqlite3.connect(TARGET, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=DELETE")
-    conn.execute("BEGIN")
-    create_schema_v1(_Adapter(conn))
+    conn = start(TARGET)
     record_carry_over(_Adapter(conn))
     conn.execute("INSERT INTO unit VALUES (1, '某县教育局', NULL, '某省某县', '2025-03-01T01:00:00.000000+00:00')")
     stamp, final_at = "2025-03-01T01:00:00.000000+00:00", "2025-03-02T02:00:00.000000+00:00"
@@ -53,11 +48,7 @@ def main() -> int:
                  " (1, ?, 'explain', 'balance.total', ?)", (stamp, _text("年中追加预算。")))
     conn.execute("INSERT INTO audit_entry (report_id, at, action, old_json, new_json, note)"
                  " VALUES (1, ?, 'finalize', '\"draft\"', '\"final\"', '定稿')", (final_at,))
-    conn.execute("PRAGMA user_version = 2")
-    conn.execute("COMMIT")
-    conn.execute("VACUUM")
-    conn.close()
-    print(f"wrote {TARGET}")
+    finish(conn, 2, TARGET)
     return 0
 
 

@@ -11,22 +11,15 @@ from selfeval import paths
 
 
 @pytest.fixture
-def damaged_window(qtbot, home, case, asked):
-    from selfeval.ui.app import application
-    from selfeval.ui.main_window import MainWindow
-    from selfeval.ui.settings import open_settings
-    from selfeval.workspace import Workspace
+def placed(home, case):
+    """``placed(name)`` puts a corpus database where the program looks for it."""
+    return lambda name: case(name, paths.database_path())
 
-    case("bad-timestamp.sqlite3", paths.database_path())
-    application()
-    win = MainWindow(Workspace.open(paths.database_path()), open_settings())
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    if win.wizard is not None:
-        win.wizard.shutdown()
-    win.workspace.store.close(backup=False)
+
+@pytest.fixture
+def damaged_window(placed, request):
+    placed("bad-timestamp.sqlite3")  # before the window opens the database
+    return request.getfixturevalue("window")
 
 
 def row_of(window, report_id: int) -> int:
@@ -71,24 +64,12 @@ def test_a_refused_backup_leaves_the_list_working(qtbot, damaged_window, asked, 
     assert window.report_list.table.rowCount() == 2
 
 
-def test_an_altered_final_report_opens_with_a_warning(qtbot, home, case, asked):
-    from selfeval.ui.app import application
-    from selfeval.ui.main_window import MainWindow
-    from selfeval.ui.settings import open_settings
-    from selfeval.workspace import Workspace
-
-    case("tampered-final.sqlite3", paths.database_path())
-    application()
-    window = MainWindow(Workspace.open(paths.database_path()), open_settings())
-    qtbot.addWidget(window)
-    try:
-        assert window.report_list.table.item(row_of(window, 1), 3).text() == "定稿后被改动"
-        window.open_report(1)
-        assert "在本程序之外被改动过" in asked["warn"][-1]
-    finally:
-        if window.wizard is not None:
-            window.wizard.shutdown()
-        window.workspace.store.close(backup=False)
+def test_an_altered_final_report_opens_with_a_warning(qtbot, placed, request, asked):
+    placed("tampered-final.sqlite3")
+    window = request.getfixturevalue("window")
+    assert window.report_list.table.item(row_of(window, 1), 3).text() == "定稿后被改动"
+    window.open_report(1)
+    assert "在本程序之外被改动过" in asked["warn"][-1]
 
 
 def test_a_database_that_cannot_be_opened_offers_restore_at_start(qtbot, home, case, asked, corpus):
