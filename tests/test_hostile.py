@@ -291,6 +291,20 @@ def test_the_cli_logs_the_original_of_what_it_words_in_chinese(cli, case, home):
 # -- 6. exit codes tell the truth
 
 
+def test_a_failed_automatic_backup_does_not_undo_a_saved_value(cli, db, monkeypatch):
+    from selfeval.store import reports
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", "backups/x.sqlite3")
+
+    current = db("good.sqlite3")
+    monkeypatch.setattr(reports, "auto_backup", full)
+    code, out, err = cli("set", 2, "income.basic", "777")
+    assert code == 0 and "自动备份没有完成" in err and "磁盘空间不足" in err
+    with Store(current) as store:
+        assert store.values(2)["income.basic"] == "777"
+
+
 def test_set_on_a_damaged_report_changes_nothing_and_says_so(cli, db):
     current = db("bad-value-json.sqlite3")
     before = sha(current)
@@ -366,6 +380,7 @@ def test_a_folder_that_vanishes_after_writing_is_reported_and_recorded(cli, db, 
     code, out, err = cli("export", 1, "--pfx", pfx, "--out", tmp_path)
     assert code == 1
     assert "不见了" in err and chinese(err.split("\n")[-2]) and "Traceback" not in err
+    assert "验证未通过" in out and "No such file" not in out
     assert "导出 package" in _history(cli, 1)
 
 

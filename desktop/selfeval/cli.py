@@ -184,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
             return COMMANDS[args.command](workspace, args)
         finally:
             workspace.close()
+            if workspace.store.backup_problem:
+                print(f"注意：{workspace.store.backup_problem}", file=sys.stderr)
     except (CommandError, InterchangeError, ParseError, ValueRejected, UnknownForm, StoreError,
             FormError) as error:
         print(str(error), file=sys.stderr)
@@ -197,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ValueError):
             pass
         return OK
+    except OSError as error:  # a file the command wrote or read directly, e.g. a certificate
+        print(errors.os_message(error, error.filename or ""), file=sys.stderr)
+        return BAD_INPUT
     except UnicodeEncodeError:
         print("输入中含有无法识别的字符（不是有效的 UTF-8 文字），未作任何修改。", file=sys.stderr)
         return BAD_INPUT
@@ -246,7 +251,7 @@ def cmd_export_json(ws: Workspace, args) -> int:
         try:
             write_atomic(Path(args.out), text.encode("utf-8"))
         except OSError as error:
-            raise CommandError(f"无法写入文件“{args.out}”：{error.strerror or error}") from None
+            raise CommandError(errors.os_message(error, args.out)) from None
     else:
         sys.stdout.write(text)
     return OK

@@ -100,7 +100,7 @@ def os_message(error: OSError, path: Path | str, *, doing: str = "写入") -> st
         return f"无法{doing}“{path}”：文件夹不存在，或磁盘、U 盘已拔出或损坏。"
     if code in (errno.EROFS, errno.EACCES, errno.EPERM):
         return f"无法{doing}“{path}”：目标是只读的或没有权限。请换一个位置，或检查 U 盘的写保护开关。"
-    return f"无法{doing}“{path}”（{error.strerror or '系统错误'}）。"
+    return f"无法{doing}“{path}”（系统错误代码 {code}，详细信息已写入日志）。"
 
 
 def not_utf8(name: Path | str, error: UnicodeDecodeError | None = None) -> str:

@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import __version__
+from ..errors import os_message
 from ..files import fsync_dir
 from ..files import write_new as _write_bytes
 
@@ -150,7 +151,7 @@ def _problem(exc: OSError, folder: Path) -> PackageError:
     elif code in (errno.EROFS, errno.EACCES, errno.EPERM):
         text = f"无法写入“{folder}”：目标是只读的或没有写入权限。请换一个位置，或检查 U 盘的写保护开关。"
     else:
-        text = f"写入“{folder}”失败：{exc.strerror or exc}"
+        text = os_message(exc, folder)
     return PackageError(text, folder)
 
 

@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Mapping
 
 import peewee
 
-from ..errors import sqlite_message
+from ..errors import os_message, sqlite_message
 from . import health
 from .backup import auto_backup
 from .backup_files import backup_path, backup_to, default_backup_dir
@@ -165,18 +165,23 @@ class Store:
             self._db.close()
             raise StoreError(f"数据库“{self.path}”正在从备份恢复，请稍后再试。")
         self.read_only = not writable(self.path)
+        self.backup_problem = ""
 
     @property
     def database(self) -> peewee.SqliteDatabase:
         return self._db
 
     def close(self, *, backup: bool = True) -> None:
+        """Close, making the day's automatic backup first; should that fail, what was
+        saved stays saved and ``backup_problem`` says why (in Chinese)."""
         if self._db.is_closed():
             return
         try:
             if backup and not self.read_only:
                 with self._session():
                     auto_backup(self._db, self.backup_dir, keep=self.auto_backup_keep)
+        except StoreError as error:
+            self.backup_problem = f"自动备份没有完成，已保存的数据不受影响：{error}"
         finally:
             self._db.close()
             self._lock.release()
@@ -201,7 +206,9 @@ class Store:
                     yield
             else:
                 yield
-        except (peewee.PeeweeException, sqlite3.Error, OSError) as error:
+        except OSError as error:
+            raise StoreError(os_message(error, error.filename or self.path)) from error
+        except (peewee.PeeweeException, sqlite3.Error) as error:
             raise StoreError(sqlite_message(error, self.path)) from error
 
     # -- reading ---------------------------------------------------------
