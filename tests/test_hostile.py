@@ -74,6 +74,15 @@ def test_a_damaged_report_is_listed_as_damaged_and_the_rest_works(cli, db, tmp_p
     assert code == 0 and (tmp_path / "copy.sqlite3").is_file()
 
 
+def test_a_new_report_from_the_previous_year_passes_a_damaged_one_over(cli, db):
+    db("bad-timestamp.sqlite3")
+    unit = {row["id"]: row for row in json.loads(cli("list", "--json")[1])}[1]["unit"]
+    code, out, err = cli("new", "--unit", unit, "--year", 2023, "--from-previous")
+    assert code == 0, err
+    code, out, err = cli("history", int(out))
+    assert "由编号 1 的报告" in out
+
+
 def test_a_damaged_report_can_be_deleted(db):
     db("bad-row.sqlite3")
     with Store(paths.database_path()) as store:
@@ -453,6 +462,19 @@ def test_an_audit_entry_changed_in_the_database_breaks_the_chain(cli, db):
     assert code == 1 and "修改记录中第" in err
     code, out, err = cli("history", 1)
     assert code == 0, err
+
+
+def test_a_damaged_audit_entry_is_shown_as_such_and_locks_nothing(cli, db):
+    current = db("good.sqlite3")
+    with closing(sqlite3.connect(current)) as conn:
+        conn.execute("UPDATE audit_entry SET at = 'garbage', new_json = '{' WHERE id = (SELECT max(id) FROM audit_entry"
+                     " WHERE report_id = 2 AND action = 'set')")
+        conn.commit()
+    code, out, err = cli("history", 2)
+    assert code == 1 and "此条修改记录已损坏" in out and "修改记录中第" in err
+    code, out, err = cli("list")
+    assert code == 0 and "已损坏" not in out
+    assert cli("set", 2, "income.basic", "12")[0] == 0
 
 
 def test_removing_an_audit_entry_breaks_the_chain(cli, db):

@@ -93,7 +93,10 @@ ACTIONS = {"create": "新建", "set": "修改", "explain": "出错说明", "fina
 def history(records: list[AuditRecord]) -> str:
     lines = []
     for record in records:
-        when = record.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        if record.damaged:
+            lines.append(f"{'（时间无法识别）' if record.at is None else _when(record.at)}  此条修改记录已损坏，无法完整读取")
+            continue
+        when = _when(record.at)
         action = ACTIONS.get(record.action, record.action)
         change = ""
         if record.key:
@@ -107,6 +110,10 @@ def broken_history(entry_ids: list[int]) -> str:
     shown = "、".join(str(entry) for entry in entry_ids[:10]) + ("等" if len(entry_ids) > 10 else "")
     return (f"修改记录中第 {shown} 条在本程序之外被改动或删除过，与记录链不符。"
             "请核对报告数据；如有疑问，请从备份中恢复。")
+
+
+def _when(moment) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _short(value) -> str:

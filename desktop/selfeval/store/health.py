@@ -152,13 +152,43 @@ def _row_problems(conn: sqlite3.Connection, report_id: int | None) -> dict[int |
                 found.setdefault(owner, []).append(f"{label}“{_shown(key)}”的内容已损坏")
             if time_column and timestamp(rest[0]) is None:
                 found.setdefault(owner, []).append(f"{label}“{_shown(key)}”的修改时间“{_shown(rest[0])}”无法识别")
-    for owner, entry_id, at, old, new, *notes in _rows(
-            conn, f"SELECT report_id, id, at, old_json, new_json, action, key, note FROM audit_entry{where}",
-            params):
-        if (timestamp(at) is None or BAD_TEXT in notes
-                or not all(text is None or _json_ok(text) for text in (old, new))):
-            found.setdefault(owner, []).append(f"修改记录第 {entry_id} 条已损坏")
     return found
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One audit entry as stored; ``damaged`` when any of it cannot be read."""
+
+    id: int
+    report_id: int | None
+    at: datetime | None
+    action: str
+    key: str | None
+    old: object
+    new: object
+    note: str | None
+    damaged: bool
+
+
+def _loaded(text: object) -> tuple[object, bool]:
+    if text is None:
+        return None, True
+    return (json.loads(text), True) if _json_ok(text) else (None, False)
+
+
+def audit_entries(conn: sqlite3.Connection, report_id: int | None = None) -> list[Entry]:
+    """The audit entries (of one report, or all), oldest first, read without trusting them."""
+    where, params = ("", ()) if report_id is None else (" WHERE report_id = ?", (report_id,))
+    entries = []
+    for entry_id, owner, at, action, key, old, new, note in _rows(
+            conn, f"SELECT id, report_id, at, action, key, old_json, new_json, note FROM audit_entry{where}"
+                  " ORDER BY id", params):
+        (old, old_ok), (new, new_ok) = _loaded(old), _loaded(new)
+        texts = (action, key, note)
+        damaged = timestamp(at) is None or BAD_TEXT in texts or not (old_ok and new_ok)
+        action, key, note = (None if text is BAD_TEXT else text for text in texts)
+        entries.append(Entry(entry_id, owner, timestamp(at), str(action), key, old, new, note, damaged))
+    return entries
 
 
 _REPORTS_SQL = (
@@ -194,6 +224,7 @@ def file_problems(conn: sqlite3.Connection, version: int) -> list[str]:
     problems = [f"编号为 {state.id} 的报告：{'；'.join(state.problems)}"
                 for state in report_states(conn) if state.problems]
     problems += _row_problems(conn, None).get(None, [])
+    problems += [f"修改记录第 {entry.id} 条已损坏" for entry in audit_entries(conn) if entry.damaged]
     if any(timestamp(created) is None for (created,) in _rows(conn, "SELECT created_at FROM export")):
         problems.append("导出记录中有无法识别的时间")
     return problems

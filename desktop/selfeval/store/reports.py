@@ -113,6 +113,7 @@ class AuditRecord:
     old: object
     new: object
     note: str | None
+    damaged: bool = False  # some of it could not be read (``at`` may then be None)
 
 
 def encode(value: object) -> str:
@@ -286,17 +287,14 @@ class Store:
             return self._explanations_of(self._row(report_id))
 
     def previous_report(self, unit_name: str, year: int) -> ReportInfo | None:
-        """The same unit's report for the latest earlier year (a final one preferred)."""
+        """The same unit's report for the latest earlier year (a final one preferred);
+        damaged reports are passed over."""
+        name = _unit_name(unit_name)
         with self._session():
-            final_first = peewee.Case(None, [(Report.status == FINAL, 0)], 1)
-            row = (
-                self._select()
-                .where((Unit.name == _unit_name(unit_name)) & (Report.year < year))
-                .order_by(Report.year.desc(), final_first, Report.updated_at.desc(),
-                          Report.id.desc())
-                .first()
-            )
-            return ReportInfo.of(row) if row else None
+            found = [info for info in map(ReportInfo.from_state, health.report_states(self._db.connection()))
+                     if not info.damage and info.unit_name == name and info.year < year]
+        found.sort(key=lambda info: (info.year, info.status == FINAL, info.updated_at, info.id), reverse=True)
+        return found[0] if found else None
 
     def carried_over(self, report_id: int) -> CarriedOver | None:
         """What was carried into the report from an earlier one; ``None`` when it was not."""
@@ -309,13 +307,12 @@ class Store:
             return CarriedOver(row.carried_from, row.carried_from_year, values)
 
     def audit_trail(self, report_id: int) -> list[AuditRecord]:
+        """The report's history, oldest first; an entry that cannot be read says so
+        (``AuditRecord.damaged``) instead of hiding the rest."""
         with self._session():
-            row = self._row(report_id)
-            entries = AuditEntry.select().where(AuditEntry.report == row).order_by(AuditEntry.id)
-            return [
-                AuditRecord(e.at, e.action, e.key, decode(e.old_json), decode(e.new_json), e.note)
-                for e in entries
-            ]
+            self._row(report_id)
+            return [AuditRecord(e.at, e.action, e.key, e.old, e.new, e.note, e.damaged)
+                    for e in health.audit_entries(self._db.connection(), report_id)]
 
     # -- writing ---------------------------------------------------------
 
