@@ -234,8 +234,9 @@ def migrate(
                 step(db)
                 db.pragma("user_version", version)
     except Exception as error:
+        log.error("migrating %s to version %s: %r", path, version, error)
         raise StoreError(
             f"数据库“{path}”升级到第 {version} 版时出错，已撤销全部升级，文件仍为第 {current} 版。"
-            f"（{error}）"
+            "详细信息已写入日志。"
         ) from error
     return target

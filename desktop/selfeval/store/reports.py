@@ -32,10 +32,10 @@ from .models import (
     Explanation,
     Export,
     Report,
+    TimestampField,
     Unit,
     Value,
     proxy,
-    TimestampField,
     utcnow,
 )
 from .seal import entry_digest, last_entry_digest, stored_content_digest
