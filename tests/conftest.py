@@ -1,6 +1,8 @@
 """Fixtures shared by several test modules."""
 from __future__ import annotations
 
+import importlib.util
+import shutil
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,25 @@ def cli(home, capsys):
         return code, out, err
 
     return run
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> dict[str, Path]:
+    """The damaged databases and hostile inputs of tests/data/make_damaged.py, built once."""
+    script = Path(__file__).parent / "data" / "make_damaged.py"
+    spec = importlib.util.spec_from_file_location("make_damaged", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture
+def case(corpus, tmp_path):
+    """``case(name, to)``: a fresh copy of one corpus file at ``to`` (default: in tmp_path)."""
+    def copy(name: str, to: Path | None = None) -> Path:
+        target = Path(to) if to else tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(corpus[name], target)
+        return target
+
+    return copy

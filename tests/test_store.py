@@ -25,6 +25,7 @@ from selfeval.store.backup import automatic_backups
 from selfeval.store.models import MODELS, Unit, proxy
 
 SCHEMA_V1 = Path(__file__).parent / "data" / "schema-v1.sqlite"
+SCHEMA_V2 = Path(__file__).parent / "data" / "schema-v2.sqlite"
 
 VALUES = {
     "unit.name": "某县教育局",
@@ -411,6 +412,55 @@ def test_restoring_a_v1_backup_keeps_what_was_carried_over(db_path, tmp_path):
     restore_from(good, db_path)
     with Store(db_path) as store:
         assert store.carried_over(3).values["narrative.fm_compliance"] == "资金使用合规，未发现违规。"
+
+
+def _copy_v2(tmp_path):
+    target = tmp_path / "v2.sqlite3"
+    shutil.copyfile(SCHEMA_V2, target)
+    return target
+
+
+def test_saved_v2_database_seals_its_final_report_as_it_is(tmp_path):
+    path = _copy_v2(tmp_path)
+    with Store(path) as store:
+        assert store.database.pragma("user_version") == SCHEMA_VERSION == 3
+        final, draft = store.report(1), store.report(2)
+        assert (final.status, final.altered, draft.altered) == ("final", False, False)
+        assert store.values(1)["income.total"] == "1200.00"
+        assert store.broken_history(1) == [] and store.broken_history(2) == []
+        assert [r.action for r in store.audit_trail(1)][-1] == "finalize"
+        store.set_value(2, "income.total", "1400.00")  # new entries join the chain
+        assert store.broken_history(2) == []
+    assert list((tmp_path / "backups").glob("*pre-migration-v2*"))
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("""UPDATE value SET value_json = '"1300.00"' WHERE report_id = 1 AND key = 'income.total'""")
+        conn.commit()
+    with Store(path) as store:
+        assert store.report(1).altered and "在本程序之外被改动过" in store.report(1).problem
+        assert [info.altered for info in store.reports() if info.id == 1] == [True]
+        store.set_status(1, "draft", note="重新打开：核对收入")
+        store.set_status(1, "final", note="定稿")
+        assert not store.report(1).altered
+
+
+def test_a_v2_migration_that_fails_leaves_v2_intact(tmp_path):
+    path = _copy_v2(tmp_path)
+
+    def broken(db):
+        raise RuntimeError("boom")
+
+    with pytest.raises(StoreError, match="第 2 版"):
+        open_database(path, migrations=[*MIGRATIONS[:2], (3, broken)])
+    assert query(path, "PRAGMA user_version") == [(2,)]
+    assert "digest" not in {row[1] for row in query(path, "PRAGMA table_info(audit_entry)")}
+
+
+def test_restoring_a_v2_backup_migrates_it(db_path, tmp_path):
+    with Store(db_path) as store:
+        make_report(store)
+    restore_from(_copy_v2(tmp_path), db_path)
+    with Store(db_path) as store:
+        assert store.report(1).status == "final" and not store.report(1).altered
 
 
 def _add_column(db):

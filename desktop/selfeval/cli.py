@@ -1,7 +1,8 @@
 """The ``selfeval`` command line: the same core as the wizard, without a window.
 
-Exit status: 0 success; 1 the command ran and found errors (``check``);
-2 bad usage or bad input (nothing is changed then).
+Exit status: 0 success; 1 the command ran and found errors (``check``), or
+did only part of what was asked (the message says what was written); 2 bad
+usage or bad input (nothing is changed then).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, argparse_zh, demo, report_text
+from . import __version__, argparse_zh, demo, errors, report_text
 from .catalog import FormCatalog, UnknownForm
 from .files import write_atomic
 from .formfile import FormError, load_form
@@ -169,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return OK
+    _log_to_file()
     try:
         if args.command == "forms":
             return cmd_forms(args)
@@ -187,16 +189,24 @@ def main(argv: list[str] | None = None) -> int:
             return COMMANDS[args.command](workspace, args)
         finally:
             workspace.close()
+            if workspace.store.backup_problem:
+                print(f"注意：{workspace.store.backup_problem}", file=sys.stderr)
     except (CommandError, InterchangeError, ParseError, ValueRejected, UnknownForm, StoreError,
             FormError) as error:
         print(str(error), file=sys.stderr)
         return BAD_INPUT
+    except errors.PartlyDone as error:
+        print(str(error), file=sys.stderr)
+        return FOUND_ERRORS
     except BrokenPipeError:  # before ``Exception``, which would re-raise it
         try:  # nothing more reaches the closed pipe, not even the flush at exit
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         except (OSError, ValueError):
             pass
         return OK
+    except OSError as error:  # a file the command wrote or read directly, e.g. a certificate
+        print(errors.os_message(error, error.filename or ""), file=sys.stderr)
+        return BAD_INPUT
     except UnicodeEncodeError:
         print("输入中含有无法识别的字符（不是有效的 UTF-8 文字），未作任何修改。", file=sys.stderr)
         return BAD_INPUT
@@ -205,6 +215,16 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(str(error), file=sys.stderr)
         return BAD_INPUT
+
+
+def _log_to_file() -> None:
+    """Keep the original of every error worded for the clerk in the data folder's log."""
+    from . import paths
+
+    try:
+        errors.setup_logging(paths.log_dir())
+    except OSError:
+        pass  # no log then; the command itself may still work
 
 
 def _print_json(data) -> None:
@@ -219,7 +239,7 @@ def _read_input(name: str) -> bytes:
         with open(name, "rb") as file:
             return file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        raise CommandError(f"无法读取文件“{name}”：{error.strerror or error}") from None
+        raise CommandError(errors.os_message(error, name, doing="读取")) from None
 
 
 def _value_from_stdin() -> str:
@@ -233,7 +253,12 @@ def _value_from_stdin() -> str:
 
 
 def cmd_import(ws: Workspace, args) -> int:
-    print(ws.import_json(_read_input(args.file)))
+    data = _read_input(args.file)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CommandError(errors.not_utf8("标准输入" if args.file == "-" else args.file, error)) from None
+    print(ws.import_json(data))
     return OK
 
 
@@ -243,7 +268,7 @@ def cmd_export_json(ws: Workspace, args) -> int:
         try:
             write_atomic(Path(args.out), text.encode("utf-8"))
         except OSError as error:
-            raise CommandError(f"无法写入文件“{args.out}”：{error.strerror or error}") from None
+            raise CommandError(errors.os_message(error, args.out)) from None
     else:
         sys.stdout.write(text)
     return OK
@@ -251,11 +276,14 @@ def cmd_export_json(ws: Workspace, args) -> int:
 
 def cmd_check(ws: Workspace, args) -> int:
     evaluation = ws.evaluate(args.id)
+    tampering = ws.tampering(args.id)
     if args.json:
         _print_json(evaluation.check_json())
     else:
         print(report_text.findings(evaluation))
-    return FOUND_ERRORS if evaluation.errors else OK
+    for problem in tampering:
+        print(f"！{problem}", file=sys.stderr)
+    return FOUND_ERRORS if evaluation.errors or tampering else OK
 
 
 def cmd_score(ws: Workspace, args) -> int:
@@ -324,6 +352,10 @@ def cmd_reopen(ws: Workspace, args) -> int:
 
 def cmd_history(ws: Workspace, args) -> int:
     print(report_text.history(ws.store.audit_trail(args.id)))
+    broken = ws.store.broken_history(args.id)
+    if broken:
+        print(f"！{report_text.broken_history(broken)}", file=sys.stderr)
+        return FOUND_ERRORS
     return OK
 
 
@@ -337,7 +369,7 @@ def cmd_restore(args) -> int:
 
     target = Path(args.db) if args.db else paths.database_path()
     safety = restore_from(Path(args.file), target)
-    print(f"已恢复。恢复前的数据库已备份到：{safety}")
+    print(f"已恢复。恢复前的数据库已备份到：{safety}" if safety else "已恢复。")
     return OK
 
 
@@ -407,7 +439,9 @@ def cmd_export(ws: Workspace, args) -> int:
     for note in result.notes:
         print(f"注意：{note}", file=sys.stderr)
     print(result.verdict.text())
-    return OK if result.verdict.ok else FOUND_ERRORS
+    for problem in result.problems:
+        print(f"！{problem}", file=sys.stderr)
+    return OK if result.verdict.ok and not result.problems else FOUND_ERRORS
 
 
 def cmd_verify(args) -> int:

@@ -6,9 +6,12 @@ import uuid
 from pathlib import Path
 
 
-def write_new(path: Path, data: bytes) -> None:
-    """Create ``path`` (it must not exist), write ``data`` and sync it to the disk."""
-    with open(path, "xb") as handle:
+def write_new(path: Path, data: bytes, *, mode: int = 0o666) -> None:
+    """Create ``path`` (it must not exist), write ``data`` and sync it to the disk.
+
+    ``mode`` (less the umask) applies on POSIX: 0o600 for the owner's eyes only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+    with os.fdopen(fd, "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
@@ -30,12 +33,12 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes, *, mode: int = 0o666) -> None:
     """Write ``target`` under a temporary sibling name, sync it and rename it into place."""
     target = Path(target)
     partial = target.with_name(f".{target.name}.partial-{uuid.uuid4().hex[:8]}")
     try:
-        write_new(partial, data)
+        write_new(partial, data, mode=mode)
         os.replace(partial, target)
         fsync_dir(target.parent)
     except BaseException:

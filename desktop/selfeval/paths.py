@@ -18,7 +18,8 @@ DATABASE_NAME = "selfeval.sqlite3"
 
 
 def ensure_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+    """Make ``path`` if missing; a folder made here is its owner's only (0700 on POSIX)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 
 

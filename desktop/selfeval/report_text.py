@@ -59,7 +59,8 @@ def info_dict(info: ReportInfo) -> dict:
         "total": info.total,
         "grade": info.grade,
         "complete": info.complete,
-        "updated_at": info.updated_at.isoformat(timespec="seconds"),
+        "updated_at": info.updated_at.isoformat(timespec="seconds") if info.updated_at else None,
+        "problem": info.problem or None,
     }
 
 
@@ -71,6 +72,8 @@ def report_list(reports: list[ReportInfo]) -> str:
         total = (info.total or "") + ("" if info.complete else "*")
         lines.append(f"{info.id:>4}  {info.year}  {STATUS.get(info.status, info.status):<6}"
                      f"  {total:<7} {info.grade or '':<4}  {info.unit_name}")
+        if info.problem:
+            lines.append(f"      ！{info.problem}")
     if any(not info.complete for info in reports):
         lines.append("* 尚有指标未评分")
     return "\n".join(lines)
@@ -90,7 +93,10 @@ ACTIONS = {"create": "新建", "set": "修改", "explain": "出错说明", "fina
 def history(records: list[AuditRecord]) -> str:
     lines = []
     for record in records:
-        when = record.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        if record.damaged:
+            lines.append(f"{'（时间无法识别）' if record.at is None else _when(record.at)}  此条修改记录已损坏，无法完整读取")
+            continue
+        when = _when(record.at)
         action = ACTIONS.get(record.action, record.action)
         change = ""
         if record.key:
@@ -98,6 +104,16 @@ def history(records: list[AuditRecord]) -> str:
         note = f"（{record.note}）" if record.note else ""
         lines.append(f"{when}  {action}{change}{note}")
     return "\n".join(lines) or "没有修改记录。"
+
+
+def broken_history(entry_ids: list[int]) -> str:
+    shown = "、".join(str(entry) for entry in entry_ids[:10]) + ("等" if len(entry_ids) > 10 else "")
+    return (f"修改记录中第 {shown} 条在本程序之外被改动或删除过，与记录链不符。"
+            "请核对报告数据；如有疑问，请从备份中恢复。")
+
+
+def _when(moment) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _short(value) -> str:

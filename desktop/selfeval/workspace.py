@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import paths
+from . import paths, report_text
+from .errors import PartlyDone, os_message
 from .catalog import FormCatalog
 from .engine import Evaluation, evaluate
 from .form import Form
@@ -69,8 +70,11 @@ class Workspace:
 
     @classmethod
     def open(cls, db_path: Path | str | None = None, catalog: FormCatalog | None = None) -> "Workspace":
-        path = Path(db_path) if db_path else paths.database_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path = Path(db_path) if db_path else paths.database_path()
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as error:  # a full or read-only disk, a pulled stick
+            raise StoreError(os_message(error, error.filename or db_path or "", doing="创建数据文件夹")) from error
         return cls(Store(path), catalog)
 
     def close(self) -> None:
@@ -158,13 +162,27 @@ class Workspace:
             report_id, {fid: to_json(form.fields[fid], value) for fid, value in typed.items()}
         )
         if changed:
-            self.evaluate(report_id)
+            self._refresh_after_write(report_id, "已保存：" + "、".join(changed))
         return changed
+
+    def _refresh_after_write(self, report_id: int, saved: str) -> None:
+        """Re-score after a write; a failure now must not pass for "nothing changed"."""
+        try:
+            self.evaluate(report_id)
+        except StoreError as error:
+            raise PartlyDone(f"{saved}。但随后重新评分失败：{error}") from error
+
+    def tampering(self, report_id: int) -> list[str]:
+        """What was changed outside the program (empty when nothing was), in Chinese."""
+        problems = [self.store.report(report_id).problem]
+        broken = self.store.broken_history(report_id)
+        problems.append(report_text.broken_history(broken) if broken else "")
+        return [problem for problem in problems if problem]
 
     def set_explanation(self, report_id: int, check_id: str, text: str | None) -> bool:
         changed = self.store.set_explanation(report_id, check_id, text)
         if changed:
-            self.evaluate(report_id)
+            self._refresh_after_write(report_id, f"已保存出错说明：{check_id}")
         return changed
 
     def finalize(self, report_id: int) -> Evaluation:

@@ -24,12 +24,18 @@ class _Adapter:
         return self.conn.execute(sql, params)
 
 
-def main() -> int:
-    TARGET.unlink(missing_ok=True)
-    conn = sqlite3.connect(TARGET, isolation_level=None)
+def start(target: Path):
+    """A new file at ``target`` with the version 1 schema, inside an open transaction."""
+    target.unlink(missing_ok=True)
+    conn = sqlite3.connect(target, isolation_level=None)
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.execute("BEGIN")
     create_schema_v1(_Adapter(conn))
+    return conn
+
+
+def main() -> int:
+    conn = start(TARGET)
     conn.execute(
         "INSERT INTO unit VALUES (1, '某市财政局', '11110000000000000X', '某省某市',"
         " '2024-03-01T01:00:00.000000+00:00')"
@@ -78,12 +84,17 @@ def main() -> int:
                      " VALUES (3,?,?,?)", (key, text, at))
         conn.execute("INSERT INTO audit_entry (report_id, at, action, key, old_json, new_json)"
                      " VALUES (3,?,'set',?,NULL,?)", (at, key, text))
-    conn.execute("PRAGMA user_version = 1")
+    finish(conn, 1, TARGET)
+    return 0
+
+
+def finish(conn, version: int, target: Path) -> None:
+    """Mark the schema version, commit, compact and close."""
+    conn.execute(f"PRAGMA user_version = {version}")
     conn.execute("COMMIT")
     conn.execute("VACUUM")
     conn.close()
-    print(f"wrote {TARGET}")
-    return 0
+    print(f"wrote {target}")
 
 
 if __name__ == "__main__":

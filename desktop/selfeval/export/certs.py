@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from ..errors import os_message
 from ..files import write_atomic
 
 MIN_PASSWORD = 6
@@ -66,7 +67,7 @@ def new_self_signed(path: Path | str, *, unit_name: str, person: str, password: 
         person.strip().encode("utf-8"), key, cert, None, serialization.BestAvailableEncryption(secret)
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, data)
+    write_atomic(path, data, mode=0o600)  # the private key: its owner only
     return path
 
 
@@ -81,7 +82,7 @@ def load_signer(pfx_path: Path | str, password: str):
     except FileNotFoundError:
         raise CertError(f"找不到证书文件“{path}”。") from None
     except OSError as exc:
-        raise CertError(f"无法读取证书文件“{path}”：{exc.strerror or exc}") from None
+        raise CertError(os_message(exc, path, doing="读取证书文件")) from None
     try:
         return signers.SimpleSigner.load_pkcs12_data(data, [], passphrase=password.encode("utf-8"))
     except ValueError:

@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import __version__
+from ..errors import os_message
 from ..files import fsync_dir
 from ..files import write_new as _write_bytes
 
@@ -45,6 +46,10 @@ class PackageError(Exception):
     def __init__(self, message: str, folder: Path | None = None):
         super().__init__(message)
         self.folder = folder
+
+
+class ZipNotWritten(PackageError):
+    """The folder ``folder`` was written complete and checked; only the .zip failed."""
 
 
 # -- names
@@ -146,8 +151,13 @@ def _problem(exc: OSError, folder: Path) -> PackageError:
     elif code in (errno.EROFS, errno.EACCES, errno.EPERM):
         text = f"无法写入“{folder}”：目标是只读的或没有写入权限。请换一个位置，或检查 U 盘的写保护开关。"
     else:
-        text = f"写入“{folder}”失败：{exc.strerror or exc}"
+        text = os_message(exc, folder)
     return PackageError(text, folder)
+
+
+def pdf_name(name: str, out_dir: Path | str) -> str:
+    """The name of the PDF in the package folder ``out_dir/name``."""
+    return _file_names(name, Path(out_dir))[0]
 
 
 def _file_names(name: str, out_dir: Path) -> tuple[str, str]:
@@ -189,7 +199,10 @@ def write_package(out_dir: Path | str, *, name: str, pdf: bytes, xlsx: bytes, ma
         shutil.rmtree(partial, ignore_errors=True)
         raise
     if make_zip:
-        write_zip(out_dir / f"{name}.zip", name, contents)
+        try:
+            write_zip(out_dir / f"{name}.zip", name, contents)
+        except PackageError as error:
+            raise ZipNotWritten(str(error), final) from error
     return final
 
 

@@ -41,11 +41,14 @@ class ExportResult:
     seconds: float
     pdf_sha256: str = ""
     notes: tuple[str, ...] = ()  # things the clerk should look at in the files, in Chinese
+    problems: tuple[str, ...] = ()  # what was asked but not done, in Chinese (exit status 1)
 
 
 def _refuse_unless_exportable(report: OpenReport, evaluation: Evaluation) -> None:
     """Raise :class:`ExportRefused` when the report may not be exported."""
     problems = export_problems(report.info.status == "final", evaluation)
+    if report.info.altered:
+        problems = [report.info.problem]
     if problems:
         raise ExportRefused("\n".join(problems))
 
@@ -63,7 +66,15 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
                   now: datetime | None = None) -> ExportResult:
     """Render, sign, write and verify the package; reads and writes no database."""
     from .certs import load_signer
-    from .package import manifest_fields, package_name, sha256, summary_attachment, write_package
+    from .package import (
+        ZipNotWritten,
+        manifest_fields,
+        package_name,
+        pdf_name,
+        sha256,
+        summary_attachment,
+        write_package,
+    )
     from .pdf import render_report_placed, unprintable_characters
     from .sign import sign_pdf
     from .verify import verify
@@ -97,13 +108,20 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
         box=rendered.signature_box, reason=f"{report.form.title}定稿报送",
     )
     step(3)
-    folder = write_package(out_dir, name=name, pdf=signed, xlsx=xlsx, manifest=fields, make_zip=make_zip)
-    zip_path = folder.parent / f"{name}.zip" if make_zip else None
+    problems = []
+    try:
+        folder = write_package(out_dir, name=name, pdf=signed, xlsx=xlsx, manifest=fields, make_zip=make_zip)
+        zip_path = folder.parent / f"{name}.zip" if make_zip else None
+    except ZipNotWritten as error:
+        folder, zip_path = error.folder, None
+        problems.append(f"没有生成压缩包：{error} 报送文件夹已完整写入：{folder}")
     step(4)
     verdict = verify(zip_path or folder)
-    pdf_path = next(folder.glob("*.pdf"))
-    return ExportResult(folder, zip_path, pdf_path, verdict, time.perf_counter() - started, sha256(signed),
-                        notes)
+    if not folder.is_dir():
+        problems.append(f"报送文件夹“{folder}”写入并核对无误后不见了（U 盘可能已拔出，或被杀毒软件移走）。"
+                        "请检查 U 盘；如文件夹确实不在了，请重新导出。")
+    return ExportResult(folder, zip_path, folder / pdf_name(name, out_dir), verdict,
+                        time.perf_counter() - started, sha256(signed), notes, tuple(problems))
 
 
 def record_export(workspace: Workspace, report_id: int, result: ExportResult) -> None:

@@ -9,6 +9,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import os_message
 from .certs import is_self_signed, subject_names
 from .package import FIELD_LABELS, MANIFEST, SUMMARY_ATTACHMENT, SUMMARY_FIELDS, manifest_bytes, sha256, zip_bytes
 from .sign import embedded_files, zh_datetime
@@ -60,7 +61,7 @@ def verify(path: Path | str, *, trust: list[Path] | None = None) -> Verdict:
         else:
             _check_pdf(path.read_bytes(), roots, verdict)
     except OSError as exc:
-        verdict.add(False, f"无法读取“{path}”：{exc.strerror or exc}")
+        verdict.add(False, os_message(exc, path, doing="读取").rstrip("。"))
     return verdict
 
 

@@ -4,7 +4,15 @@ from .backup import auto_backup, plan_rotation, restore_from
 from .backup_files import backup_to
 from .database import DatabaseTooNew, StoreError, migrate, open_database
 from .migrations import MIGRATIONS, SCHEMA_VERSION
-from .reports import AuditRecord, CarriedOver, ReportInfo, ReportLocked, ReportNotFound, Store
+from .reports import (
+    AuditRecord,
+    CarriedOver,
+    ReportDamaged,
+    ReportInfo,
+    ReportLocked,
+    ReportNotFound,
+    Store,
+)
 
 __all__ = [
     "MIGRATIONS",
@@ -13,6 +21,7 @@ __all__ = [
     "CarriedOver",
     "DatabaseTooNew",
     "ReportInfo",
+    "ReportDamaged",
     "ReportLocked",
     "ReportNotFound",
     "Store",

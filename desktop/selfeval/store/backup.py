@@ -22,7 +22,10 @@ from .backup_files import (
     file_name,
     local_stamp,
 )
+from ..errors import sqlite_message
 from .database import StoreError, inspect_file, read_only_uri
+from .health import file_problems
+from .lock import DatabaseLock
 from .migrations import SCHEMA_VERSION
 
 _DAMAGED = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
@@ -89,12 +92,34 @@ def auto_backup(
     return made
 
 
-def _check_restorable(source: Path) -> None:
+def _refuse(source: Path, why: str) -> StoreError:
+    return StoreError(f"不能用“{source}”恢复：{why}。当前的数据库没有任何改动。")
+
+
+def check_backup(source: Path | str) -> None:
+    """Read the backup ``source`` through, read-only; raise :class:`StoreError` saying
+    why it may not replace the database (damaged, unknown version, rows unreadable)."""
+    source = Path(source)
     if not source.is_file():
         raise StoreError(f"找不到备份文件“{source}”。")
-    info = inspect_file(source, newest=SCHEMA_VERSION)
-    if "report" not in info.tables:
-        raise StoreError(f"文件“{source}”不是本程序的数据库备份（里面没有报告数据），不能用于恢复。")
+    try:
+        info = inspect_file(source, newest=SCHEMA_VERSION, foreign_ok=True)
+    except StoreError as error:
+        raise _refuse(source, str(error).rstrip("。")) from error
+    if info.version == 0 or "report" not in info.tables:
+        raise StoreError(f"文件“{source}”不是本程序的数据库备份（里面没有报告数据），不能用于恢复。"
+                         "当前的数据库没有任何改动。")
+    try:
+        conn = sqlite3.connect(read_only_uri(source, immutable=True), uri=True)
+        try:
+            problems = file_problems(conn, info.version)
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        raise _refuse(source, sqlite_message(error, source).rstrip("。")) from error
+    if problems:
+        shown = "；".join(problems[:5]) + ("等" if len(problems) > 5 else "")
+        raise _refuse(source, f"备份中的数据有损坏（{shown}）")
 
 
 def _move_aside(db_path: Path, target: Path) -> None:
@@ -133,9 +158,21 @@ def restore_from(
     returned (``None`` when there was no database yet).
     """
     source, db_path = Path(source_path), Path(db_path)
-    _check_restorable(source)
+    check_backup(source)
     if db_path.exists() and source.resolve() == db_path.resolve():
         raise StoreError("不能用正在使用的数据库文件恢复它自己，请选择备份文件夹中的备份。")
+    lock = DatabaseLock(db_path)
+    if db_path.exists() and not lock.acquire(exclusive=True):
+        raise StoreError(f"数据库“{db_path}”正在被另一个 selfeval 窗口或命令使用，现在不能恢复。"
+                         "请先关闭其他 selfeval 窗口、等待命令结束后再恢复；当前的数据库没有任何改动。")
+    try:
+        return _replace(source, db_path, backup_dir, now)
+    finally:
+        lock.release()
+
+
+def _replace(source: Path, db_path: Path, backup_dir: Path | str | None,
+             now: datetime | None) -> Path | None:
     safety = None
     if db_path.exists():
         safety = backup_path(backup_dir or default_backup_dir(db_path), "before-restore", now)
@@ -156,5 +193,5 @@ def restore_from(
             src.close()
     except sqlite3.Error as error:
         kept = f"恢复前的数据库保存在“{safety}”。" if safety and safety.exists() else ""
-        raise StoreError(f"从“{source}”恢复数据库失败：{error}。{kept}") from error
+        raise StoreError(f"从“{source}”恢复数据库失败：{sqlite_message(error, db_path)}{kept}") from error
     return safety

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import peewee
 
+from ..errors import private_file
 from ..files import fsync_dir, fsync_file
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
@@ -60,10 +61,11 @@ def backup_to(db: peewee.Database | sqlite3.Connection, target_path: Path | str)
     """
     source = db.connection() if isinstance(db, peewee.Database) else db
     target = Path(target_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
+        private_file(partial)
         dest = sqlite3.connect(partial)
         try:
             source.backup(dest)

@@ -14,6 +14,8 @@ from typing import Callable, Sequence
 
 import peewee
 
+from .seal import entry_digest, stored_content_digest
+
 _V1_SCHEMA = (
     'CREATE TABLE "unit" ('
     '"id" INTEGER NOT NULL PRIMARY KEY, "name" TEXT NOT NULL, "credit_code" TEXT, '
@@ -105,12 +107,41 @@ def record_carry_over(db) -> None:
                            " VALUES (?, ?, ?)", (report_id, key, value_json))
 
 
+_V3_SCHEMA = (
+    'ALTER TABLE "report" ADD COLUMN "values_digest" TEXT',
+    'ALTER TABLE "audit_entry" ADD COLUMN "digest" TEXT',
+)
+
+
+def seal_final_reports(db) -> None:
+    """Version 3: a final report keeps a digest of what it held when finalised
+    (``report.values_digest``) and audit entries are chained (``audit_entry.digest``).
+    Reports already final are sealed as they are now; the existing trail is chained."""
+    for statement in _V3_SCHEMA:
+        db.execute_sql(statement)
+    finals = db.execute_sql("SELECT id FROM report WHERE status = 'final' ORDER BY id").fetchall()
+    for (report_id,) in finals:
+        db.execute_sql('UPDATE "report" SET "values_digest" = ? WHERE "id" = ?',
+                       (stored_content_digest(db.execute_sql, report_id), report_id))
+    entries = db.execute_sql('SELECT "id", "at", "action", "key", "old_json", "new_json", "note"'
+                             ' FROM "audit_entry" ORDER BY "id"').fetchall()
+    previous = None
+    for entry_id, *fields in entries:
+        previous = entry_digest(previous, *fields)
+        db.execute_sql('UPDATE "audit_entry" SET "digest" = ? WHERE "id" = ?', (previous, entry_id))
+
+
 Migration = tuple[int, Callable[[peewee.Database], None]]
 MIGRATIONS: list[Migration] = [
     (1, create_schema_v1),
     (2, record_carry_over),
+    (3, seal_final_reports),
 ]
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+# the tables each version has (besides SQLite's own)
+TABLES = {1: frozenset({"unit", "report", "value", "explanation", "export", "audit_entry"})}
+TABLES[2] = TABLES[1] | {"carried_value"}
+TABLES[3] = TABLES[2]
 
 
 def latest_version(migrations: Sequence[Migration]) -> int:

@@ -74,6 +74,8 @@ class Report(BaseModel):
     # kept should that report be deleted later; ids are never reused)
     carried_from = IntegerField(null=True)
     carried_from_year = IntegerField(null=True)
+    # a final report: the digest of what it held when finalised (see .seal)
+    values_digest = TextField(null=True)
 
     class Meta:
         indexes = ((("unit", "year"), False),)
@@ -128,6 +130,7 @@ class AuditEntry(BaseModel):
     old_json = TextField(null=True)
     new_json = TextField(null=True)
     note = TextField(null=True)
+    digest = TextField(null=True)  # covers this entry and the one before (see .seal)
 
 
 MODELS = (Unit, Report, Value, CarriedValue, Explanation, Export, AuditEntry)

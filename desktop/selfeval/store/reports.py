@@ -17,9 +17,12 @@ from typing import Callable, Iterable, Mapping
 
 import peewee
 
+from ..errors import os_message, sqlite_message
+from . import health
 from .backup import auto_backup
 from .backup_files import backup_path, backup_to, default_backup_dir
-from .database import StoreError, open_database, sqlite_error
+from .database import StoreError, open_database, writable
+from .lock import DatabaseLock
 from .models import (
     DRAFT,
     FINAL,
@@ -29,11 +32,13 @@ from .models import (
     Explanation,
     Export,
     Report,
+    TimestampField,
     Unit,
     Value,
     proxy,
     utcnow,
 )
+from .seal import entry_digest, last_entry_digest, stored_content_digest
 
 YEAR_KEY = "report.year"
 UNIT_KEYS = {"unit.name": "name", "unit.credit_code": "credit_code", "unit.region": "region"}
@@ -47,6 +52,10 @@ class ReportLocked(StoreError):
     pass
 
 
+class ReportDamaged(StoreError):
+    pass
+
+
 @dataclass(frozen=True)
 class ReportInfo:
     id: int
@@ -55,18 +64,35 @@ class ReportInfo:
     form_id: str
     form_edition: str
     status: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime | None  # None only in a damaged report
+    updated_at: datetime | None
     total: str | None
     grade: str | None
     complete: bool | None
+    damage: tuple[str, ...] = ()  # what cannot be read: such a report cannot be opened
+    altered: bool = False  # final, but its values differ from what was finalised
 
     @classmethod
-    def of(cls, row: Report) -> ReportInfo:
+    def of(cls, row: Report, *, altered: bool = False) -> ReportInfo:
         return cls(
             row.id, row.unit.name, row.year, row.form_id, row.form_edition, row.status,
-            row.created_at, row.updated_at, row.total, row.grade, row.complete,
+            row.created_at, row.updated_at, row.total, row.grade, row.complete, altered=altered,
         )
+
+    @classmethod
+    def from_state(cls, state: health.RowState) -> ReportInfo:
+        return cls(
+            state.id, state.unit_name or "（单位未知）", state.year or 0, state.form_id,
+            state.form_edition, state.status, state.created_at, state.updated_at, state.total,
+            state.grade, state.complete, tuple(state.problems), state.altered,
+        )
+
+    @property
+    def problem(self) -> str:
+        """What is wrong with the report, in Chinese ("" when nothing is)."""
+        if self.damage:
+            return f"报告已损坏：{health.describe(self.damage)}。{health.RESTORE_HINT}"
+        return health.ALTERED if self.altered else ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +113,7 @@ class AuditRecord:
     old: object
     new: object
     note: str | None
+    damaged: bool = False  # some of it could not be read (``at`` may then be None)
 
 
 def encode(value: object) -> str:
@@ -134,20 +161,31 @@ class Store:
         self.backup_dir = Path(backup_dir) if backup_dir else default_backup_dir(self.path)
         self.auto_backup_keep = auto_backup_keep
         self._db = open_database(self.path, backup_dir=self.backup_dir)
+        self._lock = DatabaseLock(self.path)  # see .lock: a restore waits until this is released
+        if not self._lock.acquire(exclusive=False):
+            self._db.close()
+            raise StoreError(f"数据库“{self.path}”正在从备份恢复，请稍后再试。")
+        self.read_only = not writable(self.path)
+        self.backup_problem = ""
 
     @property
     def database(self) -> peewee.SqliteDatabase:
         return self._db
 
     def close(self, *, backup: bool = True) -> None:
+        """Close, making the day's automatic backup first; should that fail, what was
+        saved stays saved and ``backup_problem`` says why (in Chinese)."""
         if self._db.is_closed():
             return
         try:
-            if backup:
+            if backup and not self.read_only:
                 with self._session():
                     auto_backup(self._db, self.backup_dir, keep=self.auto_backup_keep)
+        except StoreError as error:
+            self.backup_problem = f"自动备份没有完成，已保存的数据不受影响：{error}"
         finally:
             self._db.close()
+            self._lock.release()
 
     def __enter__(self) -> Store:
         return self
@@ -162,13 +200,17 @@ class Store:
         if proxy.obj is not self._db:
             proxy.initialize(self._db)
         try:
+            if write and self.read_only:
+                raise sqlite3.OperationalError("attempt to write a readonly database")
             if write:
                 with self._db.atomic(lock_type="IMMEDIATE"):
                     yield
             else:
                 yield
-        except (peewee.PeeweeException, sqlite3.Error, OSError) as error:
-            raise StoreError(f"读写数据库“{self.path}”时出错：{sqlite_error(error)}") from error
+        except OSError as error:
+            raise StoreError(os_message(error, error.filename or self.path)) from error
+        except (peewee.PeeweeException, sqlite3.Error) as error:
+            raise StoreError(sqlite_message(error, self.path)) from error
 
     # -- reading ---------------------------------------------------------
 
@@ -177,9 +219,17 @@ class Store:
         return Report.select(Report, Unit).join(Unit)
 
     def _row(self, report_id: int) -> Report:
-        row = self._select().where(Report.id == report_id).get_or_none()
-        if row is None:
+        """The report's row; :class:`ReportDamaged` when any of it cannot be read."""
+        try:
+            row = self._select().where(Report.id == report_id).get_or_none()
+        except (ValueError, TypeError, OverflowError):
+            row = None  # a field that does not convert: the check below names it
+        states = health.report_states(self._db.connection(), report_id)
+        if not states:
             raise ReportNotFound(f"找不到编号为 {report_id} 的报告。")
+        info = ReportInfo.from_state(states[0])
+        if info.damage or row is None:
+            raise ReportDamaged(f"编号为 {report_id} 的{info.problem or '报告已损坏。'}")
         return row
 
     def _editable(self, report_id: int) -> Report:
@@ -193,13 +243,23 @@ class Store:
 
     def report(self, report_id: int) -> ReportInfo:
         with self._session():
-            return ReportInfo.of(self._row(report_id))
+            row = self._row(report_id)
+            return ReportInfo.of(row, altered=self._altered(row))
+
+    def _altered(self, row: Report) -> bool:
+        return row.status == FINAL and row.values_digest != stored_content_digest(
+            self._db.execute_sql, row.id)
 
     def reports(self) -> list[ReportInfo]:
-        """All reports, the most recently changed first."""
+        """All reports, the most recently changed first; damaged ones say what is wrong
+        (``ReportInfo.damage``) instead of spoiling the list."""
         with self._session():
-            query = self._select().order_by(Report.updated_at.desc(), Report.id.desc())
-            return [ReportInfo.of(row) for row in query]
+            return [ReportInfo.from_state(state) for state in health.report_states(self._db.connection())]
+
+    def broken_history(self, report_id: int) -> list[int]:
+        """Ids of the report's audit entries changed outside the program (empty when none)."""
+        with self._session():
+            return health.broken_entries(self._db.connection(), report_id)
 
     def _values_of(self, row: Report) -> dict[str, object]:
         query = Value.select(Value.key, Value.value_json).where(Value.report == row)
@@ -227,17 +287,14 @@ class Store:
             return self._explanations_of(self._row(report_id))
 
     def previous_report(self, unit_name: str, year: int) -> ReportInfo | None:
-        """The same unit's report for the latest earlier year (a final one preferred)."""
+        """The same unit's report for the latest earlier year (a final one preferred);
+        damaged reports are passed over."""
+        name = _unit_name(unit_name)
         with self._session():
-            final_first = peewee.Case(None, [(Report.status == FINAL, 0)], 1)
-            row = (
-                self._select()
-                .where((Unit.name == _unit_name(unit_name)) & (Report.year < year))
-                .order_by(Report.year.desc(), final_first, Report.updated_at.desc(),
-                          Report.id.desc())
-                .first()
-            )
-            return ReportInfo.of(row) if row else None
+            found = [info for info in map(ReportInfo.from_state, health.report_states(self._db.connection()))
+                     if not info.damage and info.unit_name == name and info.year < year]
+        found.sort(key=lambda info: (info.year, info.status == FINAL, info.updated_at, info.id), reverse=True)
+        return found[0] if found else None
 
     def carried_over(self, report_id: int) -> CarriedOver | None:
         """What was carried into the report from an earlier one; ``None`` when it was not."""
@@ -250,20 +307,22 @@ class Store:
             return CarriedOver(row.carried_from, row.carried_from_year, values)
 
     def audit_trail(self, report_id: int) -> list[AuditRecord]:
+        """The report's history, oldest first; an entry that cannot be read says so
+        (``AuditRecord.damaged``) instead of hiding the rest."""
         with self._session():
-            row = self._row(report_id)
-            entries = AuditEntry.select().where(AuditEntry.report == row).order_by(AuditEntry.id)
-            return [
-                AuditRecord(e.at, e.action, e.key, decode(e.old_json), decode(e.new_json), e.note)
-                for e in entries
-            ]
+            self._row(report_id)
+            return [AuditRecord(e.at, e.action, e.key, e.old, e.new, e.note, e.damaged)
+                    for e in health.audit_entries(self._db.connection(), report_id)]
 
     # -- writing ---------------------------------------------------------
 
     def _audit(self, row: Report | None, action: str, *, at: datetime, key=None, old=None,
                new=None, note=None) -> None:
+        """Add an audit entry, chained to the one before (see :mod:`.seal`)."""
+        digest = entry_digest(last_entry_digest(self._db.execute_sql), TimestampField().db_value(at),
+                              action, key, old, new, note)
         AuditEntry.create(report=row, at=at, action=action, key=key, old_json=old,
-                          new_json=new, note=note)
+                          new_json=new, note=note, digest=digest)
 
     def _touch(self, row: Report, now: datetime) -> None:
         Report.update(updated_at=now).where(Report.id == row.id).execute()
@@ -390,13 +449,18 @@ class Store:
             if row.status == status:
                 return False
             now = utcnow()
-            Report.update(status=status, updated_at=now).where(Report.id == row.id).execute()
+            sealed = stored_content_digest(self._db.execute_sql, row.id) if status == FINAL else None
+            Report.update(status=status, updated_at=now, values_digest=sealed).where(
+                Report.id == row.id).execute()
             action = "finalize" if status == FINAL else "reopen"
             self._audit(row, action, old=encode(row.status), new=encode(status), note=note, at=now)
             return True
 
     def cache_score(self, report_id: int, *, total: str | None, grade: str | None,
                     complete: bool) -> None:
+        """Keep the score for the list; skipped on a read-only database (it is only a cache)."""
+        if self.read_only:
+            return
         with self._session(write=True):
             query = Report.update(total=total, grade=grade, complete=complete)
             if not query.where(Report.id == report_id).execute():
@@ -434,13 +498,16 @@ class Store:
             return new_id
 
     def delete_report(self, report_id: int) -> Path:
-        """Delete a report after backing up the database; returns that backup's path."""
+        """Delete a report (also a damaged one) after backing up the database; returns that backup's path."""
         with self._session():
-            row = self._row(report_id)
+            states = health.report_states(self._db.connection(), report_id)
+            if not states:
+                raise ReportNotFound(f"找不到编号为 {report_id} 的报告。")
             target = backup_path(self.backup_dir, f"before-delete-r{report_id}")
             safety = backup_to(self._db, target)
         with self._session(write=True):
-            note = (f"删除编号 {report_id} 的报告：{row.unit.name} {row.year} 年度"
+            info = ReportInfo.from_state(states[0])
+            note = (f"删除编号 {report_id} 的报告：{info.unit_name} {info.year} 年度"
                     f"（删除前备份：{safety.name}）")
             self._audit(None, "delete", key=str(report_id), note=note, at=utcnow())
             Report.delete().where(Report.id == report_id).execute()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
@@ -11,10 +12,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import paths
 from ..catalog import resources_dir
+from ..store import StoreError, restore_from
+from ..store.backup_files import default_backup_dir
 from ..workspace import Workspace
 from . import crash, dialogs
 from .i18n import install_qt_translations, set_language, tr
-from .main_window import MainWindow
+from .main_window import BACKUP_FILTER, MainWindow
 from .settings import open_settings
 
 FONT_FILE = Path("fonts") / "SelfevalSans-Regular.ttf"
@@ -67,15 +70,40 @@ def _show_error(title: str, text: str) -> None:
         print(f"{title}\n{text}", file=sys.stderr)
 
 
+def open_workspace(db_path: Path | None = None) -> Workspace | None:
+    """Open the database; when it cannot be opened, offer to restore it from a backup
+    (again, until it opens or the person gives up: then ``None``)."""
+    path = Path(db_path) if db_path else paths.database_path()
+    while True:
+        try:
+            return Workspace.open(path)
+        except StoreError as error:
+            question = f"{error}\n\n{tr('要从备份恢复数据库吗？恢复前会先保存当前的数据库文件。')}"
+            if not dialogs.confirm(None, tr("无法打开数据库"), question):
+                return None
+        source = dialogs.open_file(None, tr("恢复数据库"), default_backup_dir(path), BACKUP_FILTER)
+        if source is None:
+            return None
+        try:
+            restore_from(source, path)
+        except StoreError as error:
+            dialogs.warn(None, tr("恢复数据库"), str(error))
+
+
 def run(db_path: Path | None = None) -> int:
     """Open the database (the usual one when ``db_path`` is None) and show the main window."""
     app = application()
-    log_dir = paths.log_dir()
+    try:
+        log_dir = paths.log_dir()
+    except OSError:  # no data folder (a full or read-only disk): log beside the other temporary files
+        log_dir = Path(tempfile.gettempdir())
     log_path = crash.setup_logging(log_dir)
     previous_crash = crash.take_previous_crash(log_dir)
     crash.enable_faulthandler(log_dir)
     crash.install_excepthook(log_path, _show_error)
-    workspace = Workspace.open(db_path)
+    workspace = open_workspace(db_path)
+    if workspace is None:
+        return 1
     window = MainWindow(workspace, open_settings())
     window.show()
     if previous_crash is not None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..errors import os_message
 from ..export.certs import MIN_PASSWORD, CertError, new_self_signed
 from ..export.package import safe_component
 from . import dialogs
@@ -132,7 +133,7 @@ class SelfSignedDialog(QDialog):
             self.fail(str(error), self.password_box if "密码" in str(error) else self.path)
             return
         except OSError as error:
-            self.fail(f"{tr('无法写入证书文件：')}{target}（{error.strerror or error}）", self.path)
+            self.fail(os_message(error, target, doing="写入证书文件"), self.path)
             return
         finally:
             QApplication.restoreOverrideCursor()

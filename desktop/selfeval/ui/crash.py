@@ -16,9 +16,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, TextIO
 
+from .. import errors
 from ..store import StoreError
 
-LOG_NAME = "selfeval.log"
+LOG_NAME = errors.LOG_NAME
 CRASH_NAME = "crash.log"
 
 log = logging.getLogger("selfeval")
@@ -26,13 +27,7 @@ _crash_file: TextIO | None = None
 
 
 def setup_logging(log_dir: Path) -> Path:
-    path = log_dir / LOG_NAME
-    if not any(isinstance(h, logging.FileHandler) and Path(h.baseFilename) == path for h in log.handlers):
-        handler = logging.FileHandler(path, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-    return path
+    return errors.setup_logging(log_dir)
 
 
 def take_previous_crash(log_dir: Path) -> Path | None:
@@ -52,7 +47,7 @@ def enable_faulthandler(log_dir: Path) -> Path:
     global _crash_file
     path = log_dir / CRASH_NAME
     if _crash_file is None:
-        _crash_file = open(path, "a", encoding="utf-8")
+        _crash_file = open(errors.private_file(path), "a", encoding="utf-8")
     faulthandler.enable(_crash_file, all_threads=True)
     return path
 

@@ -427,7 +427,7 @@ class ExportPage(QScrollArea):
         self.folder_label.setText(str(result.folder))
         self.zip_label.setText(f"{tr('压缩包：')}{result.zip_path}" if result.zip_path else "")
         self.zip_label.setVisible(result.zip_path is not None)
-        show_message(self.notes, "\n⚠ ".join(result.notes), "warning")
+        show_message(self.notes, "\n⚠ ".join(result.problems + result.notes), "warning")
         ok = bool(result.verdict.ok)
         summary, heading, details = result.verdict.text().partition(DETAILS_HEADING)
         self.verdict.setText(summary.strip())

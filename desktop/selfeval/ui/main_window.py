@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, QSize
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
+from .. import errors
 from ..catalog import demo_report_path
 from ..store import StoreError, restore_from
 from ..workspace import Workspace
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from .wizard_window import WizardView
 
 GEOMETRY_KEY = "window/main"
+BACKUP_FILTER = "SQLite (*.sqlite3 *.sqlite *.db);;* (*)"
 
 
 class MainWindow(QMainWindow):
@@ -94,7 +96,12 @@ class MainWindow(QMainWindow):
         self.report_list.focus_reports()
         self.setWindowTitle(dialogs.app_title())
 
-    def open_report(self, report_id: int) -> WizardView:
+    def open_report(self, report_id: int) -> WizardView | None:
+        """Open the report in the wizard; a damaged one is refused, an altered one opened with a warning."""
+        info = next((info for info in self.report_list.reports if info.id == report_id), None)
+        if info is not None and info.damage:
+            dialogs.warn(self, tr("无法打开报告"), info.problem)
+            return None
         if self.wizard is not None:
             self.show_list()
         from .wizard_window import WizardView  # loaded when the first report opens, not at start
@@ -106,6 +113,8 @@ class MainWindow(QMainWindow):
         self.wizard.focus_page()
         info = self.wizard.session.info
         self.setWindowTitle(f"{info.unit_name} {info.year} 年度 — {dialogs.app_title()}")
+        if info.altered:
+            dialogs.warn(self, tr("报告定稿后被改动"), info.problem)
         return self.wizard
 
     def do_action(self, key: str) -> None:
@@ -138,7 +147,7 @@ class MainWindow(QMainWindow):
         report_id = self.report_list.selected_id()
         if report_id is None:
             return
-        info = self.workspace.store.report(report_id)
+        info = self.report_list.selected()  # also a damaged report may be deleted
         question = f"{info.unit_name} {info.year} 年度\n\n" + tr("确定要删除这份报告吗？删除前会自动备份数据库。")
         if not dialogs.confirm(self, tr("删除"), question):
             return
@@ -151,9 +160,11 @@ class MainWindow(QMainWindow):
         if path is None:
             return
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise StoreError(f"无法读取“{path}”：{error}") from error
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise StoreError(errors.not_utf8(path, error)) from error
+        except OSError as error:
+            raise StoreError(errors.os_message(error, path, doing="读取")) from error
         try:
             report_id = self.workspace.import_json(text)
         except ValueError as error:
@@ -173,7 +184,7 @@ class MainWindow(QMainWindow):
         try:
             path.write_text(text + "\n", encoding="utf-8")
         except OSError as error:
-            raise StoreError(f"无法写入“{path}”：{error}") from error
+            raise StoreError(errors.os_message(error, path)) from error
         self.statusBar().showMessage(str(path), 10000)
 
     def action_backup(self) -> None:
@@ -184,7 +195,7 @@ class MainWindow(QMainWindow):
 
     def action_restore(self) -> None:
         store = self.workspace.store
-        source = dialogs.open_file(self, tr("恢复数据库"), store.backup_dir, "SQLite (*.sqlite3 *.sqlite *.db);;* (*)")
+        source = dialogs.open_file(self, tr("恢复数据库"), store.backup_dir, BACKUP_FILTER)
         if source is None:
             return
         self.show_list()

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,9 +37,12 @@ COLUMNS = ("单位", "年度", "表单", "状态", "总分", "等级", "最后�
 # the keys of the list's buttons, shown in their tooltips: 新建报告 is the File menu's
 SHORTCUTS = {"new": QKeySequence.StandardKey.New, "open": QKeySequence.StandardKey.Open}
 EXTRA_KEYS = {"open": "Enter"}  # Enter on a row opens it too
+PROBLEM_COLOUR = "#b3261e"  # a damaged report, or a final one changed behind the program's back
 
 
-def local_time(moment: datetime) -> str:
+def local_time(moment: datetime | None) -> str:
+    if moment is None:  # a damaged report's unreadable time
+        return ""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -64,6 +67,15 @@ def tooltip(text: str, key: str) -> str:
 
 def status_text(status: str) -> str:
     return tr("已定稿") if status == "final" else tr("草稿")
+
+
+def state_text(info: ReportInfo) -> str:
+    """The status column: a damaged or altered report says so first."""
+    if info.damage:
+        return tr("已损坏")
+    if info.altered:
+        return tr("定稿后被改动")
+    return status_text(info.status)
 
 
 @dataclass(frozen=True)
@@ -187,12 +199,15 @@ class ReportList(QWidget):
         self.reports = reports
         self.table.setRowCount(len(reports))
         for row, info in enumerate(reports):
-            cells = (info.unit_name, str(info.year), form_name(info),
-                     status_text(info.status), total_text(info.total), info.grade or "", local_time(info.updated_at))
+            cells = (info.unit_name, str(info.year or ""), form_name(info),
+                     state_text(info), total_text(info.total), info.grade or "", local_time(info.updated_at))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column in (1, 4):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if info.problem:
+                    item.setToolTip(info.problem)
+                    item.setForeground(QColor(PROBLEM_COLOUR))
                 self.table.setItem(row, column, item)
         self.stack.setCurrentWidget(self.table if reports else self.empty)
         if reports:
@@ -208,8 +223,12 @@ class ReportList(QWidget):
             self.empty.findChild(QPushButton, "empty-new").setFocus(Qt.FocusReason.OtherFocusReason)
 
     def selected_id(self) -> int | None:
+        info = self.selected()
+        return info.id if info else None
+
+    def selected(self) -> ReportInfo | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.reports[rows[0].row()].id if rows and self.reports else None
+        return self.reports[rows[0].row()] if rows and self.reports else None
 
     def _update_buttons(self) -> None:
         chosen = self.selected_id() is not None
