@@ -163,10 +163,15 @@ def _run_checks(form: Form, env: dict, explanations: Mapping[str, str]) -> list[
     findings = []
     for check in form.checks:
         if check.for_each:
+            earlier: list[str] = []
             for fid, field in form.fields.items():
                 if field.type in check.for_each and fid in env:
                     value = env[fid]
-                    local = {**env, "this": "\n".join(value) if isinstance(value, list) else value}
+                    text = "\n".join(value) if isinstance(value, list) else value
+                    leaf = form.leaves.get(field.indicator) if fid.startswith("narrative.") else None
+                    local = {**env, "this": text, "earlier": "\n".join(earlier),
+                             "criteria": (leaf.criteria or "") if leaf is not None else ""}
+                    earlier.append(text)
                     finding = _run_one(form, check, local, f"{check.id}.{fid}", (fid,), explanations,
                                        label=field.label)
                     if finding:

@@ -42,6 +42,10 @@ MAX_INDICATOR_LEVELS = 3  # the score table has a column for each level
 
 RULE_KINDS = ("manual", "proportional", "ceiling", "deduct", "floor", "checklist")
 SEVERITIES = ("error", "warning")
+# Names a per-field check (for_each) sees besides the report's ids: the field's text, the
+# 评分标准 of the indicator whose 情况说明 it is ('' for other fields), and the text of the fields of the same
+# types before it in the form.
+FOR_EACH_LOCALS = ("this", "criteria", "earlier")
 # "{name}" or "{name:format}" in a check's message or a statement: a value filled in
 PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([^{}]+))?\}")
 

@@ -19,6 +19,7 @@ import yaml
 from . import expr
 from .form import (
     FIELD_TYPES,
+    FOR_EACH_LOCALS,
     MAX_INDICATOR_LEVELS,
     OPTIONAL_FIELDS,
     PLACEHOLDER,
@@ -310,7 +311,7 @@ class _FormBuilder:
         ident = node.get(key, str)
         if not re.fullmatch(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*", ident):
             raise node.fail(key, f"编号“{ident}”只能由小写字母、数字、下划线和点组成")
-        if ident in self.types or ident == "this":
+        if ident in self.types or ident in FOR_EACH_LOCALS:
             raise node.fail(key, f"编号“{ident}”重复")
         return ident
 
@@ -524,7 +525,7 @@ class _FormBuilder:
             if for_each:
                 if not set(for_each) <= {"text", "longtext", "lines"}:
                     raise node.fail("for_each", "只能是 text、longtext、lines")
-                extra = {"this": expr.TEXT}
+                extra = dict.fromkeys(FOR_EACH_LOCALS, expr.TEXT)
             condition = self.compile(node, "assert", expr.BOOL, extra)
             when = self.compile(node, "when", expr.BOOL, extra) if "when" in node.data else None
             show = []
