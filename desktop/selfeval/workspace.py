@@ -151,15 +151,24 @@ class Workspace:
         self.set_values(report_id, {field_id: parsed.value})
         return parsed
 
-    def set_values(self, report_id: int, typed: Mapping[str, Any]) -> list[str]:
+    def set_values(self, report_id: int, typed: Mapping[str, Any], *, action: str = "set") -> list[str]:
         """Store typed values (None clears) in one transaction and refresh the cached score."""
         form = self.form_of(self.store.report(report_id))
         changed = self.store.set_values(
-            report_id, {fid: to_json(form.fields[fid], value) for fid, value in typed.items()}
+            report_id, {fid: to_json(form.fields[fid], value) for fid, value in typed.items()},
+            action=action,
         )
         if changed:
             self.evaluate(report_id)
         return changed
+
+    def imported_unchanged(self, report_id: int) -> frozenset[str]:
+        """Fields whose value was written by a document import and not changed since."""
+        last: dict[str, str] = {}
+        for record in self.store.audit_trail(report_id):
+            if record.key is not None and record.action in ("set", "import"):
+                last[record.key] = record.action
+        return frozenset(key for key, action in last.items() if action == "import")
 
     def set_explanation(self, report_id: int, check_id: str, text: str | None) -> bool:
         changed = self.store.set_explanation(report_id, check_id, text)
