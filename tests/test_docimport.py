@@ -103,7 +103,7 @@ def test_every_figure_is_proposed_with_its_sentence(demo, demo_docx):
     assert basic.found == "4,813,900元" and "已换算为 481.39 万元" in basic.note
     assert basic.sentence.startswith("本年度部门收入合计628.76万元")
     table = next(p for p in plan.proposals if p.field == "sangong.actual.vehicle")
-    assert table.sentence == "表格““三公”经费预算、决算情况（单位：万元）”：公务用车购置及运行维护费｜决算数：0.06"
+    assert table.sentence == "表格（“三公”经费预算、决算情况（单位：万元））：公务用车购置及运行维护费｜决算数：0.06"
     # each figure of the narratives is proposed too, with the sentence it stands in
     for proposal in plan.proposals:
         assert proposal.found.replace(" ", "") in proposal.sentence.replace(" ", "").replace("｜", "").replace("：", "") \

@@ -386,7 +386,9 @@ def _sangong(kind: str):
 
 def _staff(kind: str):
     def pick(prefix: str) -> str:
-        return f"staff.in_service_{kind}" if "在职" in prefix else f"staff.authorized_{kind}"
+        in_service = prefix.rfind("在职")
+        authorized = max(prefix.rfind("核定"), prefix.rfind("编制数"))
+        return f"staff.in_service_{kind}" if in_service > authorized else f"staff.authorized_{kind}"
     return pick
 
 
@@ -419,9 +421,10 @@ _COUNT_WORDS: list[tuple[str, Any]] = [
     (r"在职(?:人员|人数)?(?:合计)?", "staff.in_service_total"),
     (r"退休(?:人员|人数)?", "staff.retired"),
     (r"年末实有人数|实有人员总数|实有人数", "staff.year_end_total"),
-    (r"行政编制(?:人员|数)?", _staff("admin")),
-    (r"事业编制(?:人员|数)?", _staff("service")),
+    (r"行政(?:编制)?(?:人员|数)?", _staff("admin")),
+    (r"事业(?:编制)?(?:人员|数)?", _staff("service")),
     (r"工勤(?:人员|编制数?)?", _staff("worker")),
+    (r"核定编制数?|编制数(?:合计)?|编制总数", None),  # 编制数合计 is worked out from the three kinds
 ]
 _PERCENT_WORDS: list[tuple[str, Any]] = [
     (r"满意(?:率|度)", "satisfaction.rate"),
@@ -446,7 +449,7 @@ def _guess(kind: str, prefix: str) -> str | None:
     if best is None:
         return None
     target = best[2]
-    return target(prefix[:best[0]]) if callable(target) else target
+    return target(prefix[:best[0]]) if callable(target) else target  # None: a figure the form works out
 
 
 def _amount(digits: str, decimals: str | None) -> Decimal:
@@ -505,7 +508,7 @@ def table_figures(rows: tuple[tuple[str, ...], ...], context: str = "") -> list[
             cell_unit = match.group(3) or ("人" if re.search(r"人数|人员", label + head) else unit)
             kind = _KINDS.get(cell_unit, "money")
             prefix = f"{title} {head} {label}"
-            sentence = f"表格“{title or header[0]}”：{label}｜{head}：{cell.strip()}"
+            sentence = f"表格（{title or '｜'.join(header)}）：{label}｜{head}：{cell.strip()}"
             value = _amount(match.group(1), match.group(2))
             result.append(_proposal(kind, value, cell_unit, prefix, cell.strip(), sentence))
     return result

@@ -37,6 +37,7 @@ COLUMNS = ("单位", "年度", "表单", "状态", "总分", "等级", "最后�
 # the keys of the list's buttons, shown in their tooltips: 新建报告 is the File menu's
 SHORTCUTS = {"new": QKeySequence.StandardKey.New, "open": QKeySequence.StandardKey.Open}
 EXTRA_KEYS = {"open": "Enter"}  # Enter on a row opens it too
+IMPORT_DOC_TIP = "把上年的 Word 报告（.docx）导入选中的草稿；没有选中报告时先新建。导入前逐项核对"
 
 
 def local_time(moment: datetime) -> str:
@@ -131,12 +132,13 @@ class ReportList(QWidget):
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for key, text in (("new", "新建报告"), ("open", "打开"), ("duplicate", "复制"), ("delete", "删除"),
-                          ("import", "导入 JSON"), ("export", "导出 JSON"), ("backup", "备份数据库"),
+                          ("import", "导入 JSON"), ("import_doc", "从 Word 导入"), ("export", "导出 JSON"),
+                          ("backup", "备份数据库"),
                           ("restore", "恢复数据库")):
             button = QPushButton(tr(text), self)
             button.setObjectName(key)
             button.clicked.connect(lambda _=False, k=key: self._action(k))
-            button.setToolTip(tooltip(tr(text), key))
+            button.setToolTip(tr(IMPORT_DOC_TIP) if key == "import_doc" else tooltip(tr(text), key))
             buttons.addWidget(button)
             self.buttons[key] = button
         buttons.addStretch(1)
