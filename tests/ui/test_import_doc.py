@@ -110,3 +110,19 @@ def test_two_different_figures_for_one_field_are_not_both_stored(qtbot, window, 
     dialog.accept()
     assert dialog.result() != import_dialog.QDialog.DialogCode.Accepted
     assert "收入合计" in dialog.problem.text()
+
+
+def test_the_empty_start_screen_offers_to_start_from_last_years_word_report(qtbot, window, asked, tmp_path,
+                                                                            monkeypatch):
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QPushButton
+
+    asked["files"].append(demo_docx(tmp_path))
+    monkeypatch.setattr(main_window, "ask_new_report",
+                        lambda _p, _w: NewReport("gd-dept-overall", "政协乐昌市委员会机关", 2022, False))
+    run_review(monkeypatch, lambda dialog: None)
+    button = window.report_list.empty.findChild(QPushButton, "empty-import_doc")
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    values = window.wizard.session.values
+    assert values["conclusion"].startswith("本机关预算编制总体规范")
+    assert "income.total" not in values  # no figure was ticked

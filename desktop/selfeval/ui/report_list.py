@@ -37,7 +37,8 @@ COLUMNS = ("单位", "年度", "表单", "状态", "总分", "等级", "最后�
 # the keys of the list's buttons, shown in their tooltips: 新建报告 is the File menu's
 SHORTCUTS = {"new": QKeySequence.StandardKey.New, "open": QKeySequence.StandardKey.Open}
 EXTRA_KEYS = {"open": "Enter"}  # Enter on a row opens it too
-IMPORT_DOC_TIP = "把上年的 Word 报告（.docx）导入选中的草稿；没有选中报告时先新建。导入前逐项核对"
+# also in the File menu, where it imports into the selected draft
+IMPORT_DOC_TIP = "新建报告，并从上年的 Word 报告（.docx）导入文字说明和数字；导入前逐项核对"
 
 
 def local_time(moment: datetime) -> str:
@@ -124,7 +125,7 @@ class ReportList(QWidget):
     """Emits the report id to open; the main window does the actions."""
 
     open_requested = Signal(int)
-    action_requested = Signal(str)  # new, duplicate, delete, import, export, backup, restore, demo
+    action_requested = Signal(str)  # new, duplicate, delete, import, import_doc, export, backup, restore, demo
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -132,13 +133,12 @@ class ReportList(QWidget):
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for key, text in (("new", "新建报告"), ("open", "打开"), ("duplicate", "复制"), ("delete", "删除"),
-                          ("import", "导入 JSON"), ("import_doc", "从 Word 导入"), ("export", "导出 JSON"),
-                          ("backup", "备份数据库"),
+                          ("import", "导入 JSON"), ("export", "导出 JSON"), ("backup", "备份数据库"),
                           ("restore", "恢复数据库")):
             button = QPushButton(tr(text), self)
             button.setObjectName(key)
             button.clicked.connect(lambda _=False, k=key: self._action(k))
-            button.setToolTip(tr(IMPORT_DOC_TIP) if key == "import_doc" else tooltip(tr(text), key))
+            button.setToolTip(tooltip(tr(text), key))
             buttons.addWidget(button)
             self.buttons[key] = button
         buttons.addStretch(1)
@@ -169,11 +169,11 @@ class ReportList(QWidget):
         empty_layout.addWidget(hello)
         row = QHBoxLayout()
         row.addStretch(1)
-        for key, text in (("new", "新建报告"), ("demo", "打开示例报告")):
+        for key, text in (("new", "新建报告"), ("import_doc", "从上年的 Word 报告开始"), ("demo", "打开示例报告")):
             button = QPushButton(tr(text), self.empty)
             button.setObjectName(f"empty-{key}")
             button.setMinimumHeight(44)
-            button.setToolTip(tooltip(tr(text), key))
+            button.setToolTip(tr(IMPORT_DOC_TIP) if key == "import_doc" else tooltip(tr(text), key))
             button.clicked.connect(lambda _=False, k=key: self._action(k))
             row.addWidget(button)
         row.addStretch(1)
