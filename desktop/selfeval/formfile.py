@@ -20,6 +20,8 @@ from . import expr
 from .form import (
     FIELD_TYPES,
     FOR_EACH_LOCALS,
+    PREVIOUS_PREFIX,
+    PREVIOUS_TYPES,
     MAX_INDICATOR_LEVELS,
     OPTIONAL_FIELDS,
     PLACEHOLDER,
@@ -248,6 +250,7 @@ class _FormBuilder:
         leaves = {ind.id: ind for ind in nodes.values() if ind.is_leaf}
         self.add_indicator_fields(leaves.values(), texts)
         limits = self.limits(root)
+        previous_fields, max_change = self.previous(root)
         checks = self.checks(root)
         grades = self.grades(root)
         adjustments = self.adjustments(root)
@@ -273,6 +276,8 @@ class _FormBuilder:
             source=self.path,
             total_weight=total,
             limits=limits,
+            previous_fields=previous_fields,
+            max_change=max_change,
             leaves=leaves,
             nodes=nodes,
             computed_order=tuple(self.computed),
@@ -508,6 +513,26 @@ class _FormBuilder:
                 self.fields[fld.id] = fld
                 self.types[fld.id] = fld.expr_type
 
+    def previous(self, root: _Node) -> tuple[tuple[str, ...], Decimal]:
+        """``previous: {fields: [...], max_change: 0.3}``: last year's values that checks read."""
+        default = Form.__dataclass_fields__["max_change"].default
+        if "previous" not in root.data:
+            return (), default
+        node = root.child("previous")
+        ids = node.strings("fields")
+        for fid in ids:
+            if fid not in self.fields:
+                raise node.fail("fields", f"未知的字段“{fid}”")
+            if self.fields[fid].type not in PREVIOUS_TYPES:
+                raise node.fail("fields", f"字段“{fid}”不是数值，不能与上年比较")
+            self.types[PREVIOUS_PREFIX + fid] = self.fields[fid].expr_type
+        share = node.get("max_change", Decimal, default)
+        if not Decimal(0) < share <= Decimal(10):
+            raise node.fail("max_change", "应为大于 0 的比例，例如 0.3 表示 30%")
+        self.types[PREVIOUS_PREFIX + "max_change"] = expr.NUMBER
+        node.done()
+        return ids, share
+
     # -- checks, grades, adjustments
 
     def checks(self, root: _Node) -> tuple[Check, ...]:
@@ -548,7 +573,8 @@ class _FormBuilder:
 
     def check_placeholders(self, node: _Node, message: str, local: set[str], key: str = "message") -> None:
         for name, fmt in PLACEHOLDER.findall(message):
-            if name not in local and name not in self.fields and name not in self.computed:
+            if name not in local and name not in self.fields and name not in self.computed \
+                    and not (name.startswith(PREVIOUS_PREFIX) and name in self.types):
                 raise node.fail(key, f"占位符“{{{name}}}”不是已知的编号")
             if fmt and fmt not in MESSAGE_FORMATS:
                 raise node.fail(key, f"占位符格式“{fmt}”应为 {'、'.join(MESSAGE_FORMATS)} 之一")

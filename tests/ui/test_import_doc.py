@@ -126,3 +126,20 @@ def test_the_empty_start_screen_offers_to_start_from_last_years_word_report(qtbo
     values = window.wizard.session.values
     assert values["conclusion"].startswith("本机关预算编制总体规范")
     assert "income.total" not in values  # no figure was ticked
+
+
+def test_the_wizard_shows_last_years_figure_under_each_number(qtbot, window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QLabel
+
+    window.do_action("demo")
+    window.show_list()
+    monkeypatch.setattr(main_window, "ask_new_report",
+                        lambda _p, _w: NewReport("gd-dept-overall", "政协乐昌市委员会机关", 2023, True))
+    window.do_action("new")
+    wizard = window.wizard
+    overview = wizard.view("basic.overview").findChildren(QLabel, "previousValue")
+    finance = wizard.view("basic.finance").findChildren(QLabel, "previousValue")
+    assert "上年：21" in [label.text() for label in overview]
+    assert "上年：628.76" in [label.text() for label in finance]
+    wizard.go_to("basic.finance")
+    window.grab().save(str(tmp_path / "previous.png"))

@@ -96,6 +96,11 @@ class PageView(QScrollArea):
         self._block_of = {fid: leaf for leaf, block in self.blocks.items() for fid in block.item.fields}
         for fid, row in self.rows.items():
             row.editor.show_value(session.values.get(fid))
+            if before := session.previous_shown(fid):  # last year's figure under this year's
+                hint = QLabel(before, row.editor.parentWidget())
+                hint.setObjectName("previousValue")
+                hint.setStyleSheet("color: #5a6b80; font-size: small;")
+                row.editor.parentWidget().layout().insertWidget(1, hint)
         self.set_read_only(session.final)
 
     def editors(self):
