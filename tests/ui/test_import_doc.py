@@ -143,3 +143,18 @@ def test_the_wizard_shows_last_years_figure_under_each_number(qtbot, window, mon
     assert "上年：628.76" in [label.text() for label in finance]
     wizard.go_to("basic.finance")
     window.grab().save(str(tmp_path / "previous.png"))
+
+
+def test_imported_texts_are_marked_in_the_wizard_until_edited(qtbot, window, asked, tmp_path, monkeypatch):
+    asked["files"].append(demo_docx(tmp_path))
+    monkeypatch.setattr(main_window, "ask_new_report",
+                        lambda _p, _w: NewReport("gd-dept-overall", "政协乐昌市委员会机关", 2022, False))
+    run_review(monkeypatch, lambda dialog: None)
+    window.do_action("import_doc")
+    wizard = window.wizard
+    wizard.go_to("problems")
+    row = wizard.current_view().rows["problems"]
+    assert row.carried.isVisible() and "从 Word 文档导入" in row.carried.text()
+    wizard.edited("problems", "本年度重新写过的问题。")
+    wizard.refresh()
+    assert not row.carried.isVisible()

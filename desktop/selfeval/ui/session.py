@@ -46,6 +46,7 @@ class ReportSession:
             self.navigator.remember(previous)
         self.carried = report.carried
         self.previous = report.previous
+        self.imported = set(self.workspace.imported_unchanged(self.report_id))  # marks clear on edit
         self.evaluation = evaluate(self.form, self.values, self.explanations, self.previous)
 
     def carried_unchanged(self) -> frozenset[str]:
@@ -86,6 +87,7 @@ class ReportSession:
         return EditResult(True, changed=changed, warning=parsed.warning)
 
     def _set(self, field_id: str, value: Any) -> bool:
+        self.imported.discard(field_id)
         old = self.values.get(field_id)
         if is_empty(value):
             if is_empty(old):
