@@ -46,6 +46,7 @@ _ORGAN = (
 )
 # Known names that are also common nouns ("建设新城区").
 _COMMON_NOUNS = {"新城区", "老城区", "市中区", "城中区", "城关区", "高新区", "开发区", "新市区"}
+_ORGAN_AHEAD = re.compile(_ORGAN)
 _NOT_PLACE_START = set("本全各该我省市县区州此上下同其每")
 _AUTONOMOUS = ("自治区", "自治州", "自治县", "自治旗")
 _PLAIN_SUFFIXES = ("特别行政区", "地区", "林区", "省", "市", "县", "区", "盟", "旗")
@@ -84,7 +85,21 @@ def _short_name(name: str) -> str:
 class _Places:
     divisions: tuple[_Division, ...]
     by_name: dict[str, tuple[_Division, ...]]
-    known: re.Pattern  # every full name of three characters or more, longest first
+    findable: frozenset[str]  # full names of three characters or more that are no common noun
+    longest: int
+    last_chars: frozenset[str]  # 省, 市, 县, 区, 州, 盟, 旗…
+
+    def find(self, text: str):
+        """(start, name) of each known full name in text: at each character a name can end
+        with, the longest name that ends there."""
+        for end, char in enumerate(text, 1):
+            if char not in self.last_chars:
+                continue
+            for size in range(min(self.longest, end), 2, -1):
+                name = text[end - size:end]
+                if name in self.findable:
+                    yield end - size, name
+                    break
 
 
 @lru_cache(maxsize=1)
@@ -96,12 +111,9 @@ def _places() -> _Places:
     by_name: dict[str, list[_Division]] = {}
     for division in divisions:
         by_name.setdefault(division.name, []).append(division)
-    names = sorted(
-        {d.name for d in divisions if len(d.name) >= 3 and d.name not in _COMMON_NOUNS},
-        key=len, reverse=True,
-    )
-    known = re.compile("|".join(map(re.escape, names)))
-    return _Places(divisions, {k: tuple(v) for k, v in by_name.items()}, known)
+    names = frozenset(d.name for d in divisions if len(d.name) >= 3 and d.name not in _COMMON_NOUNS)
+    return _Places(divisions, {k: tuple(v) for k, v in by_name.items()}, names,
+                   max(map(len, names)), frozenset(name[-1] for name in names))
 
 
 @lru_cache(maxsize=1)
@@ -144,11 +156,10 @@ def foreign_places(text: str, region: str, unit_name: str) -> str:
         return ""  # the unit's place is not known: nothing can be told apart
     places = _places()
     found = []
-    for match in places.known.finditer(text):
-        name = match.group(0)
+    for start, name in places.find(text):
         if name in own_full:
             continue
-        if re.match(_ORGAN, text[match.end():]) or _in_title(text, match.start()):
+        if _ORGAN_AHEAD.match(text, start + len(name)) or _in_title(text, start):
             found.append(name)
     for match in _UNKNOWN_PLACE.finditer(text):
         name = match.group(1) + match.group(2)
