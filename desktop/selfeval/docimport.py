@@ -229,7 +229,7 @@ class _Matcher:
             long, lines = (fields[0], fields[1]) if kinds[0] == "longtext" else (fields[1], fields[0])
             return _Target(split=(long.id, lines.id))
         if not fields:
-            return _Target(reason=f"“{title}”下没有文字栏目（其中的数字见建议）")
+            return _Target(reason=f"“{title}”下没有文字栏目（其中的数字已逐一列出）")
         return _Target(reason=f"“{title}”下有几个文字栏目，这段文字不在其中任何一个的标题下")
 
     def node_target(self, node: Indicator) -> _Target:
@@ -587,7 +587,11 @@ def describe(form: Form, plan: ImportPlan, *, stored: ApplyResult | None = None,
     """The plan as the command line prints it."""
     accepted_ids = {id(p) for p in accepted}
     lines = []
-    state = "已写入" if stored is not None else "未保存"
+    if stored is None:
+        state = "未保存"
+    else:
+        written = len([fid for fid in plan.narratives if fid in stored.written])
+        state = f"写入 {written} 项" + (f"，{len(stored.kept)} 项已有内容、未覆盖（--replace 覆盖）" if stored.kept else "")
     lines.append(f"文字说明：{len(plan.narratives)} 项（{state}）")
     for fid, text in plan.narratives.items():
         mark = ""
