@@ -199,3 +199,27 @@ def test_the_sample_report_places_its_texts(shared_dir, cli):
     assert {"foreign_place.narrative.sys_management", "foreign_department.narrative.ef_key_tasks",
             "typo.narrative.ec_public_expense", "template_text.narrative.ts_clarity",
             "repeated_paragraph.narrative.effect"} <= checks
+
+
+def test_headings_numbered_by_word_itself_are_matched_by_their_titles(tmp_path, demo):
+    """Word's automatic numbering is not in the text: a heading is then its bare title."""
+    import docx
+
+    document = docx.Document()
+    for heading, text in (("自评结论", "结论的文字。"), ("政府采购执行率（2分）", "采购的文字，采购计划金额94.55万元。"),
+                          ("存在问题", "问题的文字。")):
+        document.add_paragraph(heading, style="Heading 2")
+        document.add_paragraph(text)
+    path = tmp_path / "自动编号.docx"
+    document.save(path)
+    plan = docimport.plan_import(demo.form, docimport.read_blocks(path))
+    assert plan.narratives == {"conclusion": "结论的文字。", "narrative.fm_procurement_rate": "采购的文字，采购计划金额94.55万元。",
+                               "problems": "问题的文字。"}
+    assert [(p.field, p.value) for p in plan.proposals] == [("procurement.planned", "94.55")]
+
+
+def test_a_text_file_in_gb18030_is_read(tmp_path, demo):
+    path = tmp_path / "上年报告.txt"
+    path.write_bytes("五、存在问题\r\n预算编制的可预见性不强。\r\n".encode("gb18030"))
+    plan = docimport.plan_import(demo.form, docimport.read_blocks(path))
+    assert plan.narratives == {"problems": "预算编制的可预见性不强。"}
