@@ -125,3 +125,15 @@ def test_the_samples_correct_paragraphs_pass_and_its_copies_are_caught(shared_di
                 hits.setdefault(check, set()).add(found)
     assert hits == {"place": {"东昌市"}, "department": {"民政局年度工作要点"},
                     "typo": {"本度（应为“本年度”）", "民生事实（应为“民生实事”）"}}
+
+
+@pytest.mark.parametrize("sentence", ["组织委员赴深圳市举办的培训班学习。", "优化深圳市布局的建议。",
+                                      "委托广州市专业机构开展评估。", "接待韶关市各县（市、区）政协来乐调研。"])
+def test_another_place_named_in_passing_is_no_finding(sentence):
+    assert copytext.foreign_places(sentence, "乐昌市", "政协乐昌市委员会机关") == ""
+
+
+@pytest.mark.parametrize("sentence, found", [("广州市财政局通知", "广州市"), ("东莞市政协机关", "东莞市"),
+                                             ("按南雄市委部署", "南雄市"), ("《仁化县机关事务管理办法》", "仁化县")])
+def test_another_place_with_its_organ_or_in_a_title_is_found(sentence, found):
+    assert copytext.foreign_places(sentence, "乐昌市", "政协乐昌市委员会机关") == found

@@ -39,14 +39,26 @@ def _join(found: list[str]) -> str:
 
 # ------------------------------------------------------------------ places
 
-# Organs that make a place name the subject of the text: 东昌市政协, 某县财政局, 某市委.
-_ORGAN = (
-    r"(?:中国人民政治协商会议|人民代表大会|人民政府|人民法院|人民检察院|政协|人大|政府|党委|纪委|委员会"
-    r"|市委|县委|区委|委|机关|办公室|[" + _HAN + r"]{0,6}?(?:局|厅|办))"
-)
+# Organs that make a place name the subject of the text: 东昌市政协, 某县财政局, 某市委; with
+# the departments of departments.tsv. Not any word ending in 局 or 办 (深圳市举办, 布局).
+_ORGANS = (r"中国人民政治协商会议|人民代表大会|人民政府|人民法院|人民检察院|政协|人大|政府|党委|纪委"
+           r"|委员会|委(?![托])|机关|办公室|办公厅|[" + _HAN + r"]{1,6}?(?:管理局|事务局|服务中心)")
 # Known names that are also common nouns ("建设新城区").
 _COMMON_NOUNS = {"新城区", "老城区", "市中区", "城中区", "城关区", "高新区", "开发区", "新市区"}
-_ORGAN_AHEAD = re.compile(_ORGAN)
+
+
+@lru_cache(maxsize=1)
+def _organ() -> re.Pattern:
+    spellings = sorted({s for kind in _kinds() for s in kind.spellings}, key=len, reverse=True)
+    return re.compile("(?:" + _ORGANS + "|" + "|".join(map(re.escape, spellings)) + ")")
+
+
+@lru_cache(maxsize=1)
+def _unknown_place() -> re.Pattern:
+    """A place missing from the list: two characters and 市 or 县 opening a document title or
+    right after a province (《东昌市政协机关财务管理制度》, 广东省东昌市财政局), an organ after it."""
+    return re.compile(r"(?:(?<=《)|(?<=《中共)|(?<=省))([" + _HAN + r"]{2})(市|县)(?=" + _organ().pattern + ")")
+
 _NOT_PLACE_START = set("本全各该我省市县区州此上下同其每")
 _AUTONOMOUS = ("自治区", "自治州", "自治县", "自治旗")
 _PLAIN_SUFFIXES = ("特别行政区", "地区", "林区", "省", "市", "县", "区", "盟", "旗")
@@ -137,13 +149,6 @@ def _own_places(region: str, unit_name: str) -> tuple[frozenset[str], frozenset[
     return frozenset(d.name for d in own), frozenset(d.short for d in own)
 
 
-# A place missing from the list: two characters and 市 or 县 opening a document title or right
-# after a province (《东昌市政协机关财务管理制度》, 广东省东昌市财政局), an organ after it.
-_UNKNOWN_PLACE = re.compile(
-    r"(?:(?<=《)|(?<=《中共)|(?<=省))([" + _HAN + r"]{2})(市|县)(?=" + _ORGAN + ")"
-)
-
-
 def _in_title(text: str, position: int) -> bool:
     return text.rfind("《", 0, position) > text.rfind("》", 0, position)
 
@@ -159,9 +164,9 @@ def foreign_places(text: str, region: str, unit_name: str) -> str:
     for start, name in places.find(text):
         if name in own_full:
             continue
-        if _ORGAN_AHEAD.match(text, start + len(name)) or _in_title(text, start):
+        if _organ().match(text, start + len(name)) or _in_title(text, start):
             found.append(name)
-    for match in _UNKNOWN_PLACE.finditer(text):
+    for match in _unknown_place().finditer(text):
         name = match.group(1) + match.group(2)
         stem = match.group(1)
         if name in places.by_name or stem in own_short or stem[0] in _NOT_PLACE_START:
