@@ -158,3 +158,15 @@ def test_imported_texts_are_marked_in_the_wizard_until_edited(qtbot, window, ask
     wizard.edited("problems", "本年度重新写过的问题。")
     wizard.refresh()
     assert not row.carried.isVisible()
+
+
+def test_the_whole_text_of_the_chosen_row_is_shown(qtbot, window, tmp_path):
+    from selfeval import docimport
+
+    form = FormCatalog(ROOT / "forms").get("gd-dept-overall")
+    plan = docimport.plan_import(form, docimport.read_blocks(demo_docx(tmp_path)))
+    dialog = import_dialog.ImportReviewDialog(form, plan, target="某报告", current={}, source="x.docx")
+    qtbot.addWidget(dialog)
+    row = dialog.text_ids.index("achievements")
+    dialog.texts.setCurrentCell(row, 1)
+    assert dialog.preview.toPlainText() == plan.narratives["achievements"]

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -84,7 +86,8 @@ class ImportReviewDialog(QDialog):
     # -- texts
 
     def _texts_tab(self) -> QWidget:
-        table = QTableWidget(len(self.plan.narratives), 4, self)
+        page = QSplitter(Qt.Orientation.Vertical, self)
+        table = QTableWidget(len(self.plan.narratives), 4, page)
         table.setObjectName("texts")
         table.setHorizontalHeaderLabels([tr("导入"), tr("栏目"), tr("字数"), tr("开头")])
         self.text_ids = list(self.plan.narratives)
@@ -98,7 +101,18 @@ class ImportReviewDialog(QDialog):
             table.setItem(row, 3, _item(" ".join(text.split())[:80], tip=text[:1500]))
         self._fit(table, stretch=3)
         self.texts = table
-        return table
+        self.preview = QPlainTextEdit(page)
+        self.preview.setObjectName("preview")
+        self.preview.setReadOnly(True)
+        self.preview.setPlaceholderText(tr("选中一行，在这里查看导入的全文"))
+        table.currentCellChanged.connect(
+            lambda row, *_: self.preview.setPlainText(self.plan.narratives[self.text_ids[row]] if row >= 0 else ""))
+        page.addWidget(table)
+        page.addWidget(self.preview)
+        page.setSizes([420, 200])
+        if self.text_ids:
+            table.setCurrentCell(0, 1)
+        return page
 
     # -- figures
 
