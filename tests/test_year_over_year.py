@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -83,8 +84,6 @@ def test_the_demo_has_no_year_over_year_warning(workspace):
 
 
 def test_a_form_may_only_compare_numbers(tmp_path):
-    from pathlib import Path
-
     from selfeval.formfile import FormError, load_form
 
     form_file = Path(__file__).resolve().parents[1] / "forms" / "gd-dept-overall-2022.yaml"
@@ -94,3 +93,29 @@ def test_a_form_may_only_compare_numbers(tmp_path):
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(FormError, match="不是数值"):
         load_form(bad)
+
+
+def test_a_first_year_starts_from_last_years_word_report(cli, tmp_path):
+    """Last year's Word report imported as last year's report (figures accepted), then this
+    year's report started from it: texts carried, figures compared."""
+    import json
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from test_docimport import DEMO, ROOT, build_docx
+
+    from selfeval.catalog import FormCatalog
+    from selfeval.interchange import read_report
+
+    demo = read_report(FormCatalog(ROOT / "forms"), DEMO.read_text(encoding="utf-8"))
+    word = build_docx(tmp_path / "2022年报告.docx", demo)
+    code, out, err = cli("import-doc", word, "--unit", UNIT, "--year", "2022", "--accept-all", "--json")
+    assert code == 0, err
+    assert cli("new", "--unit", UNIT, "--year", "2023", "--from-previous")[0] == 0
+    this_year = "2"
+    values = json.loads(cli("export-json", this_year)[1])["values"]
+    assert values["narrative.effect"] == demo.values["narrative.effect"]  # carried over
+    assert "income.total" not in values
+    cli("set", this_year, "income.total", "900")
+    checks = {f["check"]: f["message"] for f in json.loads(cli("check", this_year, "--json")[1])}
+    assert "上年为 628.76 万元" in checks["year_over_year_income"]

@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", required=True, type=_year, metavar="年度")
     p.add_argument("--form", metavar="表单编号", help="默认使用适用于该年度的表单")
     p.add_argument("--from-previous", action="store_true",
-                   help="转入上年报告的单位信息、职责和文字说明（不转入当年数据）")
+                   help="转入上年报告的单位信息、职责和文字说明（不转入当年数据；上年的数字用于“与上年数据核对”）")
 
     p = command("set", "填写报告中的一项数据，例如：selfeval set 3 income.basic \"1,234.56\"")
     p.epilog = ("值按原样保存，其中的 \\n、\\t 等不当作换行或制表符（例如路径 C:\\new 原样保存）。"
