@@ -170,3 +170,24 @@ def test_the_whole_text_of_the_chosen_row_is_shown(qtbot, window, tmp_path):
     row = dialog.text_ids.index("achievements")
     dialog.texts.setCurrentCell(row, 1)
     assert dialog.preview.toPlainText() == plan.narratives["achievements"]
+
+
+def test_importing_into_the_open_report_keeps_what_was_typed(qtbot, window, asked, tmp_path, monkeypatch):
+    window.do_action("demo")
+    report_id = window.wizard.session.report_id
+    window.wizard.edited("signoff.preparer", "赵六")
+    window.wizard.edited("problems", "临时写的问题。")
+    asked["files"].append(demo_docx(tmp_path))
+
+    def choose(dialog):
+        for row in range(dialog.texts.rowCount()):  # only 存在问题 is taken
+            keep = dialog.text_ids[row] == "problems"
+            dialog.texts.item(row, 0).setCheckState(Qt.CheckState.Checked if keep else Qt.CheckState.Unchecked)
+
+    run_review(monkeypatch, choose)
+    window.do_action("import_doc")
+    assert window.wizard.session.report_id == report_id
+    values = window.workspace.open_report(report_id).values
+    assert values["signoff.preparer"] == "赵六"
+    assert values["problems"].startswith("一是年初预算对工资调整")  # the ticked text replaced the typed one
+    assert window.workspace.imported_unchanged(report_id) == {"problems"}

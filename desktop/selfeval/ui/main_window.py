@@ -162,10 +162,13 @@ class MainWindow(QMainWindow):
         self.refresh_list(select=report_id)
 
     def action_import_doc(self) -> None:
-        """Last year's Word report into the selected draft (or a new report): the clerk reviews
-        every text and figure before anything is stored."""
+        """Last year's Word report into the open or selected draft (or a new report): the clerk
+        reviews every text and figure before anything is stored."""
         from .. import docimport
         from .import_dialog import review_import
+
+        if self.wizard is not None:
+            self.wizard.flush()  # what was typed is stored before the import reads the report
 
         path = dialogs.open_file(self, tr("从 Word 导入上年报告"), Path.home(),
                                  "Word (*.docx *.doc);;文本 (*.txt);;* (*)")
@@ -175,7 +178,7 @@ class MainWindow(QMainWindow):
             blocks = docimport.read_blocks(path)
         except docimport.DocImportError as error:
             raise StoreError(str(error)) from error
-        report_id = self.report_list.selected_id()
+        report_id = self.wizard.session.report_id if self.wizard is not None else self.report_list.selected_id()
         wanted = None
         if report_id is None or self.workspace.store.report(report_id).status == "final":
             wanted = ask_new_report(self, self.workspace)
@@ -195,6 +198,8 @@ class MainWindow(QMainWindow):
             report_id = self.workspace.new_report(wanted.unit_name, wanted.year, form_id=wanted.form_id,
                                                   from_previous=wanted.from_previous)
         texts, figures = chosen
+        if self.wizard is not None:
+            self.show_list()  # the open wizard is closed before the import writes under it
         result = docimport.apply_import(self.workspace, report_id, texts, figures, replace=True)
         self.refresh_list(select=report_id)
         self.open_report(report_id)
