@@ -223,3 +223,11 @@ def test_a_text_file_in_gb18030_is_read(tmp_path, demo):
     path.write_bytes("五、存在问题\r\n预算编制的可预见性不强。\r\n".encode("gb18030"))
     plan = docimport.plan_import(demo.form, docimport.read_blocks(path))
     assert plan.narratives == {"problems": "预算编制的可预见性不强。"}
+
+
+def test_a_score_table_gives_no_figures():
+    rows = (("三级指标", "分值", "自评得分"), ("预算编制合理性", "5", "5"), ("政府采购执行率", "2", "1.97"))
+    assert docimport.table_figures(rows, "部门整体支出绩效自评表") == []
+    budget = (("项目", "金额（万元）"), ("年初预算合计", "470.41"), ("调整后预算数", "628.76"))
+    assert [(p.field, p.value) for p in docimport.table_figures(budget, "预算情况表")] == [
+        ("budget.initial_total", "470.41"), ("budget.adjusted_total", "628.76")]

@@ -492,7 +492,9 @@ _CELL_NUMBER = re.compile(r"^\s*" + _NUMBER + r"\s*(万元|元|人|%|％)?\s*$")
 
 
 def table_figures(rows: tuple[tuple[str, ...], ...], context: str = "") -> list[Proposal]:
-    """The figures of a table: each numeric cell, named by its row's label and its column's head."""
+    """The figures of a table: each numeric cell whose row label and column head name a field
+    (the 三公 and budget tables); the cells of other tables (a score table's 分值 and 得分) are
+    not figures of the form and are left out."""
     header = rows[0]
     title = context if len(context) <= 60 else ""
     whole = title + "".join("".join(r) for r in rows)
@@ -510,7 +512,9 @@ def table_figures(rows: tuple[tuple[str, ...], ...], context: str = "") -> list[
             prefix = f"{title} {head} {label}"
             sentence = f"表格（{title or '｜'.join(header)}）：{label}｜{head}：{cell.strip()}"
             value = _amount(match.group(1), match.group(2))
-            result.append(_proposal(kind, value, cell_unit, prefix, cell.strip(), sentence))
+            proposal = _proposal(kind, value, cell_unit, prefix, cell.strip(), sentence)
+            if proposal.field is not None:
+                result.append(proposal)
     return result
 
 
