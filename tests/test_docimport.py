@@ -231,3 +231,15 @@ def test_a_score_table_gives_no_figures():
     budget = (("项目", "金额（万元）"), ("年初预算合计", "470.41"), ("调整后预算数", "628.76"))
     assert [(p.field, p.value) for p in docimport.table_figures(budget, "预算情况表")] == [
         ("budget.initial_total", "470.41"), ("budget.adjusted_total", "628.76")]
+
+
+def test_a_long_unnumbered_word_heading_is_not_joined_to_its_text(tmp_path, demo):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("国库集中支付结转结余存量资金效率性", style="Heading 3")
+    document.add_paragraph("存量资金已按规定清理")
+    path = tmp_path / "长标题.docx"
+    document.save(path)
+    plan = docimport.plan_import(demo.form, docimport.read_blocks(path))
+    assert plan.narratives == {"narrative.fm_treasury_stock": "存量资金已按规定清理"}

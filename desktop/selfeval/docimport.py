@@ -91,7 +91,7 @@ def blocks_from_bytes(data: bytes, name: str = "") -> list[Block]:
             continue
     else:
         raise DocImportError(f"“{name}”既不是 Word 文档，也不是可读的文本文件。")
-    return [Block(text=line) for line in _lines(text)]
+    return _rejoin([Block(text=line) for line in _lines(text)])
 
 
 def _lines(text: str) -> list[str]:
@@ -283,8 +283,8 @@ _CLOSED = re.compile(r"[。！!？?；;：:”’）)》\]】…]$")
 
 
 def _rejoin(blocks: list[Block]) -> list[Block]:
-    """A long line that stops mid-sentence (a page break in a copied text) and the line after it
-    are one paragraph."""
+    """In a text file, a long line that stops mid-sentence (a page break where the text was
+    copied from a PDF) and the line after it are one paragraph. Word's paragraphs are kept."""
     result: list[Block] = []
     for block in blocks:
         previous = result[-1] if result else None
@@ -301,7 +301,6 @@ def _rejoin(blocks: list[Block]) -> list[Block]:
 
 def plan_import(form: Form, blocks: list[Block]) -> ImportPlan:
     """Where each paragraph goes, which figures the text states, what could not be placed."""
-    blocks = _rejoin(blocks)
     matcher = _Matcher(form)
     plan = ImportPlan()
     texts: dict[str, list[str]] = {}
