@@ -243,3 +243,13 @@ def test_a_long_unnumbered_word_heading_is_not_joined_to_its_text(tmp_path, demo
     document.save(path)
     plan = docimport.plan_import(demo.form, docimport.read_blocks(path))
     assert plan.narratives == {"narrative.fm_treasury_stock": "存量资金已按规定清理"}
+
+
+def test_short_list_items_stay_in_the_text_and_an_unknown_heading_ends_it(demo):
+    blocks = [docimport.Block(text=t) for t in (
+        "（3）项目完成及时性（3分）", "本年度项目按计划推进：", "1、召开全会；", "2、办理提案。",
+        "五、存在问题", "预算编制不够准确。", "七、其他需要说明的情况", "无。")]
+    plan = docimport.plan_import(demo.form, blocks)
+    assert plan.narratives["narrative.ef_timeliness"] == "本年度项目按计划推进：\n1、召开全会；\n2、办理提案。"
+    assert plan.narratives["problems"] == "预算编制不够准确。"
+    assert [u.text for u in plan.unplaced] == ["七、其他需要说明的情况", "无。"]

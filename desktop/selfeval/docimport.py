@@ -279,6 +279,7 @@ def _by_keywords(leaves: tuple[Indicator, ...], text: str) -> Indicator | None:
 
 # --------------------------------------------------------------- placing text
 
+_LIST_ITEM = re.compile(r"[，,、；;]|[；;，,]$")
 _CLOSED = re.compile(r"[。！!？?；;：:”’）)》\]】…]$")
 
 
@@ -342,9 +343,11 @@ def plan_import(form: Form, blocks: list[Block]) -> ImportPlan:
                 else:
                     place(heading.rest)
             continue
-        if (heading and heading.level < 5 and len(line) <= _SHORT_HEADING
-                and heading.level <= max(target_level, 1)):
-            # a heading of the same rank the form has no field for ends the text above it
+        if (heading and heading.level < 5 and len(line) <= _SHORT_HEADING and not _LIST_ITEM.search(_strip_number(line))
+                and (heading.level == target_level or heading.level <= min(target_level, 2))):
+            # a heading the form has no field for ends the text above it when it is of the same
+            # rank as the heading of that text, or a chapter (一、 （一）); a short numbered item
+            # inside the text (1、召开全会；) does not
             target, target_level = _Target(reason=f"表单中没有与“{heading.title}”对应的栏目"), heading.level
             plan.unplaced.append(Unplaced(line, target.reason))
             continue
