@@ -253,3 +253,22 @@ def test_short_list_items_stay_in_the_text_and_an_unknown_heading_ends_it(demo):
     assert plan.narratives["narrative.ef_timeliness"] == "本年度项目按计划推进：\n1、召开全会；\n2、办理提案。"
     assert plan.narratives["problems"] == "预算编制不够准确。"
     assert [u.text for u in plan.unplaced] == ["七、其他需要说明的情况", "无。"]
+
+
+def test_any_text_is_planned_without_an_error(demo):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.sampled_from(["一、", "（二）", "3.", "（4）", "(5)", "政府采购执行率", "（2分）", "存在问题",
+                              "效果性", "。", "，", "；", "628.76", "万元", "元", "21", "人", "%", "《", "》",
+                              "1,234", ".5", "\t", " ", "预算", "决算", "三公", "经费"])
+    lines = st.lists(st.lists(pieces, max_size=12).map("".join), max_size=30)
+
+    @settings(max_examples=200, deadline=None)
+    @given(lines)
+    def plan(texts):
+        result = docimport.plan_import(demo.form, [docimport.Block(text=t) for t in texts if t.strip()])
+        for proposal in result.proposals:
+            assert proposal.sentence and proposal.found
+
+    plan()
