@@ -9,6 +9,8 @@ into the temporary data folder.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [output folder]
 
+Last, the review screen of 从 Word 导入 on a Word file written from the demo's texts.
+
 Runs on a temporary data folder, so the person's own reports are never touched.
 """
 from __future__ import annotations
@@ -66,6 +68,7 @@ def main(argv: list[str]) -> int:
                 app.processEvents()
                 written.append(save(window, out / f"{number:02d}-{page.id}-detail.png"))
                 wizard.current_view().verticalScrollBar().setValue(0)
+        written.append(import_review(window, app, Path(home), out / "import-review.png"))
         window.close()
         workspace.store.close(backup=False)
     for path in written:
@@ -101,6 +104,30 @@ def exported(window, app, home: Path) -> None:
     if page.result is None:
         raise SystemExit(f"export failed: {page.error.text()}")
     app.processEvents()
+
+
+def import_review(window, app, home: Path, path: Path) -> Path:
+    """The review screen of 从 Word 导入, on a Word file written from the demo's texts."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_docimport import build_docx
+
+    from selfeval import docimport
+    from selfeval.catalog import FormCatalog, demo_report_path
+    from selfeval.interchange import read_report
+    from selfeval.ui.import_dialog import ImportReviewDialog
+
+    demo = read_report(FormCatalog(), demo_report_path().read_text(encoding="utf-8"))
+    source = build_docx(home / "2022年度部门整体支出绩效自评报告.docx", demo)
+    plan = docimport.plan_import(demo.form, docimport.read_blocks(source))
+    dialog = ImportReviewDialog(demo.form, plan, target="政协乐昌市委员会机关 2022 年度（新建）",
+                                current={}, source=source.name, parent=window)
+    dialog.resize(SIZE[0], 760)
+    dialog._tick_all(True)
+    dialog.show()
+    app.processEvents()
+    saved = save(dialog, path)
+    dialog.close()
+    return saved
 
 
 def scroll_to(view, target: str) -> None:

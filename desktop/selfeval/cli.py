@@ -72,6 +72,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("import", "导入 JSON 格式的报告，输出新报告的编号")
     p.add_argument("file", metavar="文件.json", help="报告 JSON 文件（- 表示标准输入）")
 
+    p = command("import-doc", "从上年的 Word 报告（.docx）或文本文件导入文字说明，并列出其中的数字供核对")
+    p.epilog = ("按标题（一、（一）1. （1），指标名可带“（2分）”）把各段文字放入对应栏目，作为导入的草稿；"
+                "数字（万元、元——换算为万元——、人数、百分比）连同所在的句子逐一列出"
+                "（表格中行名和列名对应到栏目的数字也列出，例如“三公”经费表、预算表），默认不保存，"
+                "核对后用 selfeval set 填写，或加 --accept-all 把对应到字段的数字全部写入。"
+                "不给 --into 也不给 --unit/--year 时只显示导入结果，不保存任何内容。"
+                "旧版 .doc 文件请先在 Word 中另存为 .docx。"
+                "建议的用法：以上年年度新建上年的报告并导入上年的 Word 报告，"
+                "再用 selfeval new --from-previous 新建本年报告，上年的文字和数字随之转入。")
+    p.add_argument("file", metavar="文件.docx", help="Word 文档（.docx）或 UTF-8/GB18030 文本文件")
+    p.add_argument("--into", type=_report_id, metavar="编号", help="写入这份报告（须为草稿）")
+    p.add_argument("--unit", metavar="单位名称", help="不给 --into 时，为这个单位新建报告（与 --year 一起使用）")
+    p.add_argument("--year", type=_year, metavar="年度", help="新建报告的年度")
+    p.add_argument("--accept-all", action="store_true",
+                   help="同时写入对应到字段的全部数字（同一字段取第一个）；不加时数字只列出，不保存")
+    p.add_argument("--replace", action="store_true", help="覆盖已填写的栏目（默认保留原有内容）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
     p = command("export-json", "以 JSON 格式导出报告")
     p.add_argument("id", type=_report_id, metavar="编号")
     p.add_argument("--out", metavar="文件", help="写入文件（默认输出到屏幕）")
@@ -92,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", required=True, type=_year, metavar="年度")
     p.add_argument("--form", metavar="表单编号", help="默认使用适用于该年度的表单")
     p.add_argument("--from-previous", action="store_true",
-                   help="转入上年报告的单位信息、职责和文字说明（不转入当年数据）")
+                   help="转入上年报告的单位信息、职责和文字说明（不转入当年数据；上年的数字用于“与上年数据核对”）")
 
     p = command("set", "填写报告中的一项数据，例如：selfeval set 3 income.basic \"1,234.56\"")
     p.epilog = ("值按原样保存，其中的 \\n、\\t 等不当作换行或制表符（例如路径 C:\\new 原样保存）。"
@@ -259,6 +277,41 @@ def cmd_import(ws: Workspace, args) -> int:
     except UnicodeDecodeError as error:
         raise CommandError(errors.not_utf8("标准输入" if args.file == "-" else args.file, error)) from None
     print(ws.import_json(data))
+    return OK
+
+
+def cmd_import_doc(ws: Workspace, args) -> int:
+    from . import docimport
+
+    if args.into and (args.unit or args.year):
+        raise CommandError("--into 与 --unit/--year 只能二选一。")
+    if bool(args.unit) != bool(args.year):
+        raise CommandError("新建报告需要同时给出 --unit 和 --year。")
+    try:
+        blocks = docimport.read_blocks(args.file)
+    except docimport.DocImportError as error:
+        raise CommandError(str(error)) from None
+    report_id = args.into
+    form = ws.open_report(report_id).form if report_id else None
+    if args.unit:
+        report_id = ws.new_report(args.unit.strip(), args.year)
+        form = ws.open_report(report_id).form
+    form = form or ws.catalog.get(ws.catalog.default_form_id())
+    plan = docimport.plan_import(form, blocks)
+    accepted = [p for p in plan.proposals if p.field] if args.accept_all else []
+    stored = None
+    if report_id:
+        stored = docimport.apply_import(ws, report_id, plan, accepted, replace=args.replace)
+    if args.json:
+        _print_json(docimport.plan_json(form, plan, report_id=report_id, stored=stored, accepted=accepted))
+        return OK
+    if report_id:
+        print(f"报告编号：{report_id}")
+    print(docimport.describe(form, plan, stored=stored, accepted=accepted))
+    if not report_id:
+        print("\n（只显示了导入结果，没有保存。用 --into 编号 写入已有报告，或用 --unit 和 --year 新建报告。）")
+    elif not args.accept_all and plan.proposals:
+        print("\n数字未保存：核对后用 selfeval set 编号 字段编号 值 填写，或加 --accept-all 全部写入。")
     return OK
 
 
@@ -479,6 +532,7 @@ def cmd_forms(args) -> int:
 
 COMMANDS = {
     "import": cmd_import,
+    "import-doc": cmd_import_doc,
     "export-json": cmd_export_json,
     "check": cmd_check,
     "score": cmd_score,

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from . import parsing
-from .form import PLACEHOLDER, Check, Form
+from .form import PLACEHOLDER, PREVIOUS_PREFIX, Check, Form
 from .scoring import (
     ZERO,
     Score,
@@ -112,19 +112,28 @@ class Evaluation:
         ]
 
 
-def build_env(form: Form, values: Mapping[str, Any]) -> dict[str, Any]:
+def build_env(form: Form, values: Mapping[str, Any],
+              previous: Mapping[str, Any] | None = None) -> dict[str, Any]:
     env = {}
     for fid, value in values.items():
         field = form.fields.get(fid)
         if field is not None and not is_empty(value):
             env[fid] = to_env(field, value)
+    if form.previous_fields:
+        env[PREVIOUS_PREFIX + "max_change"] = form.max_change
+        for fid in form.previous_fields:
+            value = (previous or {}).get(fid)
+            if not is_empty(value):
+                env[PREVIOUS_PREFIX + fid] = to_env(form.fields[fid], value)
     return env
 
 
-def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, str] | None = None) -> Evaluation:
-    """Everything the form says about ``values`` (typed values keyed by field id)."""
+def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, str] | None = None,
+             previous: Mapping[str, Any] | None = None) -> Evaluation:
+    """Everything the form says about ``values`` (typed values keyed by field id); ``previous``
+    holds the values of the report this one was started from (``previous.<id>`` in checks)."""
     explanations = explanations or {}
-    env = build_env(form, values)
+    env = build_env(form, values, previous)
     computed = {}
     for cid in form.computed_order:
         computed[cid] = env[cid] = form.computed[cid].expr(env)
@@ -163,10 +172,15 @@ def _run_checks(form: Form, env: dict, explanations: Mapping[str, str]) -> list[
     findings = []
     for check in form.checks:
         if check.for_each:
+            earlier: list[str] = []
             for fid, field in form.fields.items():
                 if field.type in check.for_each and fid in env:
                     value = env[fid]
-                    local = {**env, "this": "\n".join(value) if isinstance(value, list) else value}
+                    text = "\n".join(value) if isinstance(value, list) else value
+                    leaf = form.leaves.get(field.indicator) if fid.startswith("narrative.") else None
+                    local = {**env, "this": text, "earlier": "\n".join(earlier),
+                             "criteria": (leaf.criteria or "") if leaf is not None else ""}
+                    earlier.append(text)
                     finding = _run_one(form, check, local, f"{check.id}.{fid}", (fid,), explanations,
                                        label=field.label)
                     if finding:
@@ -199,7 +213,7 @@ def _fill(form: Form, template: str, env, shown: dict, label: str) -> str:
             return "（未填）"
         if fmt:
             return format_value(value, fmt)
-        field = form.fields.get(name)
+        field = form.fields.get(name.removeprefix(PREVIOUS_PREFIX))
         if field is not None and field.type == "yesno":
             return field.answer(value)  # a statement that holds for 是 and for 否
         if field is not None:

@@ -27,6 +27,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
+from . import copytext
+
 NUMBER, BOOL, TEXT, DATE, LIST = "number", "bool", "text", "date", "list"
 TYPE_NAMES = {NUMBER: "数值", BOOL: "是/否", TEXT: "文本", DATE: "日期", LIST: "列表"}
 
@@ -282,6 +284,11 @@ FUNCTIONS: dict[str, _Function] = {
     "stray_years": _Function(
         (TEXT, "number*"), TEXT, lambda s, *ys: _stray_years(s, frozenset(int(y) for y in ys))
     ),
+    "foreign_places": _Function((TEXT, TEXT, TEXT), TEXT, copytext.foreign_places),
+    "foreign_departments": _Function((TEXT, TEXT), TEXT, copytext.foreign_departments),
+    "typos": _Function((TEXT,), TEXT, copytext.typos),
+    "template_text": _Function((TEXT, TEXT), TEXT, copytext.template_text),
+    "repeated_paragraph": _Function((TEXT, TEXT), TEXT, copytext.repeated_paragraph),
     "present": _Function(("any",), BOOL, lambda x: x is not None and x != "" and x != [], False),
     "default": _Function(("any", "arg1"), "arg1", _fn_default, False),
     "if": _Function((BOOL, "any", "arg2"), "arg2", _fn_if, False),

@@ -42,6 +42,12 @@ MAX_INDICATOR_LEVELS = 3  # the score table has a column for each level
 
 RULE_KINDS = ("manual", "proportional", "ceiling", "deduct", "floor", "checklist")
 SEVERITIES = ("error", "warning")
+# Names a per-field check (for_each) sees besides the report's ids: the field's text, the
+# 评分标准 of the indicator whose 情况说明 it is ('' for other fields), and the text of the fields of the same
+# types before it in the form.
+FOR_EACH_LOCALS = ("this", "criteria", "earlier")
+PREVIOUS_PREFIX = "previous."  # previous.<field id>: the value in the report this one was started from
+PREVIOUS_TYPES = ("money", "count", "percent", "number")
 # "{name}" or "{name:format}" in a check's message or a statement: a value filled in
 PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([^{}]+))?\}")
 
@@ -232,6 +238,10 @@ class Form:
     source: str = ""
     total_weight: Decimal = Decimal(100)
     limits: Limits = Limits()
+    # last year's values the checks may read as previous.<field id>, and the largest change
+    # from them (a share) that passes the year-over-year checks
+    previous_fields: tuple[str, ...] = ()
+    max_change: Decimal = Decimal("0.3")
     # derived lookups, filled by the loader
     leaves: dict[str, Indicator] = dataclass_field(default_factory=dict)
     nodes: dict[str, Indicator] = dataclass_field(default_factory=dict)

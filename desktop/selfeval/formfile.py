@@ -19,6 +19,9 @@ import yaml
 from . import expr
 from .form import (
     FIELD_TYPES,
+    FOR_EACH_LOCALS,
+    PREVIOUS_PREFIX,
+    PREVIOUS_TYPES,
     MAX_INDICATOR_LEVELS,
     OPTIONAL_FIELDS,
     PLACEHOLDER,
@@ -247,6 +250,7 @@ class _FormBuilder:
         leaves = {ind.id: ind for ind in nodes.values() if ind.is_leaf}
         self.add_indicator_fields(leaves.values(), texts)
         limits = self.limits(root)
+        previous_fields, max_change = self.previous(root)
         checks = self.checks(root)
         grades = self.grades(root)
         adjustments = self.adjustments(root)
@@ -272,6 +276,8 @@ class _FormBuilder:
             source=self.path,
             total_weight=total,
             limits=limits,
+            previous_fields=previous_fields,
+            max_change=max_change,
             leaves=leaves,
             nodes=nodes,
             computed_order=tuple(self.computed),
@@ -310,7 +316,7 @@ class _FormBuilder:
         ident = node.get(key, str)
         if not re.fullmatch(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*", ident):
             raise node.fail(key, f"编号“{ident}”只能由小写字母、数字、下划线和点组成")
-        if ident in self.types or ident == "this":
+        if ident in self.types or ident in FOR_EACH_LOCALS:
             raise node.fail(key, f"编号“{ident}”重复")
         return ident
 
@@ -507,6 +513,26 @@ class _FormBuilder:
                 self.fields[fld.id] = fld
                 self.types[fld.id] = fld.expr_type
 
+    def previous(self, root: _Node) -> tuple[tuple[str, ...], Decimal]:
+        """``previous: {fields: [...], max_change: 0.3}``: last year's values that checks read."""
+        default = Form.__dataclass_fields__["max_change"].default
+        if "previous" not in root.data:
+            return (), default
+        node = root.child("previous")
+        ids = node.strings("fields")
+        for fid in ids:
+            if fid not in self.fields:
+                raise node.fail("fields", f"未知的字段“{fid}”")
+            if self.fields[fid].type not in PREVIOUS_TYPES:
+                raise node.fail("fields", f"字段“{fid}”不是数值，不能与上年比较")
+            self.types[PREVIOUS_PREFIX + fid] = self.fields[fid].expr_type
+        share = node.get("max_change", Decimal, default)
+        if not Decimal(0) < share <= Decimal(10):
+            raise node.fail("max_change", "应为大于 0 的比例，例如 0.3 表示 30%")
+        self.types[PREVIOUS_PREFIX + "max_change"] = expr.NUMBER
+        node.done()
+        return ids, share
+
     # -- checks, grades, adjustments
 
     def checks(self, root: _Node) -> tuple[Check, ...]:
@@ -524,7 +550,7 @@ class _FormBuilder:
             if for_each:
                 if not set(for_each) <= {"text", "longtext", "lines"}:
                     raise node.fail("for_each", "只能是 text、longtext、lines")
-                extra = {"this": expr.TEXT}
+                extra = dict.fromkeys(FOR_EACH_LOCALS, expr.TEXT)
             condition = self.compile(node, "assert", expr.BOOL, extra)
             when = self.compile(node, "when", expr.BOOL, extra) if "when" in node.data else None
             show = []
@@ -547,7 +573,8 @@ class _FormBuilder:
 
     def check_placeholders(self, node: _Node, message: str, local: set[str], key: str = "message") -> None:
         for name, fmt in PLACEHOLDER.findall(message):
-            if name not in local and name not in self.fields and name not in self.computed:
+            if name not in local and name not in self.fields and name not in self.computed \
+                    and not (name.startswith(PREVIOUS_PREFIX) and name in self.types):
                 raise node.fail(key, f"占位符“{{{name}}}”不是已知的编号")
             if fmt and fmt not in MESSAGE_FORMATS:
                 raise node.fail(key, f"占位符格式“{fmt}”应为 {'、'.join(MESSAGE_FORMATS)} 之一")

@@ -86,7 +86,7 @@ def value_line(field: Field, value) -> str:
     return f"{field.label}：{display(field, value)}{unit}"
 
 
-ACTIONS = {"create": "新建", "set": "修改", "explain": "出错说明", "finalize": "定稿",
+ACTIONS = {"create": "新建", "set": "修改", "import": "从文档导入", "explain": "出错说明", "finalize": "定稿",
            "reopen": "重新打开", "delete": "删除", "export": "导出"}
 
 

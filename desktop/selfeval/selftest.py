@@ -85,6 +85,11 @@ def run_self_test(out=None, *, with_gui: bool = True) -> int:
                 raise RuntimeError(verdict.text())
             return "签名、内嵌 Excel 与清单均一致"
 
+        def word_import():
+            from . import docimport
+
+            return docimport.self_check(home)
+
         def window():
             from .ui.smoke import open_and_close_main_window
 
@@ -99,6 +104,7 @@ def run_self_test(out=None, *, with_gui: bool = True) -> int:
             if "export" in state:
                 steps.run("验证报送包", verify)
             state["ws"].close()
+        steps.run("读取 Word 文档", word_import)
         if with_gui:
             steps.run("打开主窗口和报告的全部页面", window)
     verdict = "自检通过" if not steps.failed else f"自检失败：{steps.failed} 项未通过"

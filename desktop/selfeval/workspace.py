@@ -14,12 +14,12 @@ from . import paths, report_text
 from .errors import PartlyDone, os_message
 from .catalog import FormCatalog
 from .engine import Evaluation, evaluate
-from .form import Form
+from .form import PREVIOUS_TYPES, Form
 from .interchange import ReportData, read_report, report_to_dict
 from .parsing import Parsed
 from .readiness import finalize_problems
 from .store import CarriedOver, ReportInfo, Store, StoreError
-from .values import from_json, is_empty, parse_input, to_json
+from .values import ValueRejected, display, from_json, is_empty, parse_input, to_json
 
 # Texts carried over from last year's report are flagged until changed; names
 # and figures carried over rarely change, so they are not.
@@ -48,9 +48,10 @@ class OpenReport:
     values: dict[str, Any]
     explanations: dict[str, str]
     carried: CarriedOver | None = None
+    previous: dict[str, Any] | None = None  # the values of the report it was started from
 
     def evaluate(self) -> Evaluation:
-        return evaluate(self.form, self.values, self.explanations)
+        return evaluate(self.form, self.values, self.explanations, self.previous)
 
 
 def carried_unchanged(form: Form, carried: CarriedOver | None, values: Mapping[str, Any]) -> frozenset[str]:
@@ -61,6 +62,15 @@ def carried_unchanged(form: Form, carried: CarriedOver | None, values: Mapping[s
         key for key, raw in carried.values.items()
         if key in form.fields and form.fields[key].carry and form.fields[key].type in CARRIED_TYPES
         and not is_empty(values.get(key)) and to_json(form.fields[key], values.get(key)) == raw)
+
+
+def previous_shown(form: Form, previous: Mapping[str, Any] | None, field_id: str) -> str | None:
+    """Last year's value of a number field as the wizard shows it under this year's (whose unit
+    is beside it): 上年：628.76."""
+    field = form.fields.get(field_id)
+    if not previous or field is None or field.type not in PREVIOUS_TYPES or is_empty(previous.get(field_id)):
+        return None
+    return f"上年：{display(field, previous[field_id])}"
 
 
 class Workspace:
@@ -90,8 +100,28 @@ class Workspace:
         form = self.form_of(info)
         raw = self.store.values(report_id)
         values = {fid: from_json(form, form.fields[fid], raw[fid]) for fid in form.fields if fid in raw}
-        return OpenReport(info, form, values, self.store.explanations(report_id),
-                          self.store.carried_over(report_id))
+        carried = self.store.carried_over(report_id)
+        return OpenReport(info, form, values, self.store.explanations(report_id), carried,
+                          self.previous_values(form, carried))
+
+    def previous_values(self, form: Form, carried: CarriedOver | None) -> dict[str, Any] | None:
+        """Last year's figures that the form compares with (``previous: fields``), read from the
+        report this one was started from; None when it was not, or that report is gone."""
+        if carried is None or not form.previous_fields:
+            return None
+        try:
+            raw = self.store.values(carried.source_id)
+        except StoreError:
+            return None
+        result = {}
+        for fid in form.previous_fields:
+            try:
+                value = from_json(form, form.fields[fid], raw.get(fid))
+            except ValueRejected:  # stored under another edition of the form
+                continue
+            if not is_empty(value):
+                result[fid] = value
+        return result
 
     def evaluate(self, report_id: int) -> Evaluation:
         report = self.open_report(report_id)
@@ -155,11 +185,12 @@ class Workspace:
         self.set_values(report_id, {field_id: parsed.value})
         return parsed
 
-    def set_values(self, report_id: int, typed: Mapping[str, Any]) -> list[str]:
+    def set_values(self, report_id: int, typed: Mapping[str, Any], *, action: str = "set") -> list[str]:
         """Store typed values (None clears) in one transaction and refresh the cached score."""
         form = self.form_of(self.store.report(report_id))
         changed = self.store.set_values(
-            report_id, {fid: to_json(form.fields[fid], value) for fid, value in typed.items()}
+            report_id, {fid: to_json(form.fields[fid], value) for fid, value in typed.items()},
+            action=action,
         )
         if changed:
             self._refresh_after_write(report_id, "已保存：" + "、".join(changed))
@@ -178,6 +209,14 @@ class Workspace:
         broken = self.store.broken_history(report_id)
         problems.append(report_text.broken_history(broken) if broken else "")
         return [problem for problem in problems if problem]
+
+    def imported_unchanged(self, report_id: int) -> frozenset[str]:
+        """Fields whose value was written by a document import and not changed since."""
+        last: dict[str, str] = {}
+        for record in self.store.audit_trail(report_id):
+            if record.key is not None and record.action in ("set", "import"):
+                last[record.key] = record.action
+        return frozenset(key for key, action in last.items() if action == "import")
 
     def set_explanation(self, report_id: int, check_id: str, text: str | None) -> bool:
         changed = self.store.set_explanation(report_id, check_id, text)

@@ -356,9 +356,10 @@ class Store:
             self._touch(row, now)
         return changed
 
-    def _write_values(self, row: Report, mapping: Mapping[str, object], now: datetime) -> list[str]:
+    def _write_values(self, row: Report, mapping: Mapping[str, object], now: datetime, *,
+                      action: str = "set") -> list[str]:
         wanted = {_key(key): _encode_optional(value) for key, value in mapping.items()}
-        changed = self._replace(row, Value.key, Value.value_json, wanted, action="set", now=now)
+        changed = self._replace(row, Value.key, Value.value_json, wanted, action=action, now=now)
         self._sync_unit(row, {UNIT_KEYS[key]: mapping[key] for key in changed if key in UNIT_KEYS},
                         now)
         year = mapping.get(YEAR_KEY) if YEAR_KEY in changed else None
@@ -416,10 +417,12 @@ class Store:
         return self._create(unit_name, year, form_id, form_edition, values or {},
                             explanations or {}, note="新建报告")
 
-    def set_values(self, report_id: int, mapping: Mapping[str, object]) -> list[str]:
-        """Write many values in one transaction; returns the keys that changed."""
+    def set_values(self, report_id: int, mapping: Mapping[str, object], *,
+                   action: str = "set") -> list[str]:
+        """Write many values in one transaction; returns the keys that changed. ``action``
+        names the change in the audit trail ("import" for values read from a document)."""
         with self._session(write=True):
-            return self._write_values(self._editable(report_id), mapping, utcnow())
+            return self._write_values(self._editable(report_id), mapping, utcnow(), action=action)
 
     def set_value(self, report_id: int, key: str, value: object) -> bool:
         """Set one value (``None`` deletes it); ``False`` when it was already so."""

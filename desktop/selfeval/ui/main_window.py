@@ -46,7 +46,8 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("文件"))
         for text, key, shortcut in (("新建报告", "new", QKeySequence.StandardKey.New),
-                                    ("导入 JSON", "import", None), ("备份数据库", "backup", None)):
+                                    ("导入 JSON", "import", None), ("从 Word 导入上年报告", "import_doc", None),
+                                    ("备份数据库", "backup", None)):
             action = QAction(tr(text), self)
             if shortcut is not None:
                 action.setShortcut(shortcut)
@@ -170,6 +171,54 @@ class MainWindow(QMainWindow):
         except ValueError as error:
             raise StoreError(str(error)) from error
         self.refresh_list(select=report_id)
+
+    def action_import_doc(self) -> None:
+        """Last year's Word report into the open or selected draft (or a new report): the clerk
+        reviews every text and figure before anything is stored."""
+        from .. import docimport
+        from .import_dialog import review_import
+
+        if self.wizard is not None:
+            self.wizard.flush()  # what was typed is stored before the import reads the report
+
+        path = dialogs.open_file(self, tr("从 Word 导入上年报告"), Path.home(),
+                                 "Word (*.docx *.doc);;文本 (*.txt);;* (*)")
+        if path is None:
+            return
+        try:
+            blocks = docimport.read_blocks(path)
+        except docimport.DocImportError as error:
+            raise StoreError(str(error)) from error
+        report_id = self.wizard.session.report_id if self.wizard is not None else self.report_list.selected_id()
+        wanted = None
+        if report_id is None or self.workspace.store.report(report_id).status == "final":
+            wanted = ask_new_report(self, self.workspace)
+            if wanted is None:
+                return
+            form = self.workspace.catalog.get(wanted.form_id, year=wanted.year)
+            target, current = f"{wanted.unit_name} {wanted.year} 年度（新建）", {}
+        else:
+            report = self.workspace.open_report(report_id)
+            form, current = report.form, report.values
+            target = f"{report.info.unit_name} {report.info.year} 年度"
+        plan = docimport.plan_import(form, blocks)
+        chosen = review_import(self, form, plan, target=target, current=current, source=path.name)
+        if chosen is None:
+            return
+        if wanted is not None:
+            report_id = self.workspace.new_report(wanted.unit_name, wanted.year, form_id=wanted.form_id,
+                                                  from_previous=wanted.from_previous)
+        texts, figures = chosen
+        if self.wizard is not None:
+            self.show_list()  # the open wizard is closed before the import writes under it
+        result = docimport.apply_import(self.workspace, report_id, texts, figures, replace=True)
+        self.refresh_list(select=report_id)
+        self.open_report(report_id)
+        message = f"{tr('已导入')} {len(result.written)} {tr('项')}"
+        if result.refused:
+            dialogs.warn(self, tr("从 Word 导入上年报告"), tr("以下内容未能写入：") + "\n" + "\n".join(
+                f"{docimport.field_label(form, fid)}：{error}" for fid, error in result.refused))
+        self.statusBar().showMessage(message, 10000)
 
     def action_export(self) -> None:
         report_id = self.report_list.selected_id()

@@ -10,9 +10,12 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLay
 
 from ..engine import Finding
 from ..navigation import IndicatorItem, Page, ShownItem, carried_notice, shown_value
-from .field_row import COLOURS, FieldRow, ReadOnlyRow, add_row
+from .field_row import CARRIED_MARK, COLOURS, FieldRow, ReadOnlyRow, add_row
 from .indicator_block import IndicatorBlock
+from .i18n import tr
 from .session import ReportSession
+
+IMPORTED_MARK = "从 Word 文档导入，尚未修改"
 
 
 def findings_html(findings: list[Finding], go_label: str) -> str:
@@ -96,6 +99,11 @@ class PageView(QScrollArea):
         self._block_of = {fid: leaf for leaf, block in self.blocks.items() for fid in block.item.fields}
         for fid, row in self.rows.items():
             row.editor.show_value(session.values.get(fid))
+            if before := session.previous_shown(fid):  # last year's figure under this year's
+                hint = QLabel(before, row.editor.parentWidget())
+                hint.setObjectName("previousValue")
+                hint.setStyleSheet("color: #5a6b80; font-size: small;")
+                row.editor.parentWidget().layout().insertWidget(1, hint)
         self.set_read_only(session.final)
 
     def editors(self):
@@ -141,7 +149,8 @@ class PageView(QScrollArea):
         self.carried.setText(notice or "")
         self.carried.setVisible(notice is not None)
         for fid, row in self.rows.items():
-            row.show_carried(fid in unchanged)
+            row.show_carried(fid in unchanged or fid in session.imported)
+            row.carried.setText("↺ " + tr(IMPORTED_MARK if fid in session.imported else CARRIED_MARK))
         if boxed:
             self.findings.setText(findings_html(boxed, self.go_label))
             self.findings.show()

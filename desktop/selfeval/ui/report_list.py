@@ -38,6 +38,8 @@ COLUMNS = ("单位", "年度", "表单", "状态", "总分", "等级", "最后�
 SHORTCUTS = {"new": QKeySequence.StandardKey.New, "open": QKeySequence.StandardKey.Open}
 EXTRA_KEYS = {"open": "Enter"}  # Enter on a row opens it too
 PROBLEM_COLOUR = "#b3261e"  # a damaged report, or a final one changed behind the program's back
+# also in the File menu, where it imports into the selected draft
+IMPORT_DOC_TIP = "新建报告，并从上年的 Word 报告（.docx）导入文字说明和数字；导入前逐项核对"
 
 
 def local_time(moment: datetime | None) -> str:
@@ -135,7 +137,7 @@ class ReportList(QWidget):
     """Emits the report id to open; the main window does the actions."""
 
     open_requested = Signal(int)
-    action_requested = Signal(str)  # new, duplicate, delete, import, export, backup, restore, demo
+    action_requested = Signal(str)  # new, duplicate, delete, import, import_doc, export, backup, restore, demo
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -179,11 +181,11 @@ class ReportList(QWidget):
         empty_layout.addWidget(hello)
         row = QHBoxLayout()
         row.addStretch(1)
-        for key, text in (("new", "新建报告"), ("demo", "打开示例报告")):
+        for key, text in (("new", "新建报告"), ("import_doc", "从上年的 Word 报告开始"), ("demo", "打开示例报告")):
             button = QPushButton(tr(text), self.empty)
             button.setObjectName(f"empty-{key}")
             button.setMinimumHeight(44)
-            button.setToolTip(tooltip(tr(text), key))
+            button.setToolTip(tr(IMPORT_DOC_TIP) if key == "import_doc" else tooltip(tr(text), key))
             button.clicked.connect(lambda _=False, k=key: self._action(k))
             row.addWidget(button)
         row.addStretch(1)

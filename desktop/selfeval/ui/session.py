@@ -13,7 +13,7 @@ from ..engine import Evaluation, evaluate
 from ..navigation import Navigator
 from ..parsing import ParseError
 from ..values import display, is_empty, parse_input
-from ..workspace import Workspace, carried_unchanged
+from ..workspace import Workspace, carried_unchanged, previous_shown
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,9 @@ class ReportSession:
         if previous is not None and previous.form is self.form:
             self.navigator.remember(previous)
         self.carried = report.carried
-        self.evaluation = evaluate(self.form, self.values, self.explanations)
+        self.previous = report.previous
+        self.imported = set(self.workspace.imported_unchanged(self.report_id))  # marks clear on edit
+        self.evaluation = evaluate(self.form, self.values, self.explanations, self.previous)
 
     def carried_unchanged(self) -> frozenset[str]:
         """Texts carried over from last year's report and not changed since."""
@@ -85,6 +87,7 @@ class ReportSession:
         return EditResult(True, changed=changed, warning=parsed.warning)
 
     def _set(self, field_id: str, value: Any) -> bool:
+        self.imported.discard(field_id)
         old = self.values.get(field_id)
         if is_empty(value):
             if is_empty(old):
@@ -109,8 +112,12 @@ class ReportSession:
         self.pending_explanations[check_id] = text or None
         return True
 
+    def previous_shown(self, field_id: str) -> str | None:
+        """Last year's value beside this year's (上年：628.76), when the report was carried over."""
+        return previous_shown(self.form, self.previous, field_id)
+
     def refresh(self) -> Evaluation:
-        self.evaluation = evaluate(self.form, self.values, self.explanations)
+        self.evaluation = evaluate(self.form, self.values, self.explanations, self.previous)
         return self.evaluation
 
     def flush(self) -> bool:
