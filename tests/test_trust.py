@@ -36,8 +36,8 @@ def export_demo(folder: Path, pfx: Path, *, changes: dict | None = None, make_zi
     ws = Workspace.open(folder / "db.sqlite3")
     try:
         report_id, _ = demo.find_or_import_demo(ws)
-        if changes:
-            ws.set_values(report_id, changes)
+        for field_id, text in (changes or {}).items():
+            ws.set_text(report_id, field_id, text)
         demo.finalise(ws, report_id)
         out = folder / "out"
         out.mkdir()

@@ -24,7 +24,7 @@ from .workspace import NotReady, Workspace
 OK, FOUND_ERRORS, BAD_INPUT = 0, 1, 2
 PASSWORD_ENV = "SELFEVAL_PFX_PASSWORD"
 # Raised by the export modules, which are imported only when a command needs them.
-EXPORT_ERRORS = {"ExportRefused", "CertError", "SignError", "PackageError"}
+EXPORT_ERRORS = {"ExportRefused", "CertError", "SignError", "PackageError", "RegistryError", "DeskError"}
 
 
 class CommandError(Exception):
@@ -159,6 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="证书.pfx")
     p.add_argument("--out", required=True, metavar="文件", help="公开证书写入的文件，例如 单位证书.cer")
 
+    from .receiving.commands import add_parsers as add_receiving_parsers
+
+    add_receiving_parsers(command)
+
     p = command("forms", "列出可用的表单，或检查一个表单文件")
     p.add_argument("--check", metavar="文件", help="检查该表单文件能否正确载入")
     return parser
@@ -187,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_verify(args)
         if args.command == "cert":
             return cmd_cert(args)
+        if args.command in ("receive", "registry"):
+            from .receiving.commands import run as run_receiving
+
+            return run_receiving(args)
         if args.command == "gui":
             from .ui.app import run
 

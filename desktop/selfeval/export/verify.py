@@ -35,6 +35,7 @@ class Verdict:
     self_signed: bool | None = None
     trusted_by_list: bool = False
     signed_at: str | None = None
+    signed_moment: object = None  # the signing time the signer reports (aware datetime)
     fingerprint: str | None = None  # SHA-256 of the signing certificate, 64 hex digits
     warnings: list[str] = field(default_factory=list)  # worth a look, but not a failure
     # what was read, for the receiving desk
@@ -143,6 +144,11 @@ def _read_zip(path: Path, verdict: Verdict) -> dict[str, bytes | None] | None:
     return {name.split("/", 1)[1]: data for name, data in kept}
 
 
+def is_debris(name: str, data: bytes | None) -> bool:
+    """A file an operating system leaves beside the package's files, by exact name or AppleDouble content."""
+    return name in _SYSTEM_FILES or _apple_double(name, data)
+
+
 def _apple_double(name: str, data: bytes | None) -> bool:
     """A macOS "._name" file that really is AppleDouble metadata, not a document under that name."""
     return name.rsplit("/", 1)[-1].startswith("._") and data is not None and data[:4] == _APPLE_DOUBLE
@@ -154,7 +160,7 @@ def _check_package(files: dict[str, bytes | None], roots, verdict: Verdict) -> N
     entries = manifest.get("files") if isinstance(manifest.get("files"), list) else []
     listed = {entry.get("name") for entry in entries if isinstance(entry, dict)}
     unlisted = [name for name in files if name not in listed and name != MANIFEST]
-    system = sorted(name for name in unlisted if name in _SYSTEM_FILES or _apple_double(name, files[name]))
+    system = sorted(name for name in unlisted if is_debris(name, files[name]))
     extra = sorted(set(unlisted) - set(system))
     if system:
         verdict.add(True, f"已忽略操作系统生成的文件：{'、'.join(system)}")
@@ -320,7 +326,8 @@ def _check_signature(sig, data: bytes, roots, verdict: Verdict) -> None:
     # that is, is asked separately (_check_trust), so one answer never hides the other.
     status = validate_pdf_signature(sig, ValidationContext(trust_roots=[cert]))
     if status.signer_reported_dt:
-        verdict.signed_at = zh_datetime(status.signer_reported_dt.astimezone())
+        verdict.signed_moment = status.signer_reported_dt.astimezone()
+        verdict.signed_at = zh_datetime(verdict.signed_moment)
 
     if not status.intact:
         verdict.add(False, "签名后 PDF 内容被改动过（内容摘要与签名不符）")
