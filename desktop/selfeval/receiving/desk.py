@@ -308,21 +308,41 @@ def details(registry: Registry, package: int) -> Details:
              + (f"　第 {item.version} 版（共 {item.versions} 版）" if item.version else "")
              + ("　最新" if item.newest else ""),
              f"来源：{item.source}",
-             f"收到时间：{item.received_at}"]
+             f"收到时间：{shown_time(item.received_at)}"]
     if item.stored:
         lines.append(f"存档（只读）：{registry.folder / item.stored}")
     pinned = registry.unit(item.unit)
+    if item.fingerprint:
+        lines.append(f"签名证书指纹：{grouped(item.fingerprint)}")
     if pinned:
-        lines.append(f"登记的证书指纹：{grouped(pinned.fingerprint)}（{pinned.how}，{pinned.since}"
+        lines.append(f"登记的证书指纹：{grouped(pinned.fingerprint)}（{pinned.how}，{shown_time(pinned.since)}"
                      + (f"，理由：{pinned.reason}" if pinned.reason else "") + "）")
+    if item.state == PENDING:
+        lines.append("⚠ 证书变更：本包的签名证书不是该单位登记的证书。请向单位核实后决定："
+                     "认可新证书（写明理由），或拒收。")
+    if item.state == FAILED:
+        lines.append("× " + item.verdict.splitlines()[0])
+    lines += [f"⚠ {text}" for text in item.warnings]
     score = item.rescore
     if score.get("scores"):
         lines += ["", f"重新评分（本机表单 {score.get('form')}）：总分 {score.get('total')}，等级 {score.get('grade')}"
                   + ("，与签名一致" if score.get("ok") else "")]
+        lines += [f"  × {text}" for text in score.get("problems", [])]
         lines += [f"  {score['titles'][leaf]}：{value if value is not None else '未评分'}"
                   for leaf, value in score["scores"].items()]
         lines.append(f"  警告 {score.get('warnings', 0)} 条，已说明 {score.get('explained', 0)} 条")
+    else:
+        lines += [f"× {text}" for text in score.get("problems", [])]
     lines += [f"  ⚠ {text}" for text in score.get("notes", [])]
-    lines += [f"  × {text}" for text in score.get("problems", [])]
-    lines += ["", item.verdict]
+    lines += ["", "【验证】", item.verdict]
     return Details(item, lines)
+
+
+def shown_time(text: str) -> str:
+    """An ISO time as the desk shows it: local, to the minute."""
+    from datetime import datetime
+
+    try:
+        return f"{datetime.fromisoformat(text).astimezone():%Y-%m-%d %H:%M}"
+    except ValueError:
+        return text
