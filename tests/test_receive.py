@@ -241,3 +241,12 @@ def test_receive_and_decide_on_the_command_line(made, cli, tmp_path, home):
     assert code == 2 and "找不到" in err
     code, out, err = cli("registry", "show", 99)
     assert code == 2 and "没有编号为 99" in err
+
+
+def test_receive_scores_again_with_the_bureaus_form_file(made, cli, tmp_path):
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(FORM.read_text("utf-8").replace("{grade: 优, min: 90}", "{grade: 优, min: 97}"), "utf-8")
+    code, out, err = cli("receive", made["genuine"], "--form", strict)
+    assert code == 1 and "重新评分不一致" in out
+    code, out, err = cli("registry", "show", 1)
+    assert "× 等级：签名为 优，重新计算为 良" in out

@@ -11,11 +11,12 @@ import pytest
 
 from selfeval import demo
 from selfeval.export.certs import fingerprint, grouped, public_der, read_certificate
-from selfeval.export.package import MANIFEST, REPORT_ATTACHMENT, SCORES_ATTACHMENT, SUMMARY_ATTACHMENT, manifest_bytes, sha256
+from selfeval.export.package import MANIFEST, REPORT_ATTACHMENT, SCORES_ATTACHMENT, SUMMARY_ATTACHMENT, sha256
 from selfeval.export.sign import embedded_files
 from selfeval.export.verify import verify
 from selfeval.interchange import dumps
 from selfeval.workspace import Workspace
+from test_export_package import _rewrite_manifest
 
 PASSWORD = "secret-123"
 UNIT = "政协乐昌市委员会机关"
@@ -106,10 +107,7 @@ def test_the_whole_report_and_its_scores_are_signed_into_the_pdf(made, package):
 
 
 def test_a_changed_fingerprint_in_the_manifest_fails(package):
-    path = package / MANIFEST
-    manifest = json.loads(path.read_text("utf-8"))
-    manifest["cert_sha256"] = "0" * 64
-    path.write_bytes(manifest_bytes(manifest))
+    _rewrite_manifest(package, lambda manifest: manifest.update(cert_sha256="0" * 64))
     assert "证书指纹：清单为 0000" in failed(verify(package))
 
 
@@ -211,20 +209,13 @@ def test_an_incremental_update_says_so_without_a_traceback(package, cli):
 
 # -- 5. the package rules
 
-def _rewrite(folder: Path, change) -> None:
-    path = folder / MANIFEST
-    manifest = json.loads(path.read_text("utf-8"))
-    change(manifest)
-    path.write_bytes(manifest_bytes(manifest))
-
-
 def test_an_extra_manifest_key_fails(package):
-    _rewrite(package, lambda manifest: manifest.update(note="已审核"))
+    _rewrite_manifest(package, lambda manifest: manifest.update(note="已审核"))
     assert "清单中有本程序不写的字段：note" in failed(verify(package))
 
 
 def test_an_extra_key_in_a_file_record_fails(package):
-    _rewrite(package, lambda manifest: manifest["files"][0].update(note="x"))
+    _rewrite_manifest(package, lambda manifest: manifest["files"][0].update(note="x"))
     assert "有多余的项" in failed(verify(package))
 
 
@@ -285,7 +276,7 @@ def test_a_renamed_folder_or_pdf_is_named(package):
     assert verdict.ok and "文件夹可能被改过名" in verdict.text()
     pdf = renamed / f"{NAME}.pdf"
     pdf.rename(renamed / "报告.pdf")
-    _rewrite(renamed, lambda manifest: manifest["files"][0].update(name="报告.pdf"))
+    _rewrite_manifest(renamed, lambda manifest: manifest["files"][0].update(name="报告.pdf"))
     verdict = verify(renamed)
     assert verdict.ok and "PDF 文件名“报告.pdf”与报送文件夹的名称不符" in verdict.text()
 

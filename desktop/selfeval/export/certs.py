@@ -71,18 +71,22 @@ def new_self_signed(path: Path | str, *, unit_name: str, person: str, password: 
     return path
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CertError(f"找不到证书文件“{path}”。") from None
+    except OSError as exc:
+        raise CertError(f"无法读取证书文件“{path}”：{exc.strerror or exc}") from None
+
+
 def load_signer(pfx_path: Path | str, password: str):
     """Open a .pfx file and return a pyHanko signer for it."""
     from asn1crypto import pkcs12 as asn1_pkcs12
     from pyhanko.sign import signers
 
     path = Path(pfx_path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CertError(f"找不到证书文件“{path}”。") from None
-    except OSError as exc:
-        raise CertError(f"无法读取证书文件“{path}”：{exc.strerror or exc}") from None
+    data = _read(path)
     try:
         return signers.SimpleSigner.load_pkcs12_data(data, [], passphrase=password.encode("utf-8"))
     except ValueError:
@@ -166,12 +170,7 @@ def read_certificate(path: Path | str, password: str | None = None):
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CertError(f"找不到证书文件“{path}”。") from None
-    except OSError as exc:
-        raise CertError(f"无法读取证书文件“{path}”：{exc.strerror or exc}") from None
+    data = _read(path)
     if needs_password(path):
         try:
             _key, cert, _extra = pkcs12.load_key_and_certificates(data, (password or "").encode("utf-8"))

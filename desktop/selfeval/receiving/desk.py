@@ -177,7 +177,11 @@ def receive(registry: Registry, paths: Iterable[Path | str], *, catalog: FormCat
 
 
 def receive_one(registry: Registry, path: Path, *, catalog: FormCatalog, trust: list[Path] | None = None) -> Outcome:
-    verdict = verify(path, trust=trust)
+    try:
+        verdict = verify(path, trust=trust)
+    except Exception as error:  # a package built to break the reader: the others are still received
+        verdict = Verdict()
+        verdict.add(False, f"无法读取或验证“{path.name}”（{type(error).__name__}）")
     digest = _digest(verdict, path)
     known = registry.by_digest(digest)
     if known is not None:

@@ -7,17 +7,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QCloseEvent, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,6 +26,7 @@ from ..receiving.registry import ACCEPTED, FAILED, PENDING, REJECTED, Received, 
 from ..receiving.summary import verdict_text, version_text, write_summary
 from . import dialogs
 from .i18n import tr
+from .tables import row_table
 
 COLUMNS = ("编号", "单位", "年度", "总分", "等级", "版本", "签署人", "证书指纹", "结论")
 COLOURS = {ACCEPTED: "#1b5e20", PENDING: "#b26a00", FAILED: "#b3261e", REJECTED: "#616161"}
@@ -66,16 +64,7 @@ class ReceiveWindow(QMainWindow):
         self.progress.hide()
         layout.addWidget(self.progress)
         splitter = QSplitter(Qt.Orientation.Vertical, central)
-        self.table = QTableWidget(0, len(COLUMNS), splitter)
-        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        for column in range(len(COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = row_table(COLUMNS, splitter, stretch=1)
         self.table.itemSelectionChanged.connect(self.show_details)
         self.details = QPlainTextEdit(splitter)
         self.details.setReadOnly(True)
