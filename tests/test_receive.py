@@ -71,7 +71,7 @@ def test_the_first_package_pins_and_a_forged_one_is_held(made, registry, tmp_pat
     rejected = desk.reject(registry, forged.package.id, "电话核实：单位未重新签名")
     assert rejected.state == REJECTED and registry.unit(UNIT).fingerprint == made["genuine_fp"]
     assert [e.action for e in registry.audit_trail()] == ["首次登记", "受理", "证书变更", "拒收"]
-    with pytest.raises(desk.DeskError, match="不是待决定的证书变更"):
+    with pytest.raises(desk.DeskError, match="不是待决定的证书"):
         desk.accept_change(registry, forged.package.id, "改主意了")
 
 
@@ -113,6 +113,7 @@ def test_a_resubmission_is_a_new_version_and_the_same_package_twice_is_one(made,
     assert len(duplicates) == 1 and "相同" in duplicates[0].text  # the folder and the zip of one export
     received = registry.packages()
     assert [(r.version, r.versions, r.newest) for r in received] == [(1, 2, False), (2, 2, True)]
+    assert [o.text for o in outcomes if "重新报送" in o.text] == ["已受理；重新报送：第 2 版（共 2 版）"]
     assert received[1].rescore["scores"]["bp_planning"] == "3.00"
     assert received[0].rescore["scores"]["bp_planning"] == "4.00"
     again = desk.receive(registry, [root])
@@ -219,14 +220,14 @@ def test_receive_and_decide_on_the_command_line(made, cli, tmp_path, home):
     root = stick(tmp_path, made["genuine"], made["forged"])
     code, out, err = cli("receive", root, "--out", tmp_path / "汇总.xlsx")
     assert code == 1 and "Traceback" not in out + err
-    assert "首次登记" in out and "证书变更" in out and "受理 1，证书变更待决定 1" in out
+    assert "首次登记" in out and "证书变更" in out and "受理 1，证书待决定 1" in out
     assert (tmp_path / "汇总.xlsx").is_file() and (home / "receive.sqlite3").is_file()
     code, out, err = cli("registry", "list")
     held = next(line.split("\t")[0] for line in out.splitlines() if "证书变更" in line)
     code, out, err = cli("registry", "accept", held, "--reason", "单位换了证书")
     assert code == 0 and "已认可" in out
     code, out, err = cli("registry", "accept", held, "--reason", "again")
-    assert code == 2 and "不是待决定的证书变更" in err
+    assert code == 2 and "不是待决定的证书" in err
     code, out, err = cli("registry", "audit")
     assert "认可证书变更" in out and "理由：单位换了证书" in out
     code, out, err = cli("registry", "units")
@@ -250,3 +251,15 @@ def test_receive_scores_again_with_the_bureaus_form_file(made, cli, tmp_path):
     assert code == 1 and "重新评分不一致" in out
     code, out, err = cli("registry", "show", 1)
     assert "× 等级：签名为 优，重新计算为 良" in out
+
+
+def test_a_first_package_signed_by_another_units_certificate_waits_for_a_person(made, registry, tmp_path):
+    stranger = export_demo(tmp_path / "s", make_cert(tmp_path, "wangwu", unit="某某县财政局", person="王五"),
+                           changes={"unit.name": "平远县财政局"})
+    held = only(desk.receive(registry, [stranger]))
+    assert held.state == PENDING and "签名证书的单位“某某县财政局”与报告的单位不同" in held.text
+    assert registry.unit("平远县财政局") is None
+    assert "签名证书的单位“某某县财政局”与报告的单位“平远县财政局”不同" in held.package.warnings[0]
+    accepted = desk.accept_change(registry, held.package.id, "县财政局代为签署，已核实")
+    assert accepted.state == ACCEPTED and registry.unit("平远县财政局").how == "人工登记"
+    assert accepted.note == "人工登记：县财政局代为签署，已核实"

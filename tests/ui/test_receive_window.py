@@ -55,7 +55,7 @@ def test_the_desk_from_the_report_list(qtbot, window, asked, stick, tmp_path):
     QTest.mouseClick(desk_window.buttons["scan"], Qt.MouseButton.LeftButton)
     states = [item.state for item in desk_window.received]
     assert states == [ACCEPTED, FAILED, PENDING]
-    assert "受理 1，证书变更待决定 1，验证未通过 1" in desk_window.status.text()
+    assert "受理 1，证书待决定 1，验证未通过 1" in desk_window.status.text()
     conclusions = [desk_window.table.item(row, 8).text() for row in range(3)]
     assert conclusions == ["已受理", "验证未通过", "证书变更，待决定"]
 

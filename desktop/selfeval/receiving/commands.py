@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..export.certs import grouped
 from .registry import ACCEPTED, FAILED, PENDING, Registry
+from .summary import verdict_text
 
 OK, FOUND_ERRORS, BAD_INPUT = 0, 1, 2
 
@@ -84,7 +85,7 @@ def _receive(registry: Registry, args) -> int:
         unit = outcome.package.unit if outcome.package else ""
         print(f"{number}　{unit}　{outcome.path.name}：{outcome.text}")
     states = [outcome.state for outcome in outcomes]
-    print(f"\n共 {len(outcomes)} 个：受理 {states.count(ACCEPTED)}，证书变更待决定 {states.count(PENDING)}，"
+    print(f"\n共 {len(outcomes)} 个：受理 {states.count(ACCEPTED)}，证书待决定 {states.count(PENDING)}，"
           f"验证未通过 {states.count(FAILED)}，重复 {sum(o.duplicate for o in outcomes)}。")
     if args.out:
         from .summary import write_summary
@@ -106,7 +107,7 @@ def _list(registry: Registry, args) -> int:
         print("还没有收到报送包。")
     for item in received:
         version = f"第{item.version}版" + ("·最新" if item.newest else "") if item.version else ""
-        print(f"{item.id}\t{item.unit}\t{item.year or ''}\t{item.total}\t{item.grade}\t{item.state_name}\t{version}\t"
+        print(f"{item.id}\t{item.unit}\t{item.year or ''}\t{item.total}\t{item.grade}\t{verdict_text(item)}\t{version}\t"
               f"{grouped(item.fingerprint, 4) if item.fingerprint else ''}")
     return OK
 

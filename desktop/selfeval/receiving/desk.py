@@ -201,18 +201,28 @@ def receive_one(registry: Registry, path: Path, *, catalog: FormCatalog, trust: 
     }
     if not verdict.ok:
         with registry.transaction():
-            package = registry.add(**row, state=FAILED)
+            package = registry.add(**row, state=FAILED, note="验证未通过：" + _first_failure(verdict))
             registry.log("验证未通过", unit=row["unit"], package=package, detail=str(path))
-        return Outcome(path, registry.package(package), text="验证未通过：" + _first_failure(verdict))
+        received = registry.package(package)
+        return Outcome(path, received, text=received.note)
     row["rescore"] = rescore(verdict.sealed, catalog)
     pinned = registry.unit(row["unit"])
+    # Trust on first use only when the certificate names the report's unit: a first package signed
+    # by someone of another unit waits for a person, like a changed certificate.
+    stranger = unit_key(subject_names(verdict.cert)[1]) != row["unit"]
     with registry.transaction():
-        if pinned is None or pinned.fingerprint == row["fingerprint"]:
+        if pinned is not None and pinned.fingerprint == row["fingerprint"] or pinned is None and not stranger:
             package = registry.add(**row, state=ACCEPTED)
             if pinned is None:
                 registry.pin(row["unit"], row["fingerprint"], row["cert"], reg.FIRST_USE, package=package)
             registry.log("受理", unit=row["unit"], package=package, detail=str(path))
             text = "已受理" + ("（首次登记该单位的证书）" if pinned is None else "")
+        elif pinned is None:
+            package = registry.add(**row, state=PENDING)
+            registry.log("待人工登记", unit=row["unit"], package=package,
+                         detail=f"签名证书的单位为“{subject_names(verdict.cert)[1]}”，指纹 {row['fingerprint']}")
+            text = (f"待人工登记：首次报送，但签名证书的单位“{subject_names(verdict.cert)[1]}”与报告的单位不同，"
+                    "须人工决定是否认可该证书")
         else:
             package = registry.add(**row, state=PENDING)
             registry.log("证书变更", unit=row["unit"], package=package,
@@ -220,8 +230,10 @@ def receive_one(registry: Registry, path: Path, *, catalog: FormCatalog, trust: 
             text = (f"证书变更：签名证书指纹 {grouped(row['fingerprint'], 4)} 与登记的 "
                     f"{grouped(pinned.fingerprint, 4)}（{pinned.how}）不同，须人工决定是否认可")
         stored = _store(registry, package, row, verdict.files)
-        registry.update(package, stored=stored)
+        registry.update(package, stored=stored, note=text)
     received = registry.package(package)
+    if received.version and received.version > 1:
+        text += f"；重新报送：第 {received.version} 版（共 {received.versions} 版）"
     if not received.rescore_ok:
         text += "；重新评分不一致或无法重新评分"
     return Outcome(path, received, text=text)
@@ -251,19 +263,20 @@ def _store(registry: Registry, package: int, row: dict, files: dict[str, bytes |
 # -- decisions
 
 def accept_change(registry: Registry, package: int, reason: str) -> Received:
-    """Accept the new certificate of a package held as 证书变更: it becomes the unit's certificate."""
+    """Accept the certificate of a held package (证书变更, or a first package signed by another unit's
+    certificate): it becomes the unit's certificate."""
     held = _held(registry, package, reason)
+    how = reg.CHANGE_ACCEPTED if registry.unit(held.unit) else reg.MANUAL_FIRST
     with registry.transaction():
-        registry.pin(held.unit, held.fingerprint, held.cert, reg.CHANGE_ACCEPTED, reason=reason.strip(),
-                     package=package)
-        registry.update(package, state=ACCEPTED)
+        registry.pin(held.unit, held.fingerprint, held.cert, how, reason=reason.strip(), package=package)
+        registry.update(package, state=ACCEPTED, note=f"{how}：{reason.strip()}")
     return registry.package(package)
 
 
 def reject(registry: Registry, package: int, reason: str) -> Received:
     held = _held(registry, package, reason)
     with registry.transaction():
-        registry.update(package, state=REJECTED)
+        registry.update(package, state=REJECTED, note=f"已拒收：{reason.strip()}")
         registry.log("拒收", unit=held.unit, package=package, detail=f"签名证书指纹 {held.fingerprint}",
                      reason=reason.strip())
     return registry.package(package)
@@ -272,7 +285,7 @@ def reject(registry: Registry, package: int, reason: str) -> Received:
 def _held(registry: Registry, package: int, reason: str) -> Received:
     held = registry.package(package)
     if held.state != PENDING:
-        raise DeskError(f"第 {package} 号报送包{held.state_name}，不是待决定的证书变更，无需决定。")
+        raise DeskError(f"第 {package} 号报送包{held.state_name}，不是待决定的证书，无需决定。")
     if not reason.strip():
         raise DeskError("请写明理由（例如：已电话核实，单位更换了证书）。")
     return held
@@ -292,7 +305,7 @@ def import_certificate(registry: Registry, path: Path | str, *, unit: str | None
     with registry.transaction():
         registry.pin(unit, digits, public_der(cert), reg.IMPORTED, reason=reason.strip() or f"导入 {Path(path).name}")
         for item in held:
-            registry.update(item.id, state=ACCEPTED)
+            registry.update(item.id, state=ACCEPTED, note="已受理：签名证书与导入的证书一致")
             registry.log("受理", unit=unit, package=item.id, detail="签名证书与导入的证书一致")
     return unit, digits, [item.id for item in held]
 
@@ -322,8 +335,9 @@ def details(registry: Registry, package: int) -> Details:
         lines.append(f"登记的证书指纹：{grouped(pinned.fingerprint)}（{pinned.how}，{shown_time(pinned.since)}"
                      + (f"，理由：{pinned.reason}" if pinned.reason else "") + "）")
     if item.state == PENDING:
-        lines.append("⚠ 证书变更：本包的签名证书不是该单位登记的证书。请向单位核实后决定："
-                     "认可新证书（写明理由），或拒收。")
+        lines.append(f"⚠ {item.note}：向单位核实后，认可该证书（写明理由）或拒收。")
+    elif item.note and item.state != FAILED:
+        lines.append(item.note)
     if item.state == FAILED:
         lines.append("× " + item.verdict.splitlines()[0])
     lines += [f"⚠ {text}" for text in item.warnings]

@@ -20,16 +20,16 @@ SCHEMA_VERSION = 1
 
 # A package's state: accepted (受理), pending (证书变更，待人工决定), rejected (拒收), failed (验证未通过)
 ACCEPTED, PENDING, REJECTED, FAILED = "accepted", "pending", "rejected", "failed"
-STATE_NAMES = {ACCEPTED: "已受理", PENDING: "证书变更，待决定", REJECTED: "已拒收", FAILED: "验证未通过"}
+STATE_NAMES = {ACCEPTED: "已受理", PENDING: "证书待决定", REJECTED: "已拒收", FAILED: "验证未通过"}
 # how a unit's certificate came to be on record
-FIRST_USE, IMPORTED, CHANGE_ACCEPTED = "首次登记", "导入证书", "认可证书变更"
+FIRST_USE, IMPORTED, CHANGE_ACCEPTED, MANUAL_FIRST = "首次登记", "导入证书", "认可证书变更", "人工登记"
 
 _SCHEMA = """
 CREATE TABLE units (
     unit TEXT PRIMARY KEY,          -- the unit's name as signed
     fingerprint TEXT NOT NULL,      -- SHA-256 of the pinned certificate, 64 upper-case hex digits
     cert BLOB,                      -- the certificate (DER)
-    how TEXT NOT NULL,              -- 首次登记 / 导入证书 / 认可证书变更
+    how TEXT NOT NULL,              -- 首次登记 / 导入证书 / 认可证书变更 / 人工登记
     since TEXT NOT NULL,
     reason TEXT NOT NULL DEFAULT ''
 );
@@ -51,6 +51,7 @@ CREATE TABLE packages (
     stored TEXT NOT NULL DEFAULT '',  -- the read-only copy, relative to the desk's folder
     received_at TEXT NOT NULL,
     verdict TEXT NOT NULL,          -- verify's text
+    note TEXT NOT NULL DEFAULT '',  -- the desk's conclusion in one line
     warnings TEXT NOT NULL DEFAULT '[]',
     rescore TEXT NOT NULL DEFAULT '{}'
 );
@@ -107,6 +108,7 @@ class Received:
     stored: str
     received_at: str
     verdict: str
+    note: str
     warnings: list[str]
     rescore: dict
     version: int | None = None  # 1, 2, … among one unit's accepted and held packages for one year and form
@@ -208,8 +210,11 @@ class Registry:
 
     def packages(self) -> list[Received]:
         rows = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM packages ORDER BY id").fetchall()
-        found = [Received(**{**dict(zip(_COLUMNS, row)), "warnings": json.loads(row[17]),
-                             "rescore": json.loads(row[18])}) for row in rows]
+        found = []
+        for row in rows:
+            values = dict(zip(_COLUMNS, row))
+            values.update(warnings=json.loads(values["warnings"]), rescore=json.loads(values["rescore"]))
+            found.append(Received(**values))
         _number_versions(found)
         return found
 
@@ -226,7 +231,8 @@ class Registry:
 
 
 _COLUMNS = ("id", "digest", "unit", "year", "form_id", "form_edition", "total", "grade", "signer", "signed_at",
-            "fingerprint", "cert", "state", "source", "stored", "received_at", "verdict", "warnings", "rescore")
+            "fingerprint", "cert", "state", "source", "stored", "received_at", "verdict", "note", "warnings",
+            "rescore")
 
 
 def _number_versions(received: list[Received]) -> None:

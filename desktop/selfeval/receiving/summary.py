@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..export.certs import grouped
 from ..files import write_atomic
-from .registry import ACCEPTED, Received
+from .registry import ACCEPTED, PENDING, Received
 
 TITLE = "部门整体支出绩效自评受理汇总表"
 HEAD = ("单位", "年度", "表单", "总分", "等级")
@@ -24,6 +24,8 @@ def indicator_columns(received: list[Received]) -> list[tuple[str, str]]:
 
 def verdict_text(item: Received) -> str:
     text = item.state_name
+    if item.state == PENDING:
+        text = "证书变更，待决定" if item.note.startswith("证书变更") else "证书待人工登记"
     if item.state == ACCEPTED and not item.rescore_ok:
         text += "；重新评分不一致" if item.rescore.get("scores") else "；无法重新评分"
     if item.warnings:

@@ -99,7 +99,7 @@ class ReceiveWindow(QMainWindow):
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, cell)
         states = [item.state for item in self.received]
-        self.status.setText(tr("已收到 {n} 个报送包：受理 {a}，证书变更待决定 {p}，验证未通过 {f}，已拒收 {r}。").format(
+        self.status.setText(tr("已收到 {n} 个报送包：受理 {a}，证书待决定 {p}，验证未通过 {f}，已拒收 {r}。").format(
             n=len(states), a=states.count(ACCEPTED), p=states.count(PENDING), f=states.count(FAILED),
             r=states.count(REJECTED)) + "　" + tr("登记证书的单位：{u} 个。").format(u=len(self.registry.units())))
         ids = [item.id for item in self.received]
