@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from selfeval import demo
+from selfeval.export.certs import public_der
+from selfeval.export.verify import verify
 from selfeval.receiving.registry import ACCEPTED, FAILED, PENDING, REJECTED
 from selfeval.workspace import Workspace
 
@@ -74,6 +76,13 @@ def test_the_desk_from_the_report_list(qtbot, window, asked, stick, tmp_path):
     QTest.mouseClick(desk_window.buttons["reject"], Qt.MouseButton.LeftButton)
     assert desk_window.received[2].state == REJECTED
     assert desk_window.registry.audit_trail()[-1].reason == "已电话核实：单位未更换证书"
+
+    cer = tmp_path / "unit.cer"
+    cer.write_bytes(public_der(verify(next((stick / "1").iterdir())).cert))
+    asked["files"].append(cer)
+    QTest.mouseClick(desk_window.buttons["import_cert"], Qt.MouseButton.LeftButton)
+    assert "已登记 政协乐昌市委员会机关 的证书" in asked["inform"][-1]
+    assert desk_window.registry.unit("政协乐昌市委员会机关").how == "导入证书"
 
     target = tmp_path / "汇总表.xlsx"
     asked["files"].append(target)
