@@ -30,7 +30,8 @@ def made(tmp_path_factory):
         "forged_fp": fingerprint(read_certificate(forged, PASSWORD)),
         "genuine": export_demo(root / "g", genuine, make_zip=True),  # the .zip; its folder is beside it
         "forged": export_demo(root / "f", forged),
-        "second": export_demo(root / "v2", genuine, changes={"score.bp_planning": "3", "reason.bp_planning": "中期规划与年度预算衔接不够。"}),
+        "second": export_demo(root / "v2", genuine, changes={"score.bp_planning": "3",
+                                                             "reason.bp_planning": "中期规划与年度预算衔接不够。"}),
         "pingyuan": export_demo(root / "p", other_unit, changes={"unit.name": "平远县财政局"}),
     }
 
@@ -263,3 +264,25 @@ def test_a_first_package_signed_by_another_units_certificate_waits_for_a_person(
     accepted = desk.accept_change(registry, held.package.id, "县财政局代为签署，已核实")
     assert accepted.state == ACCEPTED and registry.unit("平远县财政局").how == "人工登记"
     assert accepted.note == "人工登记：县财政局代为签署，已核实"
+
+
+def test_stored_packages_are_scored_again_when_the_bureau_changes_its_form(made, registry, cli, tmp_path):
+    only(desk.receive(registry, [made["genuine"]]))
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(FORM.read_text("utf-8").replace("{grade: 优, min: 90}", "{grade: 优, min: 97}"), "utf-8")
+    (changed,) = desk.rescore_stored(registry, desk.BureauForms([load_form(strict)]))
+    assert not changed.rescore_ok and changed.rescore["grade"] == "良"
+    assert registry.audit_trail()[-1].action == "重新评分"
+    assert desk.rescore_stored(registry, desk.BureauForms([load_form(strict)])) == []  # nothing new
+    (back,) = desk.rescore_stored(registry, desk.BureauForms())
+    assert back.rescore_ok
+
+
+def test_registry_rescore_on_the_command_line(made, cli, tmp_path):
+    cli("receive", made["genuine"])
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(FORM.read_text("utf-8").replace("{grade: 优, min: 90}", "{grade: 优, min: 97}"), "utf-8")
+    code, out, err = cli("registry", "rescore", "--form", strict)
+    assert code == 1 and "等级：签名为 优，重新计算为 良" in out and "结果有变化的报送包：1 个" in out
+    code, out, err = cli("registry", "rescore")
+    assert code == 0 and "与签名一致" in out

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,6 +13,8 @@ from selfeval.export.certs import public_der
 from selfeval.export.verify import verify
 from selfeval.receiving.registry import ACCEPTED, FAILED, PENDING, REJECTED
 from selfeval.workspace import Workspace
+
+FORM = Path(__file__).resolve().parents[2] / "forms" / "gd-dept-overall-2022.yaml"
 
 
 def make_stick(folder):
@@ -83,6 +86,14 @@ def test_the_desk_from_the_report_list(qtbot, window, asked, stick, tmp_path):
     QTest.mouseClick(desk_window.buttons["import_cert"], Qt.MouseButton.LeftButton)
     assert "已登记 政协乐昌市委员会机关 的证书" in asked["inform"][-1]
     assert desk_window.registry.unit("政协乐昌市委员会机关").how == "导入证书"
+
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(FORM.read_text("utf-8").replace("{grade: 优, min: 90}", "{grade: 优, min: 97}"), "utf-8")
+    asked["files"].append(strict)
+    QTest.mouseClick(desk_window.buttons["forms"], Qt.MouseButton.LeftButton)
+    assert "结果有变化的：2 个" in asked["inform"][-1]  # the accepted one and the rejected one
+    assert "strict.yaml" in desk_window.status.text()
+    assert desk_window.table.item(0, 8).text() == "已受理；重新评分不一致"
 
     target = tmp_path / "汇总表.xlsx"
     asked["files"].append(target)

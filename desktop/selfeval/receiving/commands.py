@@ -43,6 +43,9 @@ def add_parsers(command) -> None:
         q.add_argument("id", type=int, metavar="编号")
         q.add_argument("--reason", required=True, metavar="理由")
     sub.add_parser("audit", help="查看受理记录（登记、变更、拒收）")
+    q = sub.add_parser("rescore", help="用本机的表单文件把已存档的报送包全部重新评分")
+    q.add_argument("--form", action="append", default=[], metavar="表单文件",
+                   help="表单文件（可多次给出；默认用程序自带的表单）")
     q = sub.add_parser("summary", help="把全部已收到的报送包写入汇总表（Excel）")
     q.add_argument("--out", required=True, metavar="汇总表.xlsx")
 
@@ -107,8 +110,8 @@ def _list(registry: Registry, args) -> int:
         print("还没有收到报送包。")
     for item in received:
         version = f"第{item.version}版" + ("·最新" if item.newest else "") if item.version else ""
-        print(f"{item.id}\t{item.unit}\t{item.year or ''}\t{item.total}\t{item.grade}\t{verdict_text(item)}\t{version}\t"
-              f"{grouped(item.fingerprint, 4) if item.fingerprint else ''}")
+        print(f"{item.id}\t{item.unit}\t{item.year or ''}\t{item.total}\t{item.grade}\t{verdict_text(item)}\t"
+              f"{version}\t{grouped(item.fingerprint, 4) if item.fingerprint else ''}")
     return OK
 
 
@@ -163,6 +166,17 @@ def _audit(registry: Registry, args) -> int:
     return OK
 
 
+def _rescore(registry: Registry, args) -> int:
+    from . import desk
+
+    changed = desk.rescore_stored(registry, _bureau_forms(args.form))
+    for item in changed:
+        state = "与签名一致" if item.rescore_ok else "；".join(item.rescore.get("problems", []))
+        print(f"第 {item.id} 号\t{item.unit}\t{item.year or ''}\t重新评分：总分 {item.rescore.get('total')}，{state}")
+    print(f"已重新评分，结果有变化的报送包：{len(changed)} 个。")
+    return OK if all(item.rescore_ok for item in registry.packages() if item.state == ACCEPTED) else FOUND_ERRORS
+
+
 def _summary(registry: Registry, args) -> int:
     from .summary import write_summary
 
@@ -171,4 +185,4 @@ def _summary(registry: Registry, args) -> int:
 
 
 _REGISTRY = {"list": _list, "units": _units, "show": _show, "import-cert": _import_cert, "accept": _accept,
-             "reject": _reject, "audit": _audit, "summary": _summary}
+             "reject": _reject, "audit": _audit, "rescore": _rescore, "summary": _summary}

@@ -260,6 +260,24 @@ def _store(registry: Registry, package: int, row: dict, files: dict[str, bytes |
     return str(relative)
 
 
+def rescore_stored(registry: Registry, catalog: FormCatalog) -> list[Received]:
+    """Score every stored package again with ``catalog`` (the bureau changed its form files);
+    returns the packages whose result changed."""
+    from ..export.sign import embedded_files
+
+    changed = []
+    for item in registry.packages():
+        pdfs = sorted((registry.folder / item.stored).glob("*.pdf")) if item.stored else []
+        if len(pdfs) != 1:
+            continue
+        result = rescore(embedded_files(pdfs[0].read_bytes()), catalog)
+        if result != item.rescore:
+            registry.update(item.id, rescore=json.dumps(result, ensure_ascii=False))
+            registry.log("重新评分", unit=item.unit, package=item.id, detail=str(result.get("form", "")))
+            changed.append(registry.package(item.id))
+    return changed
+
+
 # -- decisions
 
 def accept_change(registry: Registry, package: int, reason: str) -> Received:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..catalog import forms_dir
 from ..export.certs import CertError, grouped
 from ..receiving import desk
 from ..receiving.registry import ACCEPTED, FAILED, PENDING, REJECTED, Received, Registry, RegistryError
@@ -42,13 +43,15 @@ class ReceiveWindow(QMainWindow):
         self.registry = registry or Registry.open()
         self.catalog = catalog or desk.BureauForms()
         self.received: list[Received] = []
+        self.forms_note = tr("评分用表单：表单目录 {d} 中的表单").format(d=forms_dir())
         self.busy = False
         central = QWidget(self)
         layout = QVBoxLayout(central)
         row = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for key, text in (("scan", "扫描文件夹或 U 盘…"), ("import_cert", "导入单位证书…"),
-                          ("accept", "认可新证书…"), ("reject", "拒收…"), ("summary", "导出汇总表…"),
+                          ("accept", "认可新证书…"), ("reject", "拒收…"), ("forms", "评分用表单…"),
+                          ("summary", "导出汇总表…"),
                           ("open_folder", "打开存档")):
             button = QPushButton(tr(text), central)
             button.setObjectName(key)
@@ -101,7 +104,8 @@ class ReceiveWindow(QMainWindow):
         states = [item.state for item in self.received]
         self.status.setText(tr("已收到 {n} 个报送包：受理 {a}，证书待决定 {p}，验证未通过 {f}，已拒收 {r}。").format(
             n=len(states), a=states.count(ACCEPTED), p=states.count(PENDING), f=states.count(FAILED),
-            r=states.count(REJECTED)) + "　" + tr("登记证书的单位：{u} 个。").format(u=len(self.registry.units())))
+            r=states.count(REJECTED)) + "　" + tr("登记证书的单位：{u} 个。").format(u=len(self.registry.units()))
+            + "\n" + self.forms_note)
         ids = [item.id for item in self.received]
         if ids:
             self.table.selectRow(ids.index(select) if select in ids else 0)
@@ -191,6 +195,25 @@ class ReceiveWindow(QMainWindow):
         if reason:
             desk.reject(self.registry, item.id, reason)
             self.refresh(select=item.id)
+
+    def action_forms(self) -> None:
+        """Score with the bureau's own form file from now on, and score every stored package again."""
+        from ..formfile import FormError, load_form
+
+        path = dialogs.open_file(self, tr("选择评分用的表单文件"), Path.home(), "表单文件 (*.yaml *.yml)")
+        if path is None:
+            return
+        try:
+            form = load_form(path)
+        except FormError as error:
+            dialogs.warn(self, tr("表单文件有误"), str(error))
+            return
+        self.catalog = desk.BureauForms([form])
+        self.forms_note = tr("评分用表单：{t}（{e}），{p}").format(t=form.title, e=form.edition, p=path)
+        changed = desk.rescore_stored(self.registry, self.catalog)
+        self.refresh()
+        dialogs.inform(self, tr("评分用表单"), tr("已用“{p}”把已存档的报送包重新评分，结果有变化的：{n} 个。").format(
+            p=path.name, n=len(changed)))
 
     def action_summary(self) -> None:
         target = dialogs.save_file(self, tr("导出汇总表"), Path.home() / "汇总表.xlsx", "Excel (*.xlsx)")
