@@ -286,3 +286,15 @@ def test_registry_rescore_on_the_command_line(made, cli, tmp_path):
     assert code == 1 and "等级：签名为 优，重新计算为 良" in out and "结果有变化的报送包：1 个" in out
     code, out, err = cli("registry", "rescore")
     assert code == 0 and "与签名一致" in out
+
+
+def test_verify_compares_with_the_certificate_on_record(made, cli, home):
+    code, out, err = cli("verify", made["forged"])
+    assert code == 0 and "受理登记" not in out  # no desk here: nothing to compare with
+    cli("receive", made["genuine"])
+    code, out, err = cli("verify", made["forged"])
+    assert code == 1 and f"签名证书不是受理登记的“{UNIT}”的证书" in out and err == ""
+    code, out, err = cli("verify", made["genuine"])
+    assert code == 0 and f"签名证书与受理登记的“{UNIT}”的证书一致（首次登记）" in out
+    code, out, err = cli("verify", made["forged"], "--registry", home / "nothing.sqlite3")
+    assert code == 0

@@ -140,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="路径")
     p.add_argument("--trust", action="append", default=[], metavar="证书",
                    help="信任的证书（PEM 或 DER），可多次给出")
+    p.add_argument("--registry", metavar="文件",
+                   help="受理数据库：核对签名证书是否为登记的单位证书（默认：用户数据目录中有受理数据库时）")
 
     p = command("cert", "证书：为没有数字证书的单位生成自签名证书")
     cert_sub = p.add_subparsers(dest="cert_command", metavar="操作", required=True)
@@ -434,6 +436,9 @@ def cmd_verify(args) -> int:
     if not path.exists():
         raise CommandError(f"找不到“{path}”。")
     verdict = verify(path, trust=[Path(t) for t in args.trust] or None)
+    from .receiving.commands import check_on_record  # a bureau's desk knows each unit's certificate
+
+    check_on_record(verdict, args.registry)
     print(verdict.text())
     return OK if verdict.ok else FOUND_ERRORS
 

@@ -60,6 +60,21 @@ def run(args) -> int:
         registry.close()
 
 
+def check_on_record(verdict, registry_file: str | None) -> None:
+    """For ``selfeval verify``: when there is a receiving desk, compare with the unit's certificate on record."""
+    from . import desk
+    from .registry import default_path
+
+    path = Path(registry_file) if registry_file else default_path()
+    if not path.is_file():
+        return
+    registry = Registry.open(path)
+    try:
+        desk.check_on_record(verdict, registry)
+    finally:
+        registry.close()
+
+
 def _bureau_forms(files: list[str]):
     from . import desk
 

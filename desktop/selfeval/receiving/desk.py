@@ -278,6 +278,19 @@ def rescore_stored(registry: Registry, catalog: FormCatalog) -> list[Received]:
     return changed
 
 
+def check_on_record(verdict: Verdict, registry: Registry) -> None:
+    """Add to ``verdict`` whether its certificate is the one the desk has on record for the report's unit."""
+    unit = unit_key(str(verdict.summary.get("unit") or ""))
+    pinned = registry.unit(unit) if unit and verdict.fingerprint else None
+    if pinned is None:
+        return
+    if pinned.fingerprint == verdict.fingerprint:
+        verdict.add(True, f"签名证书与受理登记的“{unit}”的证书一致（{pinned.how}）")
+    else:
+        verdict.add(False, f"签名证书不是受理登记的“{unit}”的证书：指纹为 {grouped(verdict.fingerprint, 4)}，"
+                    f"登记的是 {grouped(pinned.fingerprint, 4)}（{pinned.how}）")
+
+
 # -- decisions
 
 def accept_change(registry: Registry, package: int, reason: str) -> Received:
