@@ -438,6 +438,15 @@ def test_certificate_from_a_ca(tmp_path, stand_in, cjk_font):
     verdict = verify(folder, trust=[root])
     assert verdict.ok, verdict.text()
     assert verdict.self_signed is False and SELF_SIGNED_NOTE not in verdict.text()
+    for other_name in (name("别的 CA", "别的 CA"), ca.subject):  # another CA; one that copies the CA's name
+        other_key = ec.generate_private_key(ec.SECP256R1())
+        other = (x509.CertificateBuilder().subject_name(other_name).issuer_name(other_name)
+                 .public_key(other_key.public_key()).serial_number(3).not_valid_before(now)
+                 .not_valid_after(now.replace(year=now.year + 1))
+                 .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+                 .sign(other_key, hashes.SHA256()))
+        root.write_bytes(other.public_bytes(serialization.Encoding.PEM))
+        assert "签名证书不是由您提供的可信证书（CA）签发的" in _failed(verify(folder, trust=[root]))
 
 
 def test_files_the_operating_system_leaves_are_ignored(folder):
