@@ -273,11 +273,15 @@ def test_visible_stamp_sits_in_the_box_with_chinese_glyphs(signed, cjk_font):
     assert cids and 0 not in cids
 
 
-def test_stamp_lines_name_unit_signer_time_and_self_signed(signer):
+def test_stamp_lines_name_unit_signer_time_fingerprint_and_self_signed(signer):
+    from selfeval.export.certs import fingerprint
     from selfeval.export.sign import _stamp_template
 
+    digits = fingerprint(signer.signing_cert)
+    short = f"{digits[0:4]} {digits[4:8]} {digits[8:12]} {digits[12:16]}"
     assert _stamp_template(signer, ["支出率 98%"]).split("\n") == [
-        f"签署单位：{UNIT}", f"签署人：{PERSON}", "签署时间：%(ts)s", "（自签名证书）", "支出率 98%%",
+        f"签署单位：{UNIT}", f"签署人：{PERSON}", "签署时间：%(ts)s", f"证书指纹：{short}", "（自签名证书）",
+        "支出率 98%%",
     ]
 
 

@@ -25,7 +25,7 @@ from .workspace import NotReady, Workspace
 OK, FOUND_ERRORS, BAD_INPUT = 0, 1, 2
 PASSWORD_ENV = "SELFEVAL_PFX_PASSWORD"
 # Raised by the export modules, which are imported only when a command needs them.
-EXPORT_ERRORS = {"ExportRefused", "CertError", "SignError", "PackageError"}
+EXPORT_ERRORS = {"ExportRefused", "CertError", "SignError", "PackageError", "RegistryError", "DeskError"}
 
 
 class CommandError(Exception):
@@ -159,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="路径")
     p.add_argument("--trust", action="append", default=[], metavar="证书",
                    help="信任的证书（PEM 或 DER），可多次给出")
+    p.add_argument("--registry", metavar="文件",
+                   help="受理数据库：核对签名证书是否为登记的单位证书（默认：用户数据目录中有受理数据库时）")
 
     p = command("cert", "证书：为没有数字证书的单位生成自签名证书")
     cert_sub = p.add_subparsers(dest="cert_command", metavar="操作", required=True)
@@ -168,6 +170,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="文件", help="证书文件路径，例如 单位证书.pfx")
     p.add_argument("--unit", required=True, metavar="单位名称")
     p.add_argument("--person", required=True, metavar="签署人姓名")
+    p = cert_sub.add_parser("show", help="显示证书的单位、签署人、有效期和指纹（.pfx、.cer 或 .pem）",
+                            description="显示证书的单位、签署人、有效期和 SHA-256 指纹。.pfx 的密码从环境变量 "
+                                        f"{PASSWORD_ENV} 读取，或在提示时输入。")
+    p.add_argument("file", metavar="证书文件")
+    p = cert_sub.add_parser("export", help="从 .pfx 导出公开证书（.cer），交给财政部门登记",
+                            description="从 .pfx 证书文件导出不含私钥的公开证书（DER 格式 .cer），"
+                                        "交给财政部门登记。")
+    p.add_argument("file", metavar="证书.pfx")
+    p.add_argument("--out", required=True, metavar="文件", help="公开证书写入的文件，例如 单位证书.cer")
+
+    from .receiving.commands import add_parsers as add_receiving_parsers
+
+    add_receiving_parsers(command)
 
     p = command("forms", "列出可用的表单，或检查一个表单文件")
     p.add_argument("--check", metavar="文件", help="检查该表单文件能否正确载入")
@@ -198,6 +213,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_verify(args)
         if args.command == "cert":
             return cmd_cert(args)
+        if args.command in ("receive", "registry"):
+            from .receiving.commands import run as run_receiving
+
+            return run_receiving(args)
         if args.command == "gui":
             from .ui.app import run
 
@@ -504,13 +523,31 @@ def cmd_verify(args) -> int:
     if not path.exists():
         raise CommandError(f"找不到“{path}”。")
     verdict = verify(path, trust=[Path(t) for t in args.trust] or None)
+    from .receiving.commands import check_on_record  # a bureau's desk knows each unit's certificate
+
+    check_on_record(verdict, args.registry)
     print(verdict.text())
     return OK if verdict.ok else FOUND_ERRORS
 
 
 def cmd_cert(args) -> int:
-    from .export.certs import new_self_signed
+    from .export.certs import describe, needs_password, new_self_signed, public_der, read_certificate
 
+    if args.cert_command in ("show", "export"):
+        cert = read_certificate(args.file, _password() if needs_password(args.file) else None)
+        if args.cert_command == "show":
+            print("\n".join(describe(cert)))
+            return OK
+        target = Path(args.out)
+        if target.exists():
+            raise CommandError(f"“{target}”已存在，未覆盖。请换一个文件名。")
+        try:
+            write_atomic(target, public_der(cert))
+        except OSError as error:
+            raise CommandError(f"无法写入文件“{target}”：{error.strerror or error}") from None
+        print(f"已导出公开证书（不含私钥）：{target}")
+        print("\n".join(describe(cert)))
+        return OK
     path = new_self_signed(Path(args.out), unit_name=args.unit.strip(), person=args.person.strip(),
                            password=_password(confirm=True))
     print(f"已生成自签名证书：{path}")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
 
 from selfeval.catalog import demo_report_path
 from selfeval.drives import Drive
-from selfeval.export.certs import new_self_signed
+from selfeval.export.certs import grouped, new_self_signed
 from selfeval.export.verify import verify
 from selfeval.navigation import PageState
 from selfeval.ui import export_page
@@ -127,6 +127,7 @@ def test_export_with_a_new_self_signed_certificate(qtbot, window, asked, tmp_pat
     assert verify(out / f"{folder.name}.zip").ok
     assert page.verdict.text().startswith("验证通过") and f"签署人：{SIGNER}" in page.verdict.text()
     assert "不能证明签署人身份" in page.verdict.text()
+    assert f"证书指纹（SHA-256）：{grouped(verdict.fingerprint)}" in page.verdict.text()
     assert OK_COLOUR in page.verdict.styleSheet()
     assert not page.findChild(QLabel, "exportNotes").isVisible()  # every character printable
     assert "检查明细" in page.details.toPlainText() and "×" not in page.details.toPlainText()

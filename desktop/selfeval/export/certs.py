@@ -1,6 +1,7 @@
 """Signing certificates: a self-signed one made here, kept only as a password-protected .pfx."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -71,18 +72,22 @@ def new_self_signed(path: Path | str, *, unit_name: str, person: str, password: 
     return path
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CertError(f"找不到证书文件“{path}”。") from None
+    except OSError as exc:
+        raise CertError(os_message(exc, path, doing="读取证书文件")) from None
+
+
 def load_signer(pfx_path: Path | str, password: str):
     """Open a .pfx file and return a pyHanko signer for it."""
     from asn1crypto import pkcs12 as asn1_pkcs12
     from pyhanko.sign import signers
 
     path = Path(pfx_path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CertError(f"找不到证书文件“{path}”。") from None
-    except OSError as exc:
-        raise CertError(os_message(exc, path, doing="读取证书文件")) from None
+    data = _read(path)
     try:
         return signers.SimpleSigner.load_pkcs12_data(data, [], passphrase=password.encode("utf-8"))
     except ValueError:
@@ -128,3 +133,73 @@ def subject_names(cert) -> tuple[str, str]:
         return str(found[0].value) if found else ""
 
     return first(NameOID.COMMON_NAME), first(NameOID.ORGANIZATION_NAME)
+
+
+# -- fingerprints and certificate files
+
+def fingerprint(cert) -> str:
+    """The SHA-256 fingerprint of a certificate (asn1crypto or cryptography): 64 upper-case hex digits."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return hashlib.sha256(_as_cryptography(cert).public_bytes(Encoding.DER)).hexdigest().upper()
+
+
+def grouped(digits: str, groups: int | None = None) -> str:
+    """``ABCD EF01 …``: hex digits in groups of four, the first ``groups`` of them (all by default)."""
+    parts = [digits[i:i + 4] for i in range(0, len(digits), 4)]
+    return " ".join(parts[:groups] if groups else parts)
+
+
+def short_fingerprint(cert) -> str:
+    """The first 16 hex digits of the fingerprint, grouped: short enough to read out on the phone."""
+    return grouped(fingerprint(cert), 4)
+
+
+def public_der(cert) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return _as_cryptography(cert).public_bytes(Encoding.DER)
+
+
+def needs_password(path: Path | str) -> bool:
+    return Path(path).suffix.lower() in (".pfx", ".p12")
+
+
+def read_certificate(path: Path | str, password: str | None = None):
+    """The certificate in a .cer/.der/.crt (DER or PEM), .pem, or .pfx/.p12 file (needs ``password``)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    path = Path(path)
+    data = _read(path)
+    if needs_password(path):
+        try:
+            _key, cert, _extra = pkcs12.load_key_and_certificates(data, (password or "").encode("utf-8"))
+        except ValueError:
+            load_signer(path, password or "")  # names the problem: wrong password, or not a .pfx
+            raise CertError(f"证书文件“{path}”中没有证书。") from None
+        if cert is None:
+            raise CertError(f"证书文件“{path}”中没有证书。")
+        return cert
+    try:
+        if b"-----BEGIN" in data:
+            return x509.load_pem_x509_certificate(data)
+        return x509.load_der_x509_certificate(data)
+    except ValueError:
+        raise CertError(f"“{path}”不是证书文件（应为 .cer/.pem 证书或 .pfx 证书文件）。") from None
+
+
+def describe(cert) -> list[str]:
+    """A certificate in Chinese lines: subject, issuer, validity, fingerprint."""
+    cert = _as_cryptography(cert)
+    person, unit = subject_names(cert)
+    start, end = cert.not_valid_before_utc.astimezone(), cert.not_valid_after_utc.astimezone()
+    issuer = "自签名证书" if is_self_signed(cert) else cert.issuer.rfc4514_string()
+    return [
+        f"单位：{unit or '（未写明）'}",
+        f"签署人：{person or '（未写明）'}",
+        f"签发者：{issuer}",
+        f"有效期：{start:%Y-%m-%d %H:%M} 至 {end:%Y-%m-%d %H:%M}",
+        f"证书指纹（SHA-256）：{grouped(fingerprint(cert))}",
+        f"简短指纹：{grouped(fingerprint(cert), 4)}",
+    ]

@@ -27,11 +27,15 @@ from ..files import write_new as _write_bytes
 
 MANIFEST = "manifest.json"
 SUMMARY_ATTACHMENT = "selfeval-summary.json"
+REPORT_ATTACHMENT = "selfeval-report.json"  # the whole report in the JSON interchange format
+SCORES_ATTACHMENT = "selfeval-scores.json"  # the scores as signed: every indicator, total, grade
 FIELD_LABELS = {
     "form_id": "表单编号", "form_edition": "表单版本", "program_version": "程序版本", "unit": "单位",
     "year": "年度", "total": "总分", "grade": "评价等级", "created": "生成时间", "files": "文件列表",
+    "cert_sha256": "证书指纹",
 }
 SUMMARY_FIELDS = ("form_id", "form_edition", "program_version", "unit", "year", "total", "grade", "created")
+OPTIONAL_FIELDS = ("cert_sha256",)  # the signing certificate's SHA-256 fingerprint (since 0.2)
 MAX_NAME_BYTES = 120
 MAX_PATH_CHARS = 250
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|]')
@@ -103,8 +107,18 @@ def manifest_fields(report, evaluation, *, created: datetime | None = None) -> d
 
 def summary_attachment(fields: dict) -> tuple[str, bytes, str]:
     """The manifest's descriptive fields as a PDF attachment, so the signature covers them."""
-    data = {key: fields[key] for key in SUMMARY_FIELDS}
+    data = {key: fields[key] for key in (*SUMMARY_FIELDS, *OPTIONAL_FIELDS) if key in fields}
     return SUMMARY_ATTACHMENT, manifest_bytes(data), "application/json"
+
+
+def report_attachments(report, evaluation) -> list[tuple[str, bytes, str]]:
+    """The whole report (JSON interchange) and its scores as PDF attachments, covered by the signature,
+    so a receiving bureau can read the report back and score it again with its own form file."""
+    from ..interchange import dumps, report_to_dict
+
+    document = report_to_dict(report.form, report.values, report.explanations)
+    return [(REPORT_ATTACHMENT, dumps(document).encode("utf-8"), "application/json"),
+            (SCORES_ATTACHMENT, manifest_bytes(evaluation.score_json()), "application/json")]
 
 
 def manifest_bytes(manifest: dict) -> bytes:

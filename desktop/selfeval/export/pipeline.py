@@ -65,12 +65,13 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
                   out_dir: Path | str, make_zip: bool = False, progress: Progress | None = None,
                   now: datetime | None = None) -> ExportResult:
     """Render, sign, write and verify the package; reads and writes no database."""
-    from .certs import load_signer
+    from .certs import fingerprint, load_signer
     from .package import (
         ZipNotWritten,
         manifest_fields,
         package_name,
         pdf_name,
+        report_attachments,
         sha256,
         summary_attachment,
         write_package,
@@ -101,10 +102,12 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
                  "请在装有完整中文字体（如 Windows 自带的仿宋、黑体、楷体）的电脑上导出，或改用常用字。",)
     name = package_name(report.info.year, report.info.unit_name, report.form.short_title)
     fields = manifest_fields(report, evaluation, created=moment)
+    fields["cert_sha256"] = fingerprint(signer.signing_cert)
     step(2)
     signed = sign_pdf(
         pdf, signer,
-        attachments=[(f"{name}.xlsx", xlsx, XLSX_MIME), summary_attachment(fields)],
+        attachments=[(f"{name}.xlsx", xlsx, XLSX_MIME), summary_attachment(fields),
+                     *report_attachments(report, evaluation)],
         box=rendered.signature_box, reason=f"{report.form.title}定稿报送",
     )
     step(3)

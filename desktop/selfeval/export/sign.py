@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..catalog import resources_dir
-from .certs import is_self_signed, subject_names
+from .certs import is_self_signed, short_fingerprint, subject_names
 
 FIELD_NAME = "SelfevalSignature"
 DEFAULT_REASON = "定稿报送"  # the export names the kind of report: 部门整体支出绩效自评报告定稿报送
@@ -31,6 +31,7 @@ def _stamp_template(signer, extra: Iterable[str]) -> str:
     person, unit = subject_names(signer.signing_cert)
     lines = [f"签署单位：{unit}", f"签署人：{person}"]
     lines = [line.replace("%", "%%") for line in lines] + ["签署时间：%(ts)s"]
+    lines.append(f"证书指纹：{short_fingerprint(signer.signing_cert)}")
     if is_self_signed(signer.signing_cert):
         lines.append("（自签名证书）")
     lines += [line.replace("%", "%%") for line in extra]

@@ -4,18 +4,29 @@ from __future__ import annotations
 import binascii
 import io
 import json
+import logging
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import os_message
-from .certs import is_self_signed, subject_names
-from .package import FIELD_LABELS, MANIFEST, SUMMARY_ATTACHMENT, SUMMARY_FIELDS, manifest_bytes, sha256, zip_bytes
+from .certs import fingerprint, grouped, is_self_signed, short_fingerprint, subject_names
+from .package import (FIELD_LABELS, MANIFEST, OPTIONAL_FIELDS, SUMMARY_ATTACHMENT, SUMMARY_FIELDS,
+                      manifest_bytes, package_name, sha256)
 from .sign import embedded_files, zh_datetime
 
+# Files an operating system leaves in a folder, ignored by exact name; "._name" only when it is AppleDouble.
 _SYSTEM_FILES = {".DS_Store", "Thumbs.db", "desktop.ini", "Desktop.ini"}
+_APPLE_DOUBLE = b"\x00\x05\x16\x07"
+_MAC_FOLDER = "__MACOSX"  # where the macOS archiver puts AppleDouble files in a .zip
 SELF_SIGNED_NOTE = "签名证书为自签名证书，仅能证明文件自签名后未被改动，不能证明签署人身份"
+MANIFEST_KEYS = {*SUMMARY_FIELDS, *OPTIONAL_FIELDS, "files"}
+FILE_KEYS = {"name", "size", "sha256"}
+
+# pyHanko logs every failed path validation with its traceback; the verdict says it in Chinese instead.
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 
 @dataclass
@@ -25,6 +36,15 @@ class Verdict:
     self_signed: bool | None = None
     trusted_by_list: bool = False
     signed_at: str | None = None
+    signed_moment: object = None  # the signing time the signer reports (aware datetime)
+    fingerprint: str | None = None  # SHA-256 of the signing certificate, 64 hex digits
+    warnings: list[str] = field(default_factory=list)  # worth a look, but not a failure
+    # what was read, for the receiving desk
+    cert: object = field(default=None, repr=False)  # the signing certificate (cryptography)
+    sealed: dict = field(default_factory=dict, repr=False)  # files embedded in the signed PDF
+    summary: dict = field(default_factory=dict, repr=False)  # the signed report information
+    files: dict = field(default_factory=dict, repr=False)  # the package's files, by name
+    name: str = ""  # the package folder's name
 
     @property
     def ok(self) -> bool:
@@ -40,6 +60,9 @@ class Verdict:
                      + (f"，签署时间：{self.signed_at}" if self.signed_at else "") + "。"]
         else:
             lines = ["验证未通过：" + "；".join(message for ok, message in self.items if not ok) + "。"]
+        if self.fingerprint:
+            lines.append(f"证书指纹（SHA-256）：{grouped(self.fingerprint)}")
+        lines += [f"注意：{warning}。" for warning in self.warnings]
         if self.self_signed and not self.trusted_by_list:
             lines.append(SELF_SIGNED_NOTE + "。")
         lines.append("检查明细：")
@@ -53,13 +76,18 @@ def verify(path: Path | str, *, trust: list[Path] | None = None) -> Verdict:
     roots = None if trust is None else _load_trust(trust, verdict)
     try:
         if path.is_dir():
+            verdict.name = path.name
             _check_package(_read_folder(path), roots, verdict)
         elif path.suffix.lower() == ".zip":
             files = _read_zip(path, verdict)
             if files is not None:
+                if verdict.name != path.stem:
+                    verdict.warnings.append(f"压缩包的文件名“{path.name}”与其中的文件夹“{verdict.name}”不同")
                 _check_package(files, roots, verdict)
         else:
-            _check_pdf(path.read_bytes(), roots, verdict)
+            verdict.sealed = _check_pdf(path.read_bytes(), roots, verdict)
+            verdict.summary = _sealed_summary(verdict.sealed) or {}
+            _check_signer_unit(verdict)
     except OSError as exc:
         verdict.add(False, os_message(exc, path, doing="读取").rstrip("。"))
     return verdict
@@ -88,49 +116,70 @@ def _read_folder(folder: Path) -> dict[str, bytes | None]:
 
 
 def _read_zip(path: Path, verdict: Verdict) -> dict[str, bytes | None] | None:
-    raw = path.read_bytes()
+    """The files of the one package folder in a .zip, judged by what they hold, not how they were zipped
+    (a package zipped again by Explorer or 7-Zip is the same package)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            members = {info.filename: archive.read(info) for info in archive.infolist()}
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            members = [(info.filename, archive.read(info)) for info in infos if not info.is_dir()]
     except (zipfile.BadZipFile, ValueError, KeyError, EOFError, zlib.error) as exc:
         verdict.add(False, f"压缩包“{path.name}”已损坏，无法读取（{exc}）")
         return None
     except (RuntimeError, NotImplementedError):  # a flipped flag bit: "encrypted", or an unknown method
         verdict.add(False, f"压缩包“{path.name}”已被改动：其中的文件被标为加密或使用了本程序不生成的压缩方式")
         return None
-    tops = {name.split("/", 1)[0] for name in members}
-    if len(tops) != 1 or any("/" not in name or name.endswith("/") for name in members):
+    names = [name for name, _ in members]
+    if len(set(names)) != len(names):
+        verdict.add(False, f"压缩包“{path.name}”中有同名的文件，无法确定哪一个是报送的文件")
+        return None
+    debris = [name for name, data in members if name.split("/", 1)[0] == _MAC_FOLDER and _apple_double(name, data)]
+    kept = [(name, data) for name, data in members if name not in debris]
+    tops = {name.split("/", 1)[0] for name, _ in kept}
+    if len(tops) != 1 or any(name.count("/") != 1 for name, _ in kept):
         verdict.add(False, "压缩包内应只有一个报送文件夹，且其中只有文件")
         return None
-    top = tops.pop()
-    files = {name.split("/", 1)[1]: data for name, data in members.items()}
-    same = zip_bytes(top, files) == raw
-    verdict.add(same, "压缩包结构与本程序生成的一致" if same
-                else "压缩包的结构或附加信息被改动过（与本程序生成的格式不一致）")
-    return files
+    verdict.name = tops.pop()
+    verdict.add(True, f"压缩包中的报送文件夹：{verdict.name}")
+    if debris:
+        verdict.add(True, f"已忽略操作系统生成的文件：{'、'.join(debris)}")
+    return {name.split("/", 1)[1]: data for name, data in kept}
+
+
+def is_debris(name: str, data: bytes | None) -> bool:
+    """A file an operating system leaves beside the package's files, by exact name or AppleDouble content."""
+    return name in _SYSTEM_FILES or _apple_double(name, data)
+
+
+def _apple_double(name: str, data: bytes | None) -> bool:
+    """A macOS "._name" file that really is AppleDouble metadata, not a document under that name."""
+    return name.rsplit("/", 1)[-1].startswith("._") and data is not None and data[:4] == _APPLE_DOUBLE
 
 
 def _check_package(files: dict[str, bytes | None], roots, verdict: Verdict) -> None:
+    verdict.files = files
     manifest = _read_manifest(files.get(MANIFEST), verdict)
-    listed = {entry.get("name") for entry in manifest.get("files", []) if isinstance(entry, dict)}
+    entries = manifest.get("files") if isinstance(manifest.get("files"), list) else []
+    listed = {entry.get("name") for entry in entries if isinstance(entry, dict)}
     unlisted = [name for name in files if name not in listed and name != MANIFEST]
-    system = sorted(name for name in unlisted if name in _SYSTEM_FILES or name.startswith("._"))
+    system = sorted(name for name in unlisted if is_debris(name, files[name]))
     extra = sorted(set(unlisted) - set(system))
     if system:
         verdict.add(True, f"已忽略操作系统生成的文件：{'、'.join(system)}")
     verdict.add(not extra, "包中没有清单以外的文件" if not extra
                 else f"包中有清单以外的文件：{'、'.join(extra)}")
-    for entry in manifest.get("files", []):
+    for entry in entries:
         _check_listed(entry, files, verdict)
 
     pdfs = [name for name in listed if str(name).lower().endswith(".pdf") and files.get(name)]
     if len(pdfs) != 1:
         verdict.add(False, "包中应恰好有一个 PDF 报告文件")
         return
-    embedded = _check_pdf(files[pdfs[0]], roots, verdict)
+    embedded = verdict.sealed = _check_pdf(files[pdfs[0]], roots, verdict)
     _check_xlsx(listed, files, embedded, verdict)
     if manifest:
         _check_summary(manifest, embedded, verdict)
+    _check_signer_unit(verdict)
+    _check_names(verdict, pdfs[0])
 
 
 def _read_manifest(data: bytes | None, verdict: Verdict) -> dict:
@@ -147,14 +196,17 @@ def _read_manifest(data: bytes | None, verdict: Verdict) -> dict:
     missing = [key for key in (*SUMMARY_FIELDS, "files") if key not in manifest]
     verdict.add(not missing, "清单字段齐全" if not missing
                 else f"清单缺少字段：{'、'.join(FIELD_LABELS.get(k, k) for k in missing)}")
+    unknown = sorted(set(manifest) - MANIFEST_KEYS)
+    if unknown:
+        verdict.add(False, f"清单中有本程序不写的字段：{'、'.join(unknown)}（清单被改动过）")
     canonical = manifest_bytes(manifest) == data
     verdict.add(canonical, "清单文件格式未被改动" if canonical else f"清单文件 {MANIFEST} 的格式被改动过")
     return manifest
 
 
 def _check_listed(entry, files: dict[str, bytes | None], verdict: Verdict) -> None:
-    if not isinstance(entry, dict) or not {"name", "size", "sha256"} <= entry.keys():
-        verdict.add(False, "清单中的文件记录不完整")
+    if not isinstance(entry, dict) or set(entry) != FILE_KEYS:
+        verdict.add(False, "清单中的文件记录不完整或有多余的项")
         return
     name, data = entry["name"], files.get(entry["name"])
     if data is None:
@@ -176,16 +228,61 @@ def _check_xlsx(listed, files, embedded: dict[str, bytes], verdict: Verdict) -> 
         verdict.add(False, f"Excel 自评表“{loose[0]}”与 PDF 中签名封存的不一致（被替换或改动）")
 
 
-def _check_summary(manifest: dict, embedded: dict[str, bytes], verdict: Verdict) -> None:
+def _sealed_summary(embedded: dict[str, bytes]) -> dict | None:
     try:
         sealed = json.loads(embedded[SUMMARY_ATTACHMENT].decode("utf-8"))
     except (KeyError, ValueError):
+        return None
+    return sealed if isinstance(sealed, dict) else None
+
+
+def _check_summary(manifest: dict, embedded: dict[str, bytes], verdict: Verdict) -> None:
+    sealed = _sealed_summary(embedded)
+    if sealed is None:
         verdict.add(False, "PDF 中没有签名封存的报告信息，无法核对清单")
         return
+    verdict.summary = sealed
+    keys = (*SUMMARY_FIELDS, *(key for key in OPTIONAL_FIELDS if key in manifest or key in sealed))
     differ = [f"{FIELD_LABELS[key]}：清单为 {manifest.get(key)}，签名封存为 {sealed.get(key)}"
-              for key in SUMMARY_FIELDS if manifest.get(key) != sealed.get(key)]
+              for key in keys if manifest.get(key) != sealed.get(key)]
     verdict.add(not differ, "清单中的单位、年度、总分、等级等信息与签名封存的一致" if not differ
                 else "清单与签名封存的信息不一致（" + "；".join(differ) + "）")
+    recorded = sealed.get("cert_sha256")
+    if recorded is not None and verdict.fingerprint and str(recorded).upper() != verdict.fingerprint:
+        verdict.add(False, "签名封存的证书指纹与实际签名所用证书的指纹不同")
+
+
+def _check_signer_unit(verdict: Verdict) -> None:
+    """The signing certificate names the report's unit (O); a warning, for a person to judge."""
+    unit = verdict.summary.get("unit")
+    if verdict.cert is None or not unit:
+        return
+    person, cert_unit = subject_names(verdict.cert)
+    if not cert_unit:
+        verdict.warnings.append(f"签名证书没有写明单位，无法核对签署人“{person}”是否属于报告单位“{unit}”")
+    elif _plain(cert_unit) != _plain(str(unit)):
+        verdict.warnings.append(f"签名证书的单位“{cert_unit}”与报告的单位“{unit}”不同，"
+                                "请核实签署人是否有权代表该单位签署")
+
+
+def _plain(text: str) -> str:
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _check_names(verdict: Verdict, pdf_name: str) -> None:
+    """The folder and PDF names say the unit and year that were signed; a renamed package gets a warning."""
+    unit, year = verdict.summary.get("unit"), verdict.summary.get("year")
+    if not verdict.name or not unit or not isinstance(year, int):
+        return
+    tail = verdict.name.rsplit("_", 1)[-1]
+    if verdict.name != package_name(year, str(unit), tail):
+        verdict.warnings.append(f"报送文件夹的名称“{verdict.name}”与签名的单位和年度（{year} 年度 {unit}）"
+                                "不符，文件夹可能被改过名")
+    stem = pdf_name[:-4]
+    if stem not in (verdict.name, tail):
+        verdict.warnings.append(f"PDF 文件名“{pdf_name}”与报送文件夹的名称不符，文件可能被改过名")
 
 
 def _check_pdf(data: bytes, roots, verdict: Verdict) -> dict[str, bytes]:
@@ -221,14 +318,17 @@ def _check_signature(sig, data: bytes, roots, verdict: Verdict) -> None:
     from pyhanko_certvalidator import ValidationContext
 
     cert = sig.signer_cert
+    verdict.cert = _as_cryptography(cert)
+    verdict.fingerprint = fingerprint(cert)
     person, unit = subject_names(cert)
     verdict.signer = f"{person}（{unit}）" if unit else person
     verdict.self_signed = is_self_signed(cert)
-    given = roots is not None
-    anchors = roots if given else ([cert] if verdict.self_signed else [])
-    status = validate_pdf_signature(sig, ValidationContext(trust_roots=anchors))
+    # The signature itself is checked against the certificate it carries; whose certificate
+    # that is, is asked separately (_check_trust), so one answer never hides the other.
+    status = validate_pdf_signature(sig, ValidationContext(trust_roots=[cert]))
     if status.signer_reported_dt:
-        verdict.signed_at = zh_datetime(status.signer_reported_dt.astimezone())
+        verdict.signed_moment = status.signer_reported_dt.astimezone()
+        verdict.signed_at = zh_datetime(verdict.signed_moment)
 
     if not status.intact:
         verdict.add(False, "签名后 PDF 内容被改动过（内容摘要与签名不符）")
@@ -241,7 +341,13 @@ def _check_signature(sig, data: bytes, roots, verdict: Verdict) -> None:
                 else "签署后文件又被追加修改（增量更新），签名没有覆盖整个文件")
     canonical = _contents_canonical(sig, data)
     verdict.add(canonical, "签名数据区完整" if canonical else "签名数据区被改动过")
-    _check_trust(status, given, verdict)
+    _check_trust(cert, list(sig.signed_data["certificates"]), roots, verdict)
+
+
+def _as_cryptography(cert):
+    from cryptography import x509
+
+    return x509.load_der_x509_certificate(cert.dump())
 
 
 def _contents_canonical(sig, data: bytes) -> bool:
@@ -256,23 +362,63 @@ def _contents_canonical(sig, data: bytes) -> bool:
     return not any(contents[length:]) and hole in (b"<" + digits.upper() + b">", b"<" + digits + b">")
 
 
-def _check_trust(status, given: bool, verdict: Verdict) -> None:
-    if status.trusted:
-        if given:
-            verdict.trusted_by_list = True
-            verdict.add(True, "签名证书链接到您提供的可信证书")
-        elif verdict.self_signed:
-            verdict.add(True, SELF_SIGNED_NOTE)
+def _check_trust(cert, carried: list, roots, verdict: Verdict) -> None:
+    """Whose certificate signed: the one given (by fingerprint), or one issued by a given CA."""
+    if roots is None:
+        if verdict.self_signed:
+            problem = _path_problem(cert, [cert], [])
+            verdict.add(problem is None, SELF_SIGNED_NOTE if problem is None else problem)
+        else:
+            verdict.add(False, "签名证书由其他机构签发，但未提供可信的根证书，无法确认证书链")
         return
-    indic = getattr(status.trust_problem_indic, "name", "")
-    if given and verdict.self_signed and indic in ("NO_CERTIFICATE_CHAIN_FOUND", "CHAIN_CONSTRAINTS_FAILURE"):
-        verdict.add(False, "签名证书为自签名证书，没有链接到您提供的任何可信证书")
-    elif indic == "NO_CERTIFICATE_CHAIN_FOUND":
-        verdict.add(False, "签名证书没有链接到您提供的任何可信证书" if given
-                    else "签名证书由其他机构签发，但未提供可信的根证书，无法确认证书链")
-    elif indic in ("EXPIRED", "NOT_YET_VALID", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED"):
-        verdict.add(False, "签名证书已过期或尚未生效")
-    elif indic.startswith("REVOKED"):
-        verdict.add(False, "签名证书已被吊销")
+    mine = verdict.fingerprint
+    if any(fingerprint(root) == mine for root in roots):
+        problem = _path_problem(cert, [cert], [])
+        if problem is None:
+            verdict.trusted_by_list = True
+            verdict.add(True, f"签名证书就是您提供的证书（指纹 {short_fingerprint(cert)} 一致）")
+        else:
+            verdict.add(False, problem)
+        return
+    namesakes = [root for root in roots if root.subject == cert.subject]
+    if namesakes:
+        verdict.add(False, "签名证书不是登记的那一张：单位和姓名相同，但证书指纹不同（签名所用 "
+                    f"{short_fingerprint(cert)}，您提供的 {short_fingerprint(namesakes[0])}），"
+                    "可能是他人用同名证书重新签名")
+    elif verdict.self_signed:
+        verdict.add(False, "签名证书为自签名证书，没有链接到您提供的任何可信证书"
+                    "（既不是您提供的证书，也不由您提供的证书签发）")
     else:
-        verdict.add(False, f"签名证书未通过验证（{indic or '未知原因'}）")
+        intermediates = [c for c in carried if c.dump() != cert.dump()]
+        problem = _path_problem(cert, roots, intermediates)
+        if problem is None:
+            verdict.trusted_by_list = True
+            verdict.add(True, "签名证书由您提供的可信证书（CA）签发")
+        else:
+            verdict.add(False, problem)
+
+
+def _path_problem(cert, roots: list, intermediates: list) -> str | None:
+    """None when ``cert`` validates up to one of ``roots``; else what is wrong, in Chinese."""
+    import asyncio
+
+    from pyhanko_certvalidator import CertificateValidator, ValidationContext
+    from pyhanko_certvalidator.errors import (
+        ExpiredError, InvalidCertificateError, NotYetValidError, PathBuildingError, RevokedError,
+    )
+
+    context = ValidationContext(trust_roots=roots, other_certs=intermediates)
+    validator = CertificateValidator(cert, intermediate_certs=intermediates, validation_context=context)
+    try:
+        asyncio.run(validator.async_validate_usage(set()))
+    except (ExpiredError, NotYetValidError):
+        return "签名证书已过期或尚未生效"
+    except RevokedError:
+        return "签名证书已被吊销"
+    except PathBuildingError:
+        return "签名证书不是由您提供的可信证书（CA）签发的，无法建立证书链"
+    except InvalidCertificateError:
+        return "签名证书不是由您提供的可信证书（CA）签发的"
+    except Exception:
+        return "签名证书不是由您提供的可信证书（CA）签发的（证书链验证失败）"
+    return None

@@ -31,6 +31,7 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self.settings = settings
         self.wizard: WizardView | None = None
+        self.receive_window = None
         self.setWindowTitle(dialogs.app_title())
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
@@ -47,7 +48,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(tr("文件"))
         for text, key, shortcut in (("新建报告", "new", QKeySequence.StandardKey.New),
                                     ("导入 JSON", "import", None), ("从 Word 导入上年报告", "import_doc", None),
-                                    ("备份数据库", "backup", None)):
+                                    ("备份数据库", "backup", None), ("受理报送包…", "receive", None)):
             action = QAction(tr(text), self)
             if shortcut is not None:
                 action.setShortcut(shortcut)
@@ -133,6 +134,23 @@ class MainWindow(QMainWindow):
                                               from_previous=wanted.from_previous)
         self.refresh_list(select=report_id)
         self.open_report(report_id)
+
+    def action_receive(self):
+        """The receiving desk, for a finance bureau: a window of its own beside the report list."""
+        from ..receiving.registry import RegistryError
+        from .receive_window import ReceiveWindow
+
+        if self.receive_window is None:
+            try:
+                self.receive_window = ReceiveWindow(parent=self)
+            except RegistryError as error:
+                dialogs.warn(self, tr("操作未能完成"), str(error))
+                return None
+        else:
+            self.receive_window.refresh()
+        self.receive_window.show()
+        self.receive_window.raise_()
+        return self.receive_window
 
     def action_demo(self) -> None:
         report_id = self.workspace.import_json(demo_report_path().read_text(encoding="utf-8"))
@@ -262,5 +280,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.wizard is not None:
             self.wizard.shutdown()
+        if self.receive_window is not None:
+            self.receive_window.shutdown()
         save_geometry(self.settings, GEOMETRY_KEY, self)
         event.accept()

@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -16,13 +15,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
     QStackedWidget,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -32,6 +29,7 @@ from ..parsing import format_decimal
 from ..store import ReportInfo
 from ..workspace import Workspace
 from .i18n import tr
+from .tables import row_table
 
 COLUMNS = ("单位", "年度", "表单", "状态", "总分", "等级", "最后修改")
 # the keys of the list's buttons, shown in their tooltips: 新建报告 is the File menu's
@@ -159,16 +157,7 @@ class ReportList(QWidget):
         self.open_shortcut.activated.connect(lambda: self._action("open"))
         layout.addLayout(buttons)
         self.stack = QStackedWidget(self)
-        self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table = row_table(COLUMNS, self)
         # Enter on a row opens it, as does a double click
         self.table.itemActivated.connect(lambda _item: self._action("open"))
         self.table.itemSelectionChanged.connect(self._update_buttons)
