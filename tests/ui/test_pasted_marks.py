@@ -2,7 +2,7 @@
 breaks and tabs, control characters are refused with a message, sizes are bounded."""
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
@@ -14,9 +14,7 @@ from test_wizard_typing import click_page, leave
 
 def paste(widget, text: str) -> None:
     """Paste ``text`` as the clipboard would hand it over, with Ctrl+V."""
-    data = QMimeData()
-    data.setText(text)
-    QApplication.clipboard().setMimeData(data)
+    QApplication.clipboard().setText(text)  # a QMimeData handed to the clipboard would be freed twice at exit
     QTest.mouseClick(widget.viewport(), Qt.MouseButton.LeftButton)
     QTest.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClick(widget, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
