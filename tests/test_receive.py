@@ -235,6 +235,7 @@ def test_receive_and_decide_on_the_command_line(made, cli, tmp_path, home):
     assert grouped(made["forged_fp"]) in out
     code, out, err = cli("receive", made["genuine"])
     assert code == 0 and "未重复登记" in out  # the same package again
+    assert "共 1 个：受理 0，证书待决定 0，验证未通过 0，重复 1。" in out  # counted once, as a copy
     code, out, err = cli("receive", made["second"])
     assert code == 1 and "证书变更" in out  # the genuine certificate is no longer the one on record
     code, out, err = cli("registry", "import-cert", made["cer"])

@@ -102,9 +102,9 @@ def _receive(registry: Registry, args) -> int:
         number = f"第 {outcome.package.id} 号" if outcome.package else ""
         unit = outcome.package.unit if outcome.package else ""
         print(f"{number}　{unit}　{outcome.path.name}：{outcome.text}")
-    states = [outcome.state for outcome in outcomes]
+    states = [outcome.state for outcome in outcomes if not outcome.duplicate]  # a copy counts once, as 重复
     print(f"\n共 {len(outcomes)} 个：受理 {states.count(ACCEPTED)}，证书待决定 {states.count(PENDING)}，"
-          f"验证未通过 {states.count(FAILED)}，重复 {sum(o.duplicate for o in outcomes)}。")
+          f"验证未通过 {states.count(FAILED)}，重复 {len(outcomes) - len(states)}。")
     if args.out:
         from .summary import write_summary
 
