@@ -169,7 +169,7 @@ class Workspace:
 
     def finalize(self, report_id: int) -> Evaluation:
         evaluation = self.evaluate(report_id)
-        problems = finalize_problems(evaluation)
+        problems = finalize_problems(evaluation, form=self.form_of(self.store.report(report_id)))
         if problems:
             raise NotReady(problems)
         self.store.set_status(report_id, "final", note="定稿")

@@ -12,6 +12,7 @@ from typing import Any
 from ..engine import Evaluation, evaluate
 from ..navigation import Navigator
 from ..parsing import ParseError
+from ..readiness import with_blocking
 from ..values import display, is_empty, parse_input
 from ..workspace import Workspace, carried_unchanged
 
@@ -39,13 +40,14 @@ class ReportSession:
         self.pending: dict[str, Any] = {}
         self.pending_explanations: dict[str, str | None] = {}
         self.parse_errors: dict[str, str] = {}
+        self.notes: dict[str, str] = {}  # a remark on an accepted value ("元" for "万元"?), until it changes
         self._before: dict[str, Any] = {}  # stored value when typing into a field began
         previous = getattr(self, "navigator", None)
         self.navigator = Navigator(self.form, final=self.final)
         if previous is not None and previous.form is self.form:
             self.navigator.remember(previous)
         self.carried = report.carried
-        self.evaluation = evaluate(self.form, self.values, self.explanations)
+        self.refresh()
 
     def carried_unchanged(self) -> frozenset[str]:
         """Texts carried over from last year's report and not changed since."""
@@ -77,6 +79,10 @@ class ReportSession:
                     changed = self._set(field_id, self._before.pop(field_id))
             return EditResult(False, changed=changed, message=error.message)
         self.parse_errors.pop(field_id, None)
+        if parsed.warning:
+            self.notes[field_id] = parsed.warning
+        else:
+            self.notes.pop(field_id, None)
         if leaving:
             self._before.pop(field_id, None)
         else:
@@ -110,7 +116,10 @@ class ReportSession:
         return True
 
     def refresh(self) -> Evaluation:
-        self.evaluation = evaluate(self.form, self.values, self.explanations)
+        """Evaluate the values as typed; blanks that leave an indicator unscored and
+        texts not accepted are among the errors (see :mod:`selfeval.readiness`)."""
+        self.evaluation = with_blocking(self.form, evaluate(self.form, self.values, self.explanations),
+                                        self.parse_errors)
         return self.evaluation
 
     def flush(self) -> bool:
