@@ -72,7 +72,10 @@ def test_cross_field_error_is_shown_on_the_page_and_jump_works(qtbot, window):
     replace_text(line, "500")
     leave(qtbot)
     view = wizard.current_view()
-    assert view.findings.isVisible() and "不等于基本支出收入与项目支出收入之和" in view.findings.text()
+    # under the first of its fields, where it stays put (not in a box above the form)
+    assert not view.findings.isVisible()
+    message = view.rows["income.total"].message
+    assert message.isVisible() and "不等于基本支出收入与项目支出收入之和" in message.text()
     click_page(qtbot, wizard, "review")
     review = wizard.current_view()
     go = review.findChild(QPushButton, "go:income_sum")

@@ -17,10 +17,42 @@ LABEL_WIDTH = 230
 TEXT_INSET = 5  # from a line edit's edge to its text: read-only values line up with typed ones
 
 
+class SteadyLabel(QLabel):
+    """A word-wrapped message that never gives back the room it took.
+
+    Once shown, hidden or given a shorter text it keeps the height of the
+    tallest text it has shown at the present width, so that the rows below it
+    never move under the pointer when a message goes away (the form may grow
+    when a message first appears, never shrink)."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.shown_texts: list[str] = []
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        if text and text not in self.shown_texts:
+            self.shown_texts.append(text)
+            if not self.sizePolicy().retainSizeWhenHidden():
+                policy = self.sizePolicy()
+                policy.setRetainSizeWhenHidden(True)
+                self.setSizePolicy(policy)
+        super().setText(text)
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        own = super().heightForWidth(width)
+        margins = self.contentsMargins()
+        inner = max(1, width - margins.left() - margins.right())
+        metrics = self.fontMetrics()
+        flags = int(Qt.TextFlag.TextWordWrap.value)
+        tallest = max((metrics.boundingRect(0, 0, inner, 1 << 20, flags, text).height()
+                       for text in self.shown_texts), default=0)
+        return max(own, tallest + margins.top() + margins.bottom())
+
+
 def message_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    label = SteadyLabel(parent)
     label.hide()
     return label
 
@@ -28,7 +60,6 @@ def message_label(parent: QWidget) -> QLabel:
 def show_message(label: QLabel, text: str | None, severity: str = "error") -> None:
     if not text:
         label.hide()
-        label.clear()
         return
     mark = {"error": "✖ ", "warning": "⚠ "}.get(severity, "")
     label.setStyleSheet(f"color: {COLOURS[severity]};")
@@ -75,6 +106,10 @@ class FieldRow:
         self.carried = QLabel("↺ " + tr(CARRIED_MARK), holder)
         self.carried.setObjectName("carriedMark")
         self.carried.setStyleSheet(f"color: {COLOURS['warning']}; font-size: small;")
+        if field.carry:  # the mark comes and goes: its line stays, the rows below never move
+            policy = self.carried.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            self.carried.setSizePolicy(policy)
         self.carried.hide()
         box.addWidget(self.carried)
         self.message = message_label(holder)
@@ -103,9 +138,8 @@ class ReadOnlyRow:
         holder = QWidget(parent)
         self.box = QHBoxLayout(holder)
         self.box.setContentsMargins(0, 0, 0, 0)
-        self.value = QLabel(holder)
+        self.value = SteadyLabel(holder)  # a long 待填写 note giving way to a figure leaves its room
         self.value.setObjectName("shownValue")
-        self.value.setTextFormat(Qt.TextFormat.PlainText)
         self.unit = QLabel(holder)
         self.box.addWidget(self.value)
         self.box.addWidget(self.unit)
@@ -118,7 +152,6 @@ class ReadOnlyRow:
 
     def show(self, shown: Shown) -> None:
         note = shown.note
-        self.value.setWordWrap(note)
         self.value.setMinimumWidth(0 if note else NUMERIC_WIDTH)
         left, right = (TEXT_INSET, 0) if note else (0, TEXT_INSET)
         self.value.setContentsMargins(left, 0, right, 0)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtWidgets import QApplication, QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ..engine import Finding
 from ..navigation import IndicatorItem, Page, ShownItem, carried_notice, shown_value
@@ -24,6 +24,17 @@ def findings_html(findings: list[Finding], go_label: str) -> str:
         link = f' <a href="{html.escape(finding.fields[0])}">{go_label}</a>' if finding.fields else ""
         lines.append(f'<span style="color:{colour}">{mark} {html.escape(finding.message)}{note}</span>{link}')
     return "<br>".join(lines)
+
+
+def _joined(findings: list[Finding]) -> tuple[str | None, str]:
+    """One message for several findings, errors first; its colour is the worst one's."""
+    if not findings:
+        return None, "error"
+    ordered = sorted(findings, key=lambda f: f.severity != "error")
+    if len(ordered) == 1:
+        return ordered[0].message, ordered[0].severity
+    marks = {"error": "✖ ", "warning": "⚠ "}
+    return "\n".join(marks[f.severity] + f.message for f in ordered)[2:], ordered[0].severity
 
 
 class PageView(QScrollArea):
@@ -111,9 +122,34 @@ class PageView(QScrollArea):
         row.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def refresh(self, session: ReportSession) -> None:
+        """Show the page's findings where they stay put: under the field (every one
+        of its findings, errors first), or under an indicator's title; only
+        explained ones go to the box at the top."""
+        anchor = self._anchor()
+        seen_at = anchor.mapTo(self.viewport(), QPoint(0, 0)).y() if anchor is not None else None
+        self._show_findings(session)
+        if anchor is not None:
+            self._keep_in_place(anchor, seen_at)
+
+    def _anchor(self) -> QWidget | None:
+        """The field with the keyboard focus (just clicked, or being typed in), when on this page."""
+        focused = QApplication.focusWidget()
+        return focused if focused is not None and self.widget().isAncestorOf(focused) else None
+
+    def _keep_in_place(self, anchor: QWidget, seen_at: int) -> None:
+        """A message that appeared above the focused field pushed it down: scroll by as
+        much, so that it stays where the clerk saw it and clicked."""
+        self.widget().layout().activate()
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        moved = anchor.mapTo(self.viewport(), QPoint(0, 0)).y() - seen_at
+        if moved:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + moved)
+
+    def _show_findings(self, session: ReportSession) -> None:
         evaluation = session.evaluation
-        under: dict[str, tuple[str, str]] = {}
-        in_block: dict[str, tuple[str, str]] = {}
+        under: dict[str, list[Finding]] = {}
+        in_block: dict[str, list[Finding]] = {}
         boxed: list[Finding] = []
         for finding in session.navigator.shown_findings(self.page, evaluation):
             if finding.explained:
@@ -121,24 +157,30 @@ class PageView(QScrollArea):
                 continue
             here = [fid for fid in finding.fields if fid in self.rows]
             leaves = {self._block_of.get(fid) for fid in here}
-            if len(finding.fields) == 1 and here:
-                under.setdefault(here[0], (finding.message, finding.severity))
-            elif len(leaves) == 1 and None not in leaves and set(finding.fields) <= set(self.rows):
-                in_block.setdefault(leaves.pop(), (finding.message, finding.severity))
+            if len(leaves) == 1 and None not in leaves and len(here) > 1 and set(finding.fields) <= set(self.rows):
+                in_block.setdefault(leaves.pop(), []).append(finding)
+            elif here:  # under the last of its fields here: a sum's total comes after its parts
+                under.setdefault(here[-1], []).append(finding)
             else:
                 boxed.append(finding)
         for fid, row in self.rows.items():
             if fid in session.parse_errors:
                 row.show_message(session.parse_errors[fid], "error")
+            elif fid in under:
+                row.show_message(*_joined(under[fid]))
             else:
-                row.show_message(*under.get(fid, (None, "error")))
+                row.show_message(session.notes.get(fid), "note")
         for leaf, block in self.blocks.items():
-            block.refresh(evaluation.scores[leaf], *in_block.get(leaf, (None, "error")))
+            block.refresh(evaluation.scores[leaf], *_joined(in_block.get(leaf, [])))
         for item, row in self.shown.items():
             row.show(shown_value(session.form, item, evaluation))
         unchanged = session.carried_unchanged()
         notice = carried_notice(self.page, unchanged, session.carried.year if session.carried else None)
-        self.carried.setText(notice or "")
+        self.carried.setText(notice or self.carried.text())
+        if notice is not None and not self.carried.sizePolicy().retainSizeWhenHidden():
+            policy = self.carried.sizePolicy()  # once shown, its room stays when it goes
+            policy.setRetainSizeWhenHidden(True)
+            self.carried.setSizePolicy(policy)
         self.carried.setVisible(notice is not None)
         for fid, row in self.rows.items():
             row.show_carried(fid in unchanged)

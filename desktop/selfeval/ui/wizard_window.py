@@ -266,9 +266,6 @@ class WizardView(QWidget):
                 self.editor(field_id).show_value(self.session.values.get(field_id))
         self.autosave.flush()
         self.refresh()
-        if result.warning:
-            view = self.view(self.navigator.page_of_field(field_id).id)
-            view.rows[field_id].show_message(result.warning, "note")
 
     def _focused_fields(self) -> set[str]:
         focused = QApplication.focusWidget()

@@ -1,0 +1,143 @@
+"""Data entry a clerk can trust, through real widgets: blanks and unreadable
+values counted as errors everywhere, and a form that never moves under the
+pointer when a message comes or goes."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from human_input import replace_text, type_text
+from test_wizard_behaviour import open_demo
+from test_wizard_typing import click_page, leave
+
+
+def clear_field(qtbot, wizard, field_id: str) -> None:
+    page = wizard.navigator.page_of_field(field_id)
+    if wizard.navigator.current.id != page.id:
+        click_page(qtbot, wizard, page.id)
+    replace_text(wizard.editor(field_id).focusProxy(), "")
+    leave(qtbot)
+
+
+def test_a_blank_that_leaves_an_indicator_unscored_blocks_finalising_and_has_go_to(qtbot, window):
+    wizard = open_demo(window)
+    clear_field(qtbot, wizard, "staff.authorized_service")
+    click_page(qtbot, wizard, "review")
+    review = wizard.current_view()
+    assert "unscored.sm_staff_control" in review.rows
+    row = review.rows["unscored.sm_staff_control"]
+    assert "财政供养人员控制率" in row.message.text() and "事业编制数" in row.message.text()
+    assert "错误 1 项" in review.summary.text() and "未评分指标 1 项" in review.summary.text()
+    assert not review.finalize_button.isEnabled()
+    assert "可以定稿" not in review.problems.text()
+    assert wizard.score_panel.errors.text() == "1"
+    go = review.findChild(QPushButton, "go:unscored.sm_staff_control")
+    QTest.mouseClick(go, Qt.MouseButton.LeftButton)
+    assert wizard.navigator.current.id == "basic.overview"
+    assert QApplication.focusWidget() is wizard.editor("staff.authorized_service").focusProxy()
+    # on its page, the blank field says why it matters
+    assert "财政供养人员控制率" in wizard.current_view().rows["staff.authorized_service"].message.text()
+
+
+def test_a_held_parse_error_is_counted_everywhere_and_has_go_to(qtbot, window):
+    wizard = open_demo(window)
+    line = wizard.editor("unit.credit_code").focusProxy()
+    replace_text(line, "91440000MA4UXXXX1X")
+    leave(qtbot)
+    assert "unit.credit_code" in wizard.session.parse_errors
+    assert wizard.score_panel.errors.text() == "1"
+    click_page(qtbot, wizard, "review")
+    review = wizard.current_view()
+    assert "错误 1 项" in review.summary.text()
+    assert "parse.unit.credit_code" in review.rows
+    go = review.findChild(QPushButton, "go:parse.unit.credit_code")
+    assert go is not None and not review.finalize_button.isEnabled()
+    QTest.mouseClick(go, Qt.MouseButton.LeftButton)
+    assert QApplication.focusWidget() is wizard.editor("unit.credit_code").focusProxy()
+
+
+def test_workspace_refuses_to_finalise_a_report_with_an_unscored_indicator(workspace):
+    import json
+
+    from selfeval.catalog import demo_report_path
+    from selfeval.workspace import NotReady
+
+    report_id = workspace.import_json(demo_report_path().read_text(encoding="utf-8"))
+    workspace.set_values(report_id, {"procurement.planned": None})
+    try:
+        workspace.finalize(report_id)
+    except NotReady as refused:
+        assert any("政府采购执行率" in problem for problem in refused.problems)
+    else:
+        raise AssertionError("finalised with an unscored indicator")
+    assert json.loads(json.dumps(workspace.export_dict(report_id)))  # the contract is unchanged
+
+
+def editor_centre(wizard, field_id: str) -> QPoint:
+    """Where the clerk sees the field, in window coordinates, now."""
+    line = wizard.editor(field_id).focusProxy()
+    return line.mapTo(wizard.window(), line.rect().center())
+
+
+def click_window_at(wizard, point: QPoint) -> None:
+    """Press and release the mouse where the clerk aimed, whatever is there now."""
+    window = wizard.window()
+    target = window.childAt(point)
+    assert target is not None
+    local = target.mapFrom(window, point)
+    QTest.mousePress(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, local)
+    QTest.mouseRelease(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, local)
+
+
+def rows_top(view) -> dict[str, int]:
+    return {fid: row.editor.mapTo(view.widget(), row.editor.rect().topLeft()).y() for fid, row in view.rows.items()}
+
+
+def test_a_message_going_away_never_moves_the_field_under_the_pointer(qtbot, window):
+    wizard = open_demo(window)
+    click_page(qtbot, wizard, "basic.finance")
+    view = wizard.current_view()
+    # a sum error: 收入合计 no longer the sum of its parts
+    replace_text(wizard.editor("income.total").focusProxy(), "300")
+    leave(qtbot)
+    qtbot.wait(20)
+    assert view.rows["income.total"].message.isVisible()
+    # the clerk aims at 基本支出 and 公用经费 while the message is shown
+    basic, public = editor_centre(wizard, "expense.basic"), editor_centre(wizard, "budget.public")
+    before = rows_top(view)
+    # corrects the total (the message goes), and clicks where 基本支出 was
+    replace_text(wizard.editor("income.total").focusProxy(),
+                 str(wizard.session.values["income.basic"] + wizard.session.values["income.project"]))
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.wait(20)
+    assert not view.rows["income.total"].message.isVisible()
+    assert rows_top(view) == before
+    click_window_at(wizard, basic)
+    assert QApplication.focusWidget() is wizard.editor("expense.basic").focusProxy()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_text(QApplication.focusWidget(), "77")
+    click_window_at(wizard, public)
+    assert QApplication.focusWidget() is wizard.editor("budget.public").focusProxy()
+    qtbot.wait(20)
+    assert wizard.session.values["expense.basic"] == 77
+    # the new sum error under 支出合计 appeared above 公用经费: the page scrolled by as
+    # much, and 公用经费 stayed under the pointer
+    assert view.rows["expense.total"].message.isVisible()
+    assert editor_centre(wizard, "budget.public") == public
+    type_text(QApplication.focusWidget(), "1")
+    assert "budget.public" in wizard.session.pending or wizard.session.values["budget.public"] != 0
+
+
+def test_a_note_giving_way_to_a_figure_keeps_its_room(qtbot, window):
+    wizard = open_demo(window)
+    click_page(qtbot, wizard, "analysis.effectiveness")
+    view = wizard.current_view()
+    replace_text(wizard.editor("public_expense.actual").focusProxy(), "")
+    leave(qtbot)
+    qtbot.wait(20)
+    before = rows_top(view)
+    replace_text(wizard.editor("public_expense.actual").focusProxy(), "50")
+    leave(qtbot)
+    qtbot.wait(20)
+    assert rows_top(view) == before
