@@ -522,9 +522,12 @@ class _FormBuilder:
             for_each = node.strings("for_each")
             extra = {}
             if for_each:
-                if not set(for_each) <= {"text", "longtext", "lines"}:
-                    raise node.fail("for_each", "只能是 text、longtext、lines")
-                extra = {"this": expr.TEXT}
+                if set(for_each) <= {"text", "longtext", "lines"}:
+                    extra = {"this": expr.TEXT}
+                elif set(for_each) == {"money"}:
+                    extra = {"this": expr.NUMBER}  # each amount in turn
+                else:
+                    raise node.fail("for_each", "只能是 text、longtext、lines，或只是 money")
             condition = self.compile(node, "assert", expr.BOOL, extra)
             when = self.compile(node, "when", expr.BOOL, extra) if "when" in node.data else None
             show = []

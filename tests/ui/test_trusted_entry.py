@@ -141,3 +141,33 @@ def test_a_note_giving_way_to_a_figure_keeps_its_room(qtbot, window):
     leave(qtbot)
     qtbot.wait(20)
     assert rows_top(view) == before
+
+
+def test_an_amount_out_of_proportion_stays_a_warning_with_go_to(qtbot, window):
+    wizard = open_demo(window)
+    page = wizard.navigator.page_of_field("procurement.planned").id
+    click_page(qtbot, wizard, page)
+    replace_text(wizard.editor("procurement.planned").focusProxy(), "945500")
+    leave(qtbot)
+    replace_text(wizard.editor("procurement.actual").focusProxy(), wizard.session.shown("procurement.actual"))
+    leave(qtbot)  # the next field committed: the message under the amount stays
+    message = wizard.current_view().rows["procurement.planned"].message
+    assert message.isVisible() and "100 倍以上" in message.text()
+    click_page(qtbot, wizard, "review")
+    review = wizard.current_view()
+    check = "amount_implausible.procurement.planned"
+    assert check in review.rows and "945,500.00" in review.rows[check].message.text()
+    QTest.mouseClick(review.findChild(QPushButton, f"go:{check}"), Qt.MouseButton.LeftButton)
+    assert QApplication.focusWidget() is wizard.editor("procurement.planned").focusProxy()
+
+
+def test_the_yuan_hint_stays_until_the_amount_changes(qtbot, window):
+    wizard = open_demo(window)
+    click_page(qtbot, wizard, "basic.finance")
+    replace_text(wizard.editor("income.total").focusProxy(), "3075100")
+    leave(qtbot)
+    replace_text(wizard.editor("expense.basic").focusProxy(), "100")
+    leave(qtbot)
+    row = wizard.current_view().rows["income.total"]
+    assert wizard.session.notes.get("income.total")
+    assert row.message.isVisible()
