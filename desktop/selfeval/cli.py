@@ -115,6 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=_report_id, metavar="编号")
     p.add_argument("--reason", required=True, metavar="原因")
 
+    p = command("preview", "生成草稿（每页标有“草稿”，不签名），可随时预览和打印")
+    p.add_argument("id", type=_report_id, metavar="编号")
+    p.add_argument("--out", metavar="文件.pdf", help="草稿 PDF 的路径")
+    p.add_argument("--xlsx", metavar="文件.xlsx", help="另生成草稿 Excel 自评表")
+
     p = command("history", "查看报告的修改记录")
     p.add_argument("id", type=_report_id, metavar="编号")
 
@@ -322,6 +327,22 @@ def cmd_reopen(ws: Workspace, args) -> int:
     return OK
 
 
+def cmd_preview(ws: Workspace, args) -> int:
+    from .export.draft import DraftRefused, write_draft
+
+    if not args.out and not args.xlsx:
+        raise CommandError("请用 --out 指定草稿 PDF 的路径，或用 --xlsx 指定草稿 Excel 的路径。")
+    ws.store.report(args.id)
+    try:
+        written = write_draft(ws, args.id, pdf=Path(args.out) if args.out else None,
+                              xlsx=Path(args.xlsx) if args.xlsx else None)
+    except DraftRefused as refused:
+        raise CommandError(str(refused)) from refused
+    for path in written:
+        print(f"草稿：{path}")
+    return OK
+
+
 def cmd_history(ws: Workspace, args) -> int:
     print(report_text.history(ws.store.audit_trail(args.id)))
     return OK
@@ -455,6 +476,7 @@ COMMANDS = {
     "finalize": cmd_finalize,
     "reopen": cmd_reopen,
     "history": cmd_history,
+    "preview": cmd_preview,
     "backup": cmd_backup,
     "demo": cmd_demo,
     "export": cmd_export,

@@ -171,3 +171,19 @@ def test_the_yuan_hint_stays_until_the_amount_changes(qtbot, window):
     row = wizard.current_view().rows["income.total"]
     assert wizard.session.notes.get("income.total")
     assert row.message.isVisible()
+
+
+def test_preview_opens_a_draft_pdf_at_any_stage(qtbot, window, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    wizard = open_demo(window)
+    clear_field(qtbot, wizard, "staff.authorized_service")  # not finalisable, still previewable
+    QTest.mouseClick(wizard.findChild(QPushButton, "preview"), Qt.MouseButton.LeftButton)
+    assert len(opened) == 1 and opened[0].endswith("草稿.pdf")
+    from pypdf import PdfReader
+
+    reader = PdfReader(opened[0])
+    assert all("草稿" in page.extract_text() for page in reader.pages)
+    assert "事业编制 0 人" not in reader.pages[0].extract_text()  # the blank as it stands, not the old value

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -68,8 +69,13 @@ class WizardView(QWidget):
         self.reopen_button.setObjectName("reopen")
         self.reopen_button.setToolTip(tr("定稿后如需修改，先重新打开报告（需填写原因）"))
         self.reopen_button.clicked.connect(self.reopen)
+        self.preview_button = QPushButton(tr("预览草稿"), self)
+        self.preview_button.setObjectName("preview")
+        self.preview_button.setToolTip(tr("按当前内容生成标有“草稿”的 PDF，用系统的 PDF 阅读器打开，可打印"))
+        self.preview_button.clicked.connect(self.preview)
         header.addWidget(self.back_to_list)
         header.addWidget(self.heading, 1)
+        header.addWidget(self.preview_button)
         header.addWidget(self.banner)
         header.addWidget(self.reopen_button)
         outer.addLayout(header)
@@ -351,6 +357,24 @@ class WizardView(QWidget):
             return
         self.session.reopen(reason)
         self._rebuild(self.navigator.index)
+
+    def preview(self) -> Path | None:
+        """Write the report as it stands as a draft PDF and open it in the system's viewer."""
+        from ..export.draft import draft_folder, write_draft
+
+        self.autosave.flush()
+        path = draft_folder() / f"{self.session.report_id}-{datetime.now():%Y%m%d-%H%M%S}-草稿.pdf"
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            write_draft(self.session.workspace, self.session.report_id, pdf=path)
+        except OSError as error:
+            dialogs.warn(self, tr("无法生成草稿："), str(error))
+            return None
+        finally:
+            QApplication.restoreOverrideCursor()
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            dialogs.inform(self, tr("草稿已生成"), str(path))
+        return path
 
     def close_report(self) -> None:
         self.autosave.flush()
