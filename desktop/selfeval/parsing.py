@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 __all__ = [
     "ParseError", "Parsed", "clean_input", "fold_marks", "normalize", "credit_code_check_char", "CREDIT_CODE_CHARS",
     "parse_money", "parse_decimal", "parse_percent", "parse_count", "parse_year",
-    "parse_date", "parse_credit_code", "parse_yesno", "parse_text", "parse_lines",
+    "parse_date", "parse_credit_code", "parse_yesno", "parse_text", "parse_lines", "strip_item_number",
     "format_money", "format_decimal", "format_percent", "format_count",
     "format_date", "format_date_cn", "format_yesno", "format_percentage", "format_ratio",
 ]
@@ -362,9 +362,21 @@ def parse_text(text: str, label: str, *, max_length: int | None = None,
     return Parsed(s)
 
 
+_NUMERALS = "0-9０-９一二三四五六七八九十"
+# a list item's own numbering: （1） (1) (一) 1. 1、 1) ① 一、 — the printed list numbers items itself
+_ITEM_NUMBER = re.compile(
+    rf"^(?:\s*(?:[（(]\s*[{_NUMERALS}]{{1,3}}\s*[）)]|[0-9０-９]{{1,3}}\s*[.．、)）](?![0-9０-９])"
+    rf"|[\u2460-\u2473\u2776-\u277f]|[一二三四五六七八九十]{{1,3}}\s*[、.．]))+\s*")
+
+
+def strip_item_number(item: str) -> str:
+    """``item`` without the numbering the clerk typed or pasted before it ("（1）(1) 组织召开…")."""
+    return _ITEM_NUMBER.sub("", item, count=1).strip()
+
+
 def parse_lines(text: str, label: str, *, max_items: int | None = None,
                 max_length: int | None = None) -> Parsed:
-    items = [line.strip() for line in text.splitlines()]
+    items = [strip_item_number(line) for line in text.splitlines()]
     items = [item for item in items if item]
     if not items:
         return EMPTY

@@ -187,3 +187,29 @@ def test_preview_opens_a_draft_pdf_at_any_stage(qtbot, window, monkeypatch):
     reader = PdfReader(opened[0])
     assert all("草稿" in page.extract_text() for page in reader.pages)
     assert "事业编制 0 人" not in reader.pages[0].extract_text()  # the blank as it stands, not the old value
+
+
+NINE_TASKS = "\n".join([
+    "（1）(1) 组织召开全体委员会议", "(2) 开展专题调研", "3. 办理提案", "4、编印社情民意", "⑤ 举办读书活动",
+    "六、完成文史资料编撰", "7) 做好机关党建", "（八）落实意识形态责任制", "9．完成市委交办的其他任务"])
+
+
+def test_pasted_lines_become_items_without_their_numbers(qtbot, window):
+    from PySide6.QtGui import QKeySequence
+
+    wizard = open_demo(window)
+    click_page(qtbot, wizard, "basic.goals")
+    editor = wizard.editor("goals.tasks")
+    before = len(editor.rows)
+    QTest.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    line = editor.rows[-1].line
+    assert QApplication.focusWidget() is line
+    QApplication.clipboard().setText(NINE_TASKS)
+    QTest.keySequence(line, QKeySequence(QKeySequence.StandardKey.Paste))
+    assert len(editor.rows) == before + 9
+    texts = [row.line.text() for row in editor.rows[before:]]
+    assert texts[0] == "组织召开全体委员会议" and texts[5] == "完成文史资料编撰"
+    assert texts[-1] == "完成市委交办的其他任务"
+    leave(qtbot)
+    assert wizard.session.values["goals.tasks"][before:] == texts
+    assert all(row.line.cursorPosition() == 0 for row in editor.rows)  # each row shows its start

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..form import DECIMAL_TYPES, INTEGER_TYPES, AdjustmentKind, Field, Form
-from ..parsing import NO, UNANSWERED, YES, fold_marks, format_money
+from ..parsing import NO, UNANSWERED, YES, fold_marks, format_money, strip_item_number
 from ..values import display
 from .i18n import language, tr
 
@@ -429,16 +429,44 @@ class RowListEditor(FieldEditor):
 
 
 class LinesEditor(RowListEditor):
-    """``lines``: one item per row."""
+    """``lines``: one item per row.  Pasted lines become rows of their own, without
+    the numbering they were pasted with; a row not being edited shows the start of its text."""
 
     def make_row(self, row: QWidget, layout: QHBoxLayout, item: Any) -> QWidget:
         line = _Line(row)
         line.setText(item or "")
+        line.setCursorPosition(0)
         line.setReadOnly(self.read_only)
         layout.addWidget(line, 1)
         row.line = line
+        line.textChanged.connect(lambda _text, r=row: self._split_pasted(r))
+        line.focus_out.connect(lambda l=line: l.setCursorPosition(0))
         self._connect_line(line)
         return line
+
+    def _split_pasted(self, row: QWidget) -> None:
+        """Text with line breaks (pasted, dropped) is spread over this row and new ones after it."""
+        text = row.line.text()
+        if "\n" not in text and "\r" not in text:
+            return
+        items = [strip_item_number(piece) for piece in fold_marks(text).split("\n")]
+        items = [item for item in items if item] or [""]
+        row.line.blockSignals(True)
+        row.line.setText(items[0])
+        row.line.setCursorPosition(0)
+        row.line.blockSignals(False)
+        at = self.rows.index(row)
+        for offset, item in enumerate(items[1:], 1):
+            added = self.add_row(item, focus=False)
+            self.rows.remove(added)
+            self.rows.insert(at + offset, added)
+            self.rows_box.removeWidget(added)
+            self.rows_box.insertWidget(at + offset, added)
+        self._order_tabs()
+        last = self.rows[at + len(items) - 1].line
+        last.setFocus(Qt.FocusReason.OtherFocusReason)
+        last.setCursorPosition(len(last.text()))
+        self._emit_edited()
 
     def row_text(self, row: QWidget) -> str:
         return row.line.text()
