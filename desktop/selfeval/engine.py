@@ -59,6 +59,7 @@ class Evaluation:
     grade: str
     findings: tuple[Finding, ...]
     env: dict[str, Any]  # every field and computed value as expressions see them
+    summed: frozenset[str] = frozenset()  # totals left empty that took the sum of their parts (sum_of)
 
     @property
     def complete(self) -> bool:
@@ -118,13 +119,24 @@ def build_env(form: Form, values: Mapping[str, Any]) -> dict[str, Any]:
         field = form.fields.get(fid)
         if field is not None and not is_empty(value):
             env[fid] = to_env(field, value)
+    _sum_totals(form, env)
     return env
+
+
+def _sum_totals(form: Form, env: dict[str, Any]) -> None:
+    """A total left empty (a field with ``sum_of``) takes the sum of its parts once
+    they are all filled in, in form order (a sum may use a total summed above it)."""
+    for fid, field in form.fields.items():
+        if field.sum_of and fid not in env and all(part in env for part in field.sum_of):
+            env[fid] = sum((env[part] for part in field.sum_of), Decimal(0))
 
 
 def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, str] | None = None) -> Evaluation:
     """Everything the form says about ``values`` (typed values keyed by field id)."""
     explanations = explanations or {}
     env = build_env(form, values)
+    summed = frozenset(fid for fid in form.fields if form.fields[fid].sum_of and fid in env
+                       and is_empty(values.get(fid)))
     computed = {}
     for cid in form.computed_order:
         computed[cid] = env[cid] = form.computed[cid].expr(env)
@@ -156,6 +168,7 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
         grade=grade_for(form.grades, total),
         findings=tuple(findings),
         env=env,
+        summed=summed,
     )
 
 

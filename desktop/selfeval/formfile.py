@@ -338,12 +338,25 @@ class _FormBuilder:
             max_items=self.size(node, "max_items"),
             yes=yes,
             no=no,
+            sum_of=self.parts(node, ftype),
         )
         if self.fields[ident].max_items is not None and ftype not in LIST_TYPES:
             raise node.fail("max_items", f"只有 {'、'.join(LIST_TYPES)} 类型的字段有项数上限")
         self.field_lines[ident] = node.line
         self.types[ident] = FIELD_TYPES[ftype]
         node.done()
+
+    def parts(self, node: _Node, ftype: str) -> tuple[str, ...]:
+        """``sum_of``: fields above this one, of its type, whose sum it takes when left empty."""
+        parts = tuple(node.strings("sum_of"))
+        if parts and ftype not in ("money", "count", "number"):
+            raise node.fail("sum_of", "只有金额、人数（个数）或数值字段才能按各项之和计算")
+        for part in parts:
+            if part not in self.fields:
+                raise node.fail("sum_of", f"“{part}”不是写在本字段之前的字段")
+            if self.fields[part].type != ftype:
+                raise node.fail("sum_of", f"“{part}”的类型是 {self.fields[part].type}，与本字段（{ftype}）不同")
+        return parts
 
     @staticmethod
     def answers(node: _Node, ftype: str) -> tuple[str, str]:

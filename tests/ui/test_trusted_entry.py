@@ -213,3 +213,22 @@ def test_pasted_lines_become_items_without_their_numbers(qtbot, window):
     leave(qtbot)
     assert wizard.session.values["goals.tasks"][before:] == texts
     assert all(row.line.cursorPosition() == 0 for row in editor.rows)  # each row shows its start
+
+
+def test_a_total_left_empty_takes_the_sum_of_its_parts(qtbot, window):
+    wizard = open_demo(window)
+    click_page(qtbot, wizard, "basic.finance")
+    expected = wizard.session.evaluation.env["income.total"]
+    replace_text(wizard.editor("income.total").focusProxy(), "")
+    leave(qtbot)
+    evaluation = wizard.session.evaluation
+    assert "income.total" not in wizard.session.values  # stored as typed: empty
+    assert evaluation.env["income.total"] == expected and "income.total" in evaluation.summed
+    assert not [f for f in evaluation.errors if "income.total" in f.fields]
+    line = wizard.editor("income.total").focusProxy()
+    assert line.text() == "" and line.placeholderText().startswith("628.76") and "自动合计" in line.placeholderText()
+    # a typed total that differs from its parts stays an error
+    replace_text(line, "600")
+    leave(qtbot)
+    assert any(f.check == "income_sum" for f in wizard.session.evaluation.errors)
+    assert "income.total" not in wizard.session.evaluation.summed

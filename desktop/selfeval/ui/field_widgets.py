@@ -188,6 +188,16 @@ class LineEditor(FieldEditor):
     def set_read_only(self, read_only: bool) -> None:
         self.line.setReadOnly(read_only)
 
+    def show_sum(self, total: Any) -> None:
+        """A total left empty shows the sum of its parts, greyed, as worked out (``sum_of``)."""
+        if total is None:
+            self.line.setPlaceholderText(tr("不填时自动合计"))
+            self.line.setToolTip("")
+            return
+        shown = display(self.field, int(total) if self.field.type == "count" else total)
+        self.line.setPlaceholderText(f"{shown} {tr('自动合计')}")
+        self.line.setToolTip(tr("未填写，按各项之和计算；如合计另有依据，可直接填写"))
+
 
 def _unit_text(field: Field) -> str:
     if field.type == "score" and field.maximum is not None:

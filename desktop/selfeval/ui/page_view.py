@@ -172,6 +172,9 @@ class PageView(QScrollArea):
                 row.show_message(session.notes.get(fid), "note")
         for leaf, block in self.blocks.items():
             block.refresh(evaluation.scores[leaf], *_joined(in_block.get(leaf, [])))
+        for fid, row in self.rows.items():
+            if row.field.sum_of:
+                row.editor.show_sum(evaluation.env.get(fid) if fid in evaluation.summed else None)
         for item, row in self.shown.items():
             row.show(shown_value(session.form, item, evaluation))
         unchanged = session.carried_unchanged()
