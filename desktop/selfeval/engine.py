@@ -37,6 +37,7 @@ class Finding:
     message: str
     fields: tuple[str, ...]
     explanation: str | None = None
+    excerpt: str | None = None  # the words flagged in a text field, to select them there
 
     @property
     def severity_name(self) -> str:
@@ -199,7 +200,19 @@ def _run_one(form: Form, check: Check, env, instance: str, fields, explanations,
     shown = {name: compiled(env) for name, compiled in check.show}
     message = _fill(form, check.message, env, shown, label)
     explanation = explanations.get(instance) if check.severity == "warning" else None
-    return Finding(instance, check.severity, message, tuple(fields), explanation)
+    excerpt = _excerpt(shown, env.get("this")) if check.for_each else None
+    return Finding(instance, check.severity, message, tuple(fields), explanation, excerpt)
+
+
+def _excerpt(shown: dict, text: Any) -> str | None:
+    """The first shown value (or the first of a list "2021、2020") that the text holds as written."""
+    if not isinstance(text, str):
+        return None
+    for value in shown.values():
+        for piece in value.split("、") if isinstance(value, str) else ():
+            if piece.strip() and piece in text:
+                return piece
+    return None
 
 
 def _fill(form: Form, template: str, env, shown: dict, label: str) -> str:

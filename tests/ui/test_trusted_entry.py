@@ -232,3 +232,47 @@ def test_a_total_left_empty_takes_the_sum_of_its_parts(qtbot, window):
     leave(qtbot)
     assert any(f.check == "income_sum" for f in wizard.session.evaluation.errors)
     assert "income.total" not in wizard.session.evaluation.summed
+
+
+def test_every_warning_of_a_text_is_shown_and_go_to_selects_the_words(qtbot, window, asked):
+    wizard = open_demo(window)
+    click_page(qtbot, wizard, "achievements")
+    box = wizard.editor("achievements").focusProxy()
+    replace_text(box, "一年来坚持坚持学习。2021年年末余额已收回。")
+    leave(qtbot)
+    message = wizard.current_view().rows["achievements"].message.text()
+    assert "坚持坚持" in message and "2021" in message  # both, not only the first
+    click_page(qtbot, wizard, "review")
+    go = wizard.current_view().findChild(QPushButton, "go:stray_year.achievements")
+    QTest.mouseClick(go, Qt.MouseButton.LeftButton)
+    assert QApplication.focusWidget() is box and box.textCursor().selectedText() == "2021"
+    go = wizard.views["review"].findChild(QPushButton, "go:repeated_words.achievements")
+    click_page(qtbot, wizard, "review")
+    QTest.mouseClick(go, Qt.MouseButton.LeftButton)
+    assert box.textCursor().selectedText() == "坚持坚持"
+
+
+def test_ctrl_f_finds_words_inside_long_text_boxes(qtbot, window, asked):
+    wizard = open_demo(window)
+    click_page(qtbot, wizard, "basic.overview")
+    duties = wizard.editor("unit.duties").focusProxy()
+    word = "文史资料"
+    assert word in duties.toPlainText()
+    wizard.editor("unit.name").focusProxy().setFocus(Qt.FocusReason.MouseFocusReason)
+    asked["texts"].append(word)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is duties and duties.textCursor().selectedText() == word
+    asked["texts"].append("没有这样的词")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert asked["inform"] and "没有找到" in asked["inform"][-1]
+
+
+def test_the_panel_counts_only_warnings_not_yet_explained(qtbot, window):
+    from selfeval.demo import DEMO_EXPLANATION
+
+    wizard = open_demo(window)
+    assert wizard.score_panel.warnings.text() == "1"
+    for finding in wizard.session.evaluation.unexplained_warnings:
+        wizard.explain(finding.check, DEMO_EXPLANATION)
+    wizard.refresh()
+    assert wizard.score_panel.warnings.text() == "0（另有 1 项已说明）"

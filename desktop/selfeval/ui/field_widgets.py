@@ -124,6 +124,10 @@ class FieldEditor(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         raise NotImplementedError
 
+    def find_text(self, text: str, *, from_start: bool = False) -> bool:
+        """Select the next ``text`` after the cursor (from the start when asked); False when none."""
+        return False
+
     def _emit_edited(self, *_args) -> None:
         if not self._loading:
             self.edited.emit(self.field.id, self.text())
@@ -188,6 +192,9 @@ class LineEditor(FieldEditor):
     def set_read_only(self, read_only: bool) -> None:
         self.line.setReadOnly(read_only)
 
+    def find_text(self, text: str, *, from_start: bool = False) -> bool:
+        return _select_in_line(self.line, text, from_start)
+
     def show_sum(self, total: Any) -> None:
         """A total left empty shows the sum of its parts, greyed, as worked out (``sum_of``)."""
         if total is None:
@@ -197,6 +204,19 @@ class LineEditor(FieldEditor):
         shown = display(self.field, int(total) if self.field.type == "count" else total)
         self.line.setPlaceholderText(f"{shown} {tr('自动合计')}")
         self.line.setToolTip(tr("未填写，按各项之和计算；如合计另有依据，可直接填写"))
+
+
+def _select_in_line(line: QLineEdit, text: str, from_start: bool) -> bool:
+    if from_start:
+        start = 0
+    else:
+        start = line.selectionStart() + 1 if line.hasSelectedText() else line.cursorPosition()
+    at = line.text().find(text, start)
+    if at < 0:
+        return False
+    line.setFocus(Qt.FocusReason.OtherFocusReason)
+    line.setSelection(at, len(text))
+    return True
 
 
 def _unit_text(field: Field) -> str:
@@ -291,6 +311,18 @@ class LongTextEditor(FieldEditor):
 
     def set_read_only(self, read_only: bool) -> None:
         self.edit.setReadOnly(read_only)
+
+    def find_text(self, text: str, *, from_start: bool = False) -> bool:
+        cursor = self.edit.textCursor()
+        if from_start:
+            cursor.setPosition(0)
+        found = self.edit.document().find(text, cursor)
+        if found.isNull():
+            return False
+        self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.edit.setTextCursor(found)
+        self.edit.ensureCursorVisible()
+        return True
 
 
 class YesNoEditor(FieldEditor):
@@ -480,6 +512,15 @@ class LinesEditor(RowListEditor):
 
     def row_text(self, row: QWidget) -> str:
         return row.line.text()
+
+    def find_text(self, text: str, *, from_start: bool = False) -> bool:
+        focused = QApplication.focusWidget()
+        current = next((n for n, row in enumerate(self.rows) if row.line is focused), None)
+        start = 0 if from_start or current is None else current
+        for n, row in enumerate(self.rows[start:], start):
+            if _select_in_line(row.line, text, from_start or n != current):
+                return True
+        return False
 
     def value_text(self, value: Any) -> str:
         return "\n".join(value)

@@ -38,7 +38,7 @@ def _joined(findings: list[Finding]) -> tuple[str | None, str]:
 
 
 class PageView(QScrollArea):
-    jump = Signal(str)
+    jump = Signal(str, str)  # field id, and the words to select there ("" for none)
 
     def __init__(self, session: ReportSession, page: Page, parent: QWidget | None = None):
         super().__init__(parent)
@@ -74,7 +74,7 @@ class PageView(QScrollArea):
         self.findings.setWordWrap(True)
         self.findings.setTextFormat(Qt.TextFormat.RichText)
         self.findings.setStyleSheet("background: #fff6e5; border: 1px solid #f0c36d; padding: 6px;")
-        self.findings.linkActivated.connect(self.jump.emit)
+        self.findings.linkActivated.connect(lambda field_id: self.jump.emit(field_id, ""))
         self.findings.hide()
         layout.addWidget(self.findings)
 
@@ -116,10 +116,13 @@ class PageView(QScrollArea):
         for row in self.rows.values():
             row.editor.set_read_only(read_only)
 
-    def focus_field(self, field_id: str) -> None:
+    def focus_field(self, field_id: str, excerpt: str = "") -> None:
+        """Put the focus on a field, with ``excerpt`` selected in its text when it holds it."""
         row = self.rows[field_id]
         self.ensureWidgetVisible(row.editor)
         row.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        if excerpt:
+            row.editor.find_text(excerpt, from_start=True)
 
     def refresh(self, session: ReportSession) -> None:
         """Show the page's findings where they stay put: under the field (every one

@@ -41,7 +41,7 @@ class FindingRow(QFrame):
         if target:
             go = QPushButton(tr("转到"), self)
             go.setObjectName(f"go:{finding.check}")
-            go.clicked.connect(lambda: page.jump.emit(target))
+            go.clicked.connect(lambda: page.jump.emit(target, finding.excerpt or ""))
             top.addWidget(go)
         layout.addLayout(top)
         self.explanation: QPlainTextEdit | None = None
@@ -76,7 +76,7 @@ class FindingRow(QFrame):
 
 
 class ReviewPage(QScrollArea):
-    jump = Signal(str)
+    jump = Signal(str, str)  # field id, and the words to select there ("" for none)
     explain = Signal(str, str)
     finalize_requested = Signal()
 

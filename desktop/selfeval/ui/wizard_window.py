@@ -125,6 +125,11 @@ class WizardView(QWidget):
                 shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 shortcut.activated.connect(slot)
 
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(self.find_text)
+        self.last_search = ""
+
         self.views: dict[str, PageView | ReviewPage | ExportPage] = {}
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self._listening = True
@@ -234,13 +239,33 @@ class WizardView(QWidget):
         if row >= 0 and row != self.navigator.index:
             self.show_page(row)
 
-    def jump_to_field(self, field_id: str) -> None:
+    def jump_to_field(self, field_id: str, excerpt: str = "") -> None:
         self.navigator.reveal(field_id)
         page = self.navigator.page_of_field(field_id)
         self.go_to(page.id)
         view = self.current_view()
         if isinstance(view, PageView):
-            view.focus_field(field_id)
+            view.focus_field(field_id, excerpt)
+
+    def find_text(self) -> bool:
+        """Ctrl+F: find words in the fields of the page, from the cursor on, round to the start."""
+        view = self.current_view()
+        if not isinstance(view, PageView):
+            return False
+        text = dialogs.ask_text(self, tr("查找"), tr("在本页的文字中查找："))
+        if not text:
+            return False
+        self.last_search = text
+        editors = list(view.editors().values())
+        focused = QApplication.focusWidget()
+        here = next((n for n, e in enumerate(editors) if focused is not None and e.isAncestorOf(focused)), 0)
+        order = editors[here:] + editors[:here + 1]
+        for n, editor in enumerate(order):
+            if editor.find_text(text, from_start=n > 0):
+                view.ensureWidgetVisible(QApplication.focusWidget())
+                return True
+        dialogs.inform(self, tr("查找"), f"本页没有找到“{text}”。")
+        return False
 
     def editor(self, field_id: str):
         """The editor of a field, building its page if needed."""
