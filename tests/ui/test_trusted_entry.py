@@ -276,3 +276,77 @@ def test_the_panel_counts_only_warnings_not_yet_explained(qtbot, window):
         wizard.explain(finding.check, DEMO_EXPLANATION)
     wizard.refresh()
     assert wizard.score_panel.warnings.text() == "0（另有 1 项已说明）"
+
+
+def finalisable_demo(window):
+    from selfeval.demo import DEMO_EXPLANATION
+
+    wizard = open_demo(window)
+    for finding in wizard.session.evaluation.unexplained_warnings:
+        wizard.explain(finding.check, DEMO_EXPLANATION)
+    wizard.flush()
+    return wizard
+
+
+def test_finalising_asks_first_with_total_and_grade(qtbot, window, asked, monkeypatch):
+    from selfeval.ui import dialogs
+
+    wizard = finalisable_demo(window)
+    click_page(qtbot, wizard, "review")
+    answers = [False, True]
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text: asked["confirm"].append(text) or answers.pop(0))
+    button = wizard.current_view().finalize_button
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert "总分 96.67 分" in asked["confirm"][0] and "优" in asked["confirm"][0]
+    assert not wizard.session.final  # 否: nothing happened
+    QTest.mouseClick(wizard.current_view().finalize_button, Qt.MouseButton.LeftButton)
+    assert wizard.session.final
+
+
+def test_a_report_reopens_on_the_page_it_was_left_on(qtbot, window):
+    wizard = open_demo(window)
+    report_id = wizard.session.report_id
+    click_page(qtbot, wizard, "analysis.budget_exec")
+    QTest.mouseClick(wizard.back_to_list, Qt.MouseButton.LeftButton)
+    window.open_report(report_id)
+    assert window.wizard.navigator.current.id == "analysis.budget_exec"
+
+
+def test_the_demo_is_labelled_in_the_list(qtbot, window):
+    wizard = open_demo(window)
+    QTest.mouseClick(wizard.back_to_list, Qt.MouseButton.LeftButton)
+    assert window.report_list.table.item(0, 0).text() == "政协乐昌市委员会机关（示例）"
+
+
+def test_starting_from_a_chosen_report_offers_its_explanations_again(qtbot, window, asked, monkeypatch):
+    from selfeval.ui import main_window, report_list
+    from selfeval.ui.report_list import NewReport
+
+    wizard = finalisable_demo(window)
+    source = wizard.session.report_id
+    explained = dict(wizard.session.explanations)
+    QTest.mouseClick(wizard.back_to_list, Qt.MouseButton.LeftButton)
+    dialog = report_list.NewReportDialog(window.workspace, window)
+    qtbot.addWidget(dialog)
+    assert not dialog.source.isEnabled()
+    dialog.carry.setChecked(True)
+    assert dialog.source.isEnabled() and dialog.source.findData(source) > 0
+    monkeypatch.setattr(main_window, "ask_new_report",
+                        lambda _p, _ws: NewReport("gd-dept-overall", "另一个名字", 2023, True, source))
+    window.do_action("new")
+    new = window.wizard
+    assert new.session.carried.source_id == source
+    # the same warning this year: last year's words are offered, not yet taken
+    new.session.edit("staff.authorized_admin", "1", leaving=True)
+    new.session.edit("staff.in_service_total", "30", leaving=True)
+    click_page(qtbot, new, "review")
+    check = next(iter(explained))
+    review = new.current_view()
+    take = review.findChild(QPushButton, f"take:{check}")
+    assert take is not None and take.isVisible()
+    assert check not in new.session.explanations
+    qtbot.wait(20)  # the rows laid out
+    review.ensureWidgetVisible(take)
+    qtbot.wait(20)
+    QTest.mouseClick(take, Qt.MouseButton.LeftButton)
+    assert new.session.explanations[check] == explained[check]

@@ -37,7 +37,8 @@ def test_empty_database_offers_new_report_and_the_demo(qtbot, window):
     assert window.wizard is None
     table = window.report_list.table
     assert table.rowCount() == 1
-    assert [table.item(0, c).text() for c in (0, 1, 3, 4, 5)] == ["政协乐昌市委员会机关", "2022", "草稿", "96.67", "优"]
+    assert [table.item(0, c).text() for c in (0, 1, 3, 4, 5)] == [
+        "政协乐昌市委员会机关（示例）", "2022", "草稿", "96.67", "优"]
 
 
 def test_bad_input_shows_a_message_keeps_the_text_and_stores_nothing(qtbot, window):

@@ -13,6 +13,7 @@ from ..engine import Evaluation, evaluate
 from ..navigation import Navigator
 from ..parsing import ParseError
 from ..readiness import with_blocking
+from ..store import StoreError
 from ..values import display, is_empty, parse_input
 from ..workspace import Workspace, carried_unchanged
 
@@ -47,7 +48,17 @@ class ReportSession:
         if previous is not None and previous.form is self.form:
             self.navigator.remember(previous)
         self.carried = report.carried
+        self.previous_explanations = self._previous_explanations()
         self.refresh()
+
+    def _previous_explanations(self) -> dict[str, str]:
+        """The 出错说明 of the report this one was started from, offered again for the same warnings."""
+        if self.carried is None:
+            return {}
+        try:
+            return dict(self.workspace.open_report(self.carried.source_id).explanations)
+        except (StoreError, LookupError):  # that report was deleted since
+            return {}
 
     def carried_unchanged(self) -> frozenset[str]:
         """Texts carried over from last year's report and not changed since."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..navigation import REVIEW_PAGE_ID
+from ..parsing import format_decimal
 from ..workspace import NotReady, Workspace
 from . import dialogs
 from .autosave import Autosave
@@ -134,9 +135,20 @@ class WizardView(QWidget):
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self._listening = True
         self._show_header()
-        self.show_page(0)
+        self.show_page(self._last_page())
 
     # -- pages
+
+    def _last_page_key(self) -> str:
+        return f"wizard/lastPage/{self.session.report_id}"
+
+    def _last_page(self) -> int:
+        """The page the clerk left this report on (the first page for a new one)."""
+        page_id = self.settings.value(self._last_page_key(), "")
+        try:
+            return self.navigator.index_of(str(page_id)) if page_id else 0
+        except KeyError:  # a page of another form edition
+            return 0
 
     @property
     def navigator(self):
@@ -207,6 +219,7 @@ class WizardView(QWidget):
         follow = (focused is None or self.stack.isAncestorOf(focused)
                   or focused in (self.back_button, self.next_button))
         page = self.navigator.move(index)
+        self.settings.setValue(self._last_page_key(), page.id)
         view = self.view(page.id)
         self.stack.setCurrentWidget(view)
         if self.page_list.currentRow() != index:
@@ -367,6 +380,11 @@ class WizardView(QWidget):
 
     def finalize(self) -> None:
         self.autosave.flush()
+        evaluation = self.session.evaluation
+        if self.navigator.can_finalize(evaluation, self.session.parse_errors) and not dialogs.confirm(
+                self, tr("定稿"), f"总分 {format_decimal(evaluation.total)} 分，等级“{evaluation.grade}”。\n"
+                f"定稿后报告只读，可签名导出；如需修改须重新打开并说明原因。确定定稿吗？"):
+            return
         try:
             self.session.finalize()
         except NotReady as error:
