@@ -148,8 +148,18 @@ def _unit_hint(unit: str) -> str:
     return f"（单位：{unit}）" if unit else ""
 
 
+def _example(places: int, maximum) -> str:
+    """A value to show in a message that the field takes: "例如 1234.56", or within a small maximum."""
+    if maximum is None or Decimal(str(maximum)) >= 1234:
+        return "例如 1234.56" if places else "例如 12"
+    top = Decimal(str(maximum))
+    if not places:
+        return f"例如 {max(int(top * Decimal('0.8')), 0)}"
+    return f"例如 {_plain((top * Decimal('0.85')).quantize(Decimal('0.1')))}"
+
+
 def _to_decimal(text: str, label: str, *, places: int, unit: str = "",
-                suffixes: tuple[str, ...] = (), shown: str | None = None) -> Decimal | None:
+                suffixes: tuple[str, ...] = (), shown: str | None = None, maximum=None) -> Decimal | None:
     """Shared "clean a number string" step; ``None`` for empty input."""
     shown = text if shown is None else shown
     s = _compact(text)
@@ -164,7 +174,7 @@ def _to_decimal(text: str, label: str, *, places: int, unit: str = "",
     sign = ""
     if s[:1] in ("+", "-"):
         sign, s = s[0], s[1:]
-    example = "例如 1234.56" if places else "例如 12"
+    example = _example(places, maximum)
     if _PLAIN_NUM.fullmatch(s):
         digits = s
     elif _GROUPED_NUM.fullmatch(s):
@@ -231,7 +241,7 @@ def parse_money(text: str, label: str, *, minimum=Decimal("0"), maximum=None,
 
 def parse_decimal(text: str, label: str, *, places: int = 2, minimum=None, maximum=None,
                   unit: str = "") -> Parsed:
-    value = _to_decimal(text, label, places=places, unit=unit, suffixes=(unit,))
+    value = _to_decimal(text, label, places=places, unit=unit, suffixes=(unit,), maximum=maximum)
     if value is None:
         return EMPTY
     _check_range(value, label, text, minimum, maximum, unit)
@@ -241,7 +251,7 @@ def parse_decimal(text: str, label: str, *, places: int = 2, minimum=None, maxim
 def parse_percent(text: str, label: str, *, minimum=Decimal("0"), maximum=Decimal("100"),
                   places: int = 2) -> Parsed:
     """Percentage in points: "86.4%" -> Decimal("86.4")."""
-    value = _to_decimal(text, label, places=places, unit="%", suffixes=("%",))
+    value = _to_decimal(text, label, places=places, unit="%", suffixes=("%",), maximum=maximum)
     if value is None:
         return EMPTY
     _check_range(value, label, text, minimum, maximum, "%")
@@ -251,7 +261,7 @@ def parse_percent(text: str, label: str, *, minimum=Decimal("0"), maximum=Decima
 def parse_count(text: str, label: str, *, minimum: int | None = 0, maximum: int | None = None,
                 unit: str = "") -> Parsed:
     value = _to_decimal(text, label, places=0, unit=unit,
-                        suffixes=(unit, "个", "项", "人", "件"))
+                        suffixes=(unit, "个", "项", "人", "件"), maximum=maximum)
     if value is None:
         return EMPTY
     _check_range(value, label, text, minimum, maximum, unit)

@@ -350,3 +350,12 @@ def test_starting_from_a_chosen_report_offers_its_explanations_again(qtbot, wind
     qtbot.wait(20)
     QTest.mouseClick(take, Qt.MouseButton.LeftButton)
     assert new.session.explanations[check] == explained[check]
+
+
+def test_the_budget_question_is_asked_positively(qtbot, window):
+    wizard = open_demo(window)
+    click_page(qtbot, wizard, "basic.finance")
+    row = wizard.current_view().rows["budget.no_adjustment"]
+    assert "未调整" not in row.label.text() and "按年初预算执行" in row.label.text()
+    field = wizard.session.form.fields["budget.no_adjustment"]
+    assert field.answer(True).startswith("本年度按年初预算执行") and "追加或调减" in field.answer(False)
