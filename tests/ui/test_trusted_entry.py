@@ -359,3 +359,26 @@ def test_the_budget_question_is_asked_positively(qtbot, window):
     assert "未调整" not in row.label.text() and "按年初预算执行" in row.label.text()
     field = wizard.session.form.fields["budget.no_adjustment"]
     assert field.answer(True).startswith("本年度按年初预算执行") and "追加或调减" in field.answer(False)
+
+
+def test_no_page_scrolls_sideways_at_1024_wide(qtbot, window):
+    from selfeval.navigation import PageKind
+
+    wizard = open_demo(window)
+    # blanks give the longest 缺少数据 and 待填写 lines
+    for field_id in ("public_expense.actual", "sangong.budget.abroad", "sangong.actual.vehicle",
+                     "key_tasks.assigned", "targets.set", "projects.planned_completion"):
+        wizard.session.edit(field_id, "", leaving=True)
+    window.resize(1024, 700)
+    qtbot.wait(20)
+    assert window.width() <= 1024
+    wide = []
+    for page in wizard.navigator.pages:
+        if page.kind is PageKind.EXPORT:
+            continue
+        wizard.go_to(page.id)
+        qtbot.wait(10)
+        bar = wizard.current_view().horizontalScrollBar()
+        if bar.maximum() > 0:
+            wide.append((page.id, bar.maximum()))
+    assert wide == []
