@@ -40,6 +40,15 @@ class SteadyLabel(QLabel):
                 self.setSizePolicy(policy)
         super().setText(text)
 
+    def release_room(self) -> None:
+        """Forget the texts shown before: keep only the room of the one shown now."""
+        self.shown_texts = [self.text()] if self.text() and not self.isHidden() else []
+        if not self.shown_texts:
+            policy = self.sizePolicy()
+            policy.setRetainSizeWhenHidden(False)
+            self.setSizePolicy(policy)
+        self.updateGeometry()
+
     def heightForWidth(self, width: int) -> int:  # noqa: N802
         own = super().heightForWidth(width)
         margins = self.contentsMargins()
@@ -106,10 +115,6 @@ class FieldRow:
         self.carried = QLabel("↺ " + tr(CARRIED_MARK), holder)
         self.carried.setObjectName("carriedMark")
         self.carried.setStyleSheet(f"color: {COLOURS['warning']}; font-size: small;")
-        if field.carry:  # the mark comes and goes: its line stays, the rows below never move
-            policy = self.carried.sizePolicy()
-            policy.setRetainSizeWhenHidden(True)
-            self.carried.setSizePolicy(policy)
         self.carried.hide()
         box.addWidget(self.carried)
         self.message = message_label(holder)
@@ -120,6 +125,17 @@ class FieldRow:
 
     def show_message(self, text: str | None, severity: str = "error") -> None:
         show_message(self.message, text, severity)
+
+    def keep_room_for_carried(self) -> None:
+        """In a report with texts carried over: the mark comes and goes, its line stays."""
+        policy = self.carried.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.carried.setSizePolicy(policy)
+
+    def release_room(self) -> None:
+        """Give back the room of messages no longer shown (when the page is shown anew)."""
+        if isinstance(self.message, SteadyLabel):
+            self.message.release_room()
 
     def show_carried(self, carried: bool) -> None:
         """Mark a text carried over from last year's report and not changed since."""
@@ -142,7 +158,7 @@ class ReadOnlyRow:
         self.value.setObjectName("shownValue")
         self.unit = QLabel(holder)
         self.box.addWidget(self.value)
-        self.box.addWidget(self.unit)
+        self.box.addWidget(self.unit, 0, Qt.AlignmentFlag.AlignTop)  # beside the figure's first line
         self.box.addStretch(1)
         for widget in (self.label, self.value, self.unit):
             widget.setStyleSheet(f"color: {MUTED};")

@@ -107,7 +107,19 @@ class PageView(QScrollArea):
         self._block_of = {fid: leaf for leaf, block in self.blocks.items() for fid in block.item.fields}
         for fid, row in self.rows.items():
             row.editor.show_value(session.values.get(fid))
+            if session.carried is not None and row.field.carry:
+                row.keep_room_for_carried()
         self.set_read_only(session.final)
+
+    def release_room(self) -> None:
+        """The page is shown anew: messages gone while it was shown give back their room."""
+        for row in self.rows.values():
+            row.release_room()
+        for block in self.blocks.values():
+            block.problem.release_room()
+            block.result.release_room()
+        for row in self.shown.values():
+            row.value.release_room()
 
     def editors(self):
         return {fid: row.editor for fid, row in self.rows.items()}

@@ -221,6 +221,8 @@ class WizardView(QWidget):
         page = self.navigator.move(index)
         self.settings.setValue(self._last_page_key(), page.id)
         view = self.view(page.id)
+        if isinstance(view, PageView) and leaving is not page:
+            view.release_room()  # nothing is under the pointer on a page just shown
         self.stack.setCurrentWidget(view)
         if self.page_list.currentRow() != index:
             self.page_list.blockSignals(True)
