@@ -12,6 +12,13 @@ from test_wizard_behaviour import open_demo
 from test_wizard_typing import click_page, leave
 
 
+def retype(qtbot, wizard, field_id: str, text: str) -> None:
+    """Type ``text`` over a field of the page shown and Tab out of it."""
+    replace_text(wizard.editor(field_id).focusProxy(), text)
+    leave(qtbot)
+    qtbot.wait(20)
+
+
 def clear_field(qtbot, wizard, field_id: str) -> None:
     page = wizard.navigator.page_of_field(field_id)
     if wizard.navigator.current.id != page.id:
@@ -98,10 +105,7 @@ def test_a_message_going_away_never_moves_the_field_under_the_pointer(qtbot, win
     wizard = open_demo(window)
     click_page(qtbot, wizard, "basic.finance")
     view = wizard.current_view()
-    # a sum error: 收入合计 no longer the sum of its parts
-    replace_text(wizard.editor("income.total").focusProxy(), "300")
-    leave(qtbot)
-    qtbot.wait(20)
+    retype(qtbot, wizard, "income.total", "300")  # a sum error: 收入合计 no longer the sum of its parts
     assert view.rows["income.total"].message.isVisible()
     # the clerk aims at 基本支出 and 公用经费 while the message is shown
     basic, public = editor_centre(wizard, "expense.basic"), editor_centre(wizard, "budget.public")
@@ -133,13 +137,9 @@ def test_a_note_giving_way_to_a_figure_keeps_its_room(qtbot, window):
     wizard = open_demo(window)
     click_page(qtbot, wizard, "analysis.effectiveness")
     view = wizard.current_view()
-    replace_text(wizard.editor("public_expense.actual").focusProxy(), "")
-    leave(qtbot)
-    qtbot.wait(20)
+    retype(qtbot, wizard, "public_expense.actual", "")
     before = rows_top(view)
-    replace_text(wizard.editor("public_expense.actual").focusProxy(), "50")
-    leave(qtbot)
-    qtbot.wait(20)
+    retype(qtbot, wizard, "public_expense.actual", "50")
     assert rows_top(view) == before
 
 
