@@ -193,7 +193,10 @@ def main(argv: list[str]) -> int:
             for fid in page.fields:
                 fill_field(clerk, form, fid, values.get(fid))
             clerk.shot(page.id)
-            clerk.click_next()  # 下一步 with the mouse: the next page, the cursor in its first field
+            if page.id == "basic.overview":
+                clerk.click_next()  # 下一步 with the mouse: the next page, the cursor in its first field
+            else:
+                clerk.key("Next", wait=0.8)  # PgDn, the same
         # 校验与定稿 with the mouse: the page list's row of that name
         left, top, _, _ = clerk.geometry()
         row = [p.id for p in pages_of(form)].index("review")

@@ -382,3 +382,14 @@ def test_no_page_scrolls_sideways_at_1024_wide(qtbot, window):
         if bar.maximum() > 0:
             wide.append((page.id, bar.maximum()))
     assert wide == []
+
+
+def test_the_keypad_page_down_turns_the_page_too(qtbot, window):
+    wizard = open_demo(window)
+    line = wizard.editor("unit.region").focusProxy()
+    line.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClick(line, Qt.Key.Key_PageDown, Qt.KeyboardModifier.KeypadModifier)  # NumLock off
+    assert wizard.navigator.current.id == "basic.finance"
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left,
+                   Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.KeypadModifier)
+    assert wizard.navigator.current.id == "basic.overview"

@@ -120,7 +120,9 @@ class WizardView(QWidget):
         splitter.setSizes([260, 900])
         outer.addWidget(splitter, 1)
 
-        for keys, slot in ((("PgDown", "Alt+Right"), self.go_next), (("PgUp", "Alt+Left"), self.go_back)):
+        # the keypad's PgDn and arrows (NumLock off) arrive with the keypad modifier: "Num+"
+        for keys, slot in ((("PgDown", "Alt+Right", "Num+PgDown", "Alt+Num+Right"), self.go_next),
+                           (("PgUp", "Alt+Left", "Num+PgUp", "Alt+Num+Left"), self.go_back)):
             for key in keys:
                 shortcut = QShortcut(QKeySequence(key), self)
                 shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
