@@ -255,7 +255,10 @@ def cmd_export_json(ws: Workspace, args) -> int:
 
 
 def cmd_check(ws: Workspace, args) -> int:
-    evaluation = ws.evaluate(args.id)
+    from .readiness import with_blocking
+
+    # an indicator a blank leaves unscored is an error here too, as in the window and for 定稿
+    evaluation = with_blocking(ws.open_report(args.id).form, ws.evaluate(args.id))
     if args.json:
         _print_json(evaluation.check_json())
     else:
