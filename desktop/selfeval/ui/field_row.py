@@ -18,12 +18,13 @@ TEXT_INSET = 5  # from a line edit's edge to its text: read-only values line up 
 
 
 class SteadyLabel(QLabel):
-    """A word-wrapped message that never gives back the room it took.
+    """A word-wrapped message that does not give back the room it took while its page is shown.
 
     Once shown, hidden or given a shorter text it keeps the height of the
     tallest text it has shown at the present width, so that the rows below it
     never move under the pointer when a message goes away (the form may grow
-    when a message first appears, never shrink)."""
+    when a message first appears, never shrink).  :meth:`release_room` gives
+    the room back when the page is shown anew."""
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)

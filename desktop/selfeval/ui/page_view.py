@@ -30,11 +30,9 @@ def _joined(findings: list[Finding]) -> tuple[str | None, str]:
     """One message for several findings, errors first; its colour is the worst one's."""
     if not findings:
         return None, "error"
-    ordered = sorted(findings, key=lambda f: f.severity != "error")
-    if len(ordered) == 1:
-        return ordered[0].message, ordered[0].severity
-    marks = {"error": "✖ ", "warning": "⚠ "}
-    return "\n".join(marks[f.severity] + f.message for f in ordered)[2:], ordered[0].severity
+    first, *rest = sorted(findings, key=lambda f: f.severity != "error")
+    marks = {"error": "✖ ", "warning": "⚠ "}  # the first line gets its mark from show_message
+    return "\n".join([first.message] + [marks[f.severity] + f.message for f in rest]), first.severity
 
 
 class PageView(QScrollArea):
