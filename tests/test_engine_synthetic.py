@@ -581,3 +581,17 @@ def test_required_field(form):
     assert found[0].severity == "error"
     assert "单位名称" in found[0].message
     assert evaluate(form, values(unit__name="")).errors[0].check == "required.unit.name"
+
+
+def test_an_empty_total_takes_the_sum_of_its_parts_in_form_order():
+    from selfeval.catalog import FormCatalog
+    from selfeval.engine import evaluate
+
+    form = FormCatalog().get("gd-dept-overall")
+    values = {"staff.in_service_admin": 10, "staff.in_service_service": 5, "staff.in_service_worker": 2,
+              "staff.retired": 3, "income.basic": Decimal("1.50")}
+    ev = evaluate(form, values)
+    assert ev.env["staff.in_service_total"] == 17 and ev.env["staff.year_end_total"] == 20
+    assert ev.summed == {"staff.in_service_total", "staff.year_end_total"}  # income.project is missing
+    assert "income.total" not in ev.env
+    assert not [f for f in ev.findings if f.check in ("required.staff.in_service_total", "staff_sum")]

@@ -563,3 +563,18 @@ def test_yesno_round_trip(value):
 @given(value=st.text().map(str.strip).filter(lambda s: s and len(s.splitlines()) == 1))
 def test_text_round_trip(value):
     assert parse_text(value, LABEL).value == value
+
+
+def test_list_items_lose_the_numbering_typed_before_them():
+    text = "（1）(1) 组织召开会议\n2. 开展调研\n3、办理提案\n④ 编印简报\n五、举办活动\n1.5亿元资金已拨付\n2022年完成"
+    assert parse_lines(text, LABEL).value == [
+        "组织召开会议", "开展调研", "办理提案", "编印简报", "举办活动", "1.5亿元资金已拨付", "2022年完成"]
+
+
+def test_a_message_example_fits_the_field():
+    with pytest.raises(ParseError) as score:
+        parse_decimal("十分", LABEL, maximum=D(10))
+    assert "例如 8.5" in score.value.message and "1234.56" not in score.value.message
+    with pytest.raises(ParseError) as money:
+        parse_decimal("abc", LABEL)
+    assert "例如 1234.56" in money.value.message

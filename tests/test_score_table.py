@@ -197,7 +197,7 @@ def test_every_statement_template_reads_right_for_yes_no_and_empty(opened):
 
 @pytest.mark.parametrize("answer", [True, False, None])
 def test_the_budget_adjustment_answer_in_the_pdf(opened, answer):
-    """本年度未调整预算: the sentence of section 一 and the checks that rest on it."""
+    """本年度按年初预算执行: the sentence of section 一 and the checks that rest on it."""
     report = with_values(opened["demo"], budget__no_adjustment=answer)
     field = report.form.fields["budget.no_adjustment"]
     text = pdf_text(report)
@@ -211,4 +211,4 @@ def test_the_budget_adjustment_answer_in_the_pdf(opened, answer):
     # the demo's budget was adjusted (470.41 → 628.76): only a claim of none is questioned
     claimed = {"adjusted_but_claimed_none", "income_exceeds_unadjusted_budget"}
     assert claimed & warned == (claimed if answer is True else set())
-    assert ("已声明本年度未调整预算" in text) is (answer is True)
+    assert ("已声明本年度按年初预算执行" in text) is (answer is True)

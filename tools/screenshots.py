@@ -7,7 +7,11 @@ The export page is shown after a real export: the demo's warning is explained,
 the report finalised, a self-signed certificate made and the package written
 into the temporary data folder.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [output folder]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [--size 1024x768] [output folder]
+
+The window is 1366 × 768 (the office laptop) unless ``--size`` says otherwise;
+the screenshots in docs/screenshots/ are at 1366 × 768, those in
+docs/screenshots/1024x768/ at 1024 × 768.
 
 Last, the review screen of 从 Word 导入 on a Word file written from the demo's texts.
 
@@ -22,7 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SIZE = (1280, 860)
+SIZE = (1366, 768)
 # page id → the field row or indicator block its second shot starts at
 DETAILS = {
     "basic.overview": "staff.authorized_admin",
@@ -31,8 +35,19 @@ DETAILS = {
 }
 
 
+def parse_args(argv: list[str]) -> tuple[tuple[int, int], Path]:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Screenshots of every page of the demo report")
+    parser.add_argument("--size", default=f"{SIZE[0]}x{SIZE[1]}", help="window size, WIDTHxHEIGHT")
+    parser.add_argument("out", nargs="?", default=str(ROOT / "docs" / "screenshots"), help="output folder")
+    args = parser.parse_args(argv[1:])
+    width, _, height = args.size.lower().partition("x")
+    return (int(width), int(height)), Path(args.out)
+
+
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else ROOT / "docs" / "screenshots"
+    size, out = parse_args(argv)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as home:
         os.environ["SELFEVAL_HOME"] = home
@@ -46,7 +61,7 @@ def main(argv: list[str]) -> int:
         app = application()
         workspace = Workspace.open(paths.database_path())
         window = MainWindow(workspace, open_settings())
-        window.resize(*SIZE)
+        window.resize(*size)
         window.show()
         app.processEvents()
         written = [save(window, out / "00-start-empty.png")]

@@ -134,6 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=_report_id, metavar="编号")
     p.add_argument("--reason", required=True, metavar="原因")
 
+    p = command("preview", "生成草稿（每页标有“草稿”，不签名），可随时预览和打印")
+    p.add_argument("id", type=_report_id, metavar="编号")
+    p.add_argument("--out", metavar="文件.pdf", help="草稿 PDF 的路径")
+    p.add_argument("--xlsx", metavar="文件.xlsx", help="另生成草稿 Excel 自评表")
+
     p = command("history", "查看报告的修改记录")
     p.add_argument("id", type=_report_id, metavar="编号")
 
@@ -347,7 +352,10 @@ def cmd_export_json(ws: Workspace, args) -> int:
 
 
 def cmd_check(ws: Workspace, args) -> int:
-    evaluation = ws.evaluate(args.id)
+    from .readiness import with_blocking
+
+    # an indicator a blank leaves unscored is an error here too, as in the window and for 定稿
+    evaluation = with_blocking(ws.open_report(args.id).form, ws.evaluate(args.id))
     tampering = ws.tampering(args.id)
     if args.json:
         _print_json(evaluation.check_json())
@@ -419,6 +427,22 @@ def cmd_reopen(ws: Workspace, args) -> int:
         print(f"报告 {args.id} 已重新打开，可以修改。")
     else:
         print(f"报告 {args.id} 尚未定稿，本来就可以修改，无需重新打开。")
+    return OK
+
+
+def cmd_preview(ws: Workspace, args) -> int:
+    from .export.draft import DraftRefused, write_draft
+
+    if not args.out and not args.xlsx:
+        raise CommandError("请用 --out 指定草稿 PDF 的路径，或用 --xlsx 指定草稿 Excel 的路径。")
+    ws.store.report(args.id)
+    try:
+        written = write_draft(ws, args.id, pdf=Path(args.out) if args.out else None,
+                              xlsx=Path(args.xlsx) if args.xlsx else None)
+    except DraftRefused as refused:
+        raise CommandError(str(refused)) from refused
+    for path in written:
+        print(f"草稿：{path}")
     return OK
 
 
@@ -580,6 +604,7 @@ COMMANDS = {
     "finalize": cmd_finalize,
     "reopen": cmd_reopen,
     "history": cmd_history,
+    "preview": cmd_preview,
     "backup": cmd_backup,
     "demo": cmd_demo,
     "export": cmd_export,

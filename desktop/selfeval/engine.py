@@ -37,6 +37,7 @@ class Finding:
     message: str
     fields: tuple[str, ...]
     explanation: str | None = None
+    excerpt: str | None = None  # the words flagged in a text field, to select them there
 
     @property
     def severity_name(self) -> str:
@@ -59,6 +60,7 @@ class Evaluation:
     grade: str
     findings: tuple[Finding, ...]
     env: dict[str, Any]  # every field and computed value as expressions see them
+    summed: frozenset[str] = frozenset()  # totals left empty that took the sum of their parts (sum_of)
 
     @property
     def complete(self) -> bool:
@@ -125,7 +127,16 @@ def build_env(form: Form, values: Mapping[str, Any],
             value = (previous or {}).get(fid)
             if not is_empty(value):
                 env[PREVIOUS_PREFIX + fid] = to_env(form.fields[fid], value)
+    _sum_totals(form, env)
     return env
+
+
+def _sum_totals(form: Form, env: dict[str, Any]) -> None:
+    """A total left empty (a field with ``sum_of``) takes the sum of its parts once
+    they are all filled in, in form order (a sum may use a total summed above it)."""
+    for fid, field in form.fields.items():
+        if field.sum_of and fid not in env and all(part in env for part in field.sum_of):
+            env[fid] = sum((env[part] for part in field.sum_of), Decimal(0))
 
 
 def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, str] | None = None,
@@ -134,6 +145,8 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
     holds the values of the report this one was started from (``previous.<id>`` in checks)."""
     explanations = explanations or {}
     env = build_env(form, values, previous)
+    summed = frozenset(fid for fid in form.fields if form.fields[fid].sum_of and fid in env
+                       and is_empty(values.get(fid)))
     computed = {}
     for cid in form.computed_order:
         computed[cid] = env[cid] = form.computed[cid].expr(env)
@@ -165,6 +178,7 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
         grade=grade_for(form.grades, total),
         findings=tuple(findings),
         env=env,
+        summed=summed,
     )
 
 
@@ -176,11 +190,14 @@ def _run_checks(form: Form, env: dict, explanations: Mapping[str, str]) -> list[
             for fid, field in form.fields.items():
                 if field.type in check.for_each and fid in env:
                     value = env[fid]
-                    text = "\n".join(value) if isinstance(value, list) else value
-                    leaf = form.leaves.get(field.indicator) if fid.startswith("narrative.") else None
-                    local = {**env, "this": text, "earlier": "\n".join(earlier),
-                             "criteria": (leaf.criteria or "") if leaf is not None else ""}
-                    earlier.append(text)
+                    if isinstance(value, Decimal):  # for_each: [money], each amount in turn
+                        local = {**env, "this": value}
+                    else:
+                        text = "\n".join(value) if isinstance(value, list) else value
+                        leaf = form.leaves.get(field.indicator) if fid.startswith("narrative.") else None
+                        local = {**env, "this": text, "earlier": "\n".join(earlier),
+                                 "criteria": (leaf.criteria or "") if leaf is not None else ""}
+                        earlier.append(text)
                     finding = _run_one(form, check, local, f"{check.id}.{fid}", (fid,), explanations,
                                        label=field.label)
                     if finding:
@@ -200,7 +217,19 @@ def _run_one(form: Form, check: Check, env, instance: str, fields, explanations,
     shown = {name: compiled(env) for name, compiled in check.show}
     message = _fill(form, check.message, env, shown, label)
     explanation = explanations.get(instance) if check.severity == "warning" else None
-    return Finding(instance, check.severity, message, tuple(fields), explanation)
+    excerpt = _excerpt(shown, env.get("this")) if check.for_each else None
+    return Finding(instance, check.severity, message, tuple(fields), explanation, excerpt)
+
+
+def _excerpt(shown: dict, text: Any) -> str | None:
+    """The first shown value (or the first of a list "2021、2020") that the text holds as written."""
+    if not isinstance(text, str):
+        return None
+    for value in shown.values():
+        for piece in value.split("、") if isinstance(value, str) else ():
+            if piece.strip() and piece in text:
+                return piece
+    return None
 
 
 def _fill(form: Form, template: str, env, shown: dict, label: str) -> str:

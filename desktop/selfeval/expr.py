@@ -220,14 +220,27 @@ _COMPARE = {
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!代)")
 
 
+HISTORY_YEARS = 10  # a year this much earlier than every year given is history ("成立于1980年"), not copied text
+
+
 @lru_cache(maxsize=4096)
 def _stray_years(text: str, allowed: frozenset[int]) -> str:
     found = []
+    recent = min(allowed, default=0) - HISTORY_YEARS
     for match in _YEAR_IN_TEXT.finditer(text):
         year = int(match.group(1))
-        if year not in allowed and str(year) not in found:
+        if year not in allowed and year > recent and str(year) not in found:
             found.append(str(year))
     return "、".join(found)
+
+
+@lru_cache(maxsize=4096)
+def _strip(text: str, pattern: str) -> str | None:
+    """``text`` with every match of ``pattern`` replaced by a space (so that nothing joins up)."""
+    try:
+        return _pattern(pattern).sub(" ", text)
+    except re.error:
+        return None
 
 
 @lru_cache(maxsize=256)
@@ -281,6 +294,7 @@ FUNCTIONS: dict[str, _Function] = {
     "length": _Function((TEXT,), NUMBER, lambda s: Decimal(len(s))),
     "text": _Function(("any",), TEXT, _as_text),
     "find": _Function((TEXT, TEXT), TEXT, _find),
+    "strip": _Function((TEXT, TEXT), TEXT, _strip),
     "stray_years": _Function(
         (TEXT, "number*"), TEXT, lambda s, *ys: _stray_years(s, frozenset(int(y) for y in ys))
     ),

@@ -68,6 +68,7 @@ class Field:
     indicator: str | None = None  # for narrative/score/reason fields of an indicator
     yes: str = ""  # yes/no fields: what is true when the answer is 是 …
     no: str = ""  # … and when it is 否
+    sum_of: tuple[str, ...] = ()  # a total left empty takes the sum of these fields
 
     @property
     def expr_type(self) -> str:

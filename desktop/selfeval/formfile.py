@@ -344,12 +344,25 @@ class _FormBuilder:
             max_items=self.size(node, "max_items"),
             yes=yes,
             no=no,
+            sum_of=self.parts(node, ftype),
         )
         if self.fields[ident].max_items is not None and ftype not in LIST_TYPES:
             raise node.fail("max_items", f"只有 {'、'.join(LIST_TYPES)} 类型的字段有项数上限")
         self.field_lines[ident] = node.line
         self.types[ident] = FIELD_TYPES[ftype]
         node.done()
+
+    def parts(self, node: _Node, ftype: str) -> tuple[str, ...]:
+        """``sum_of``: fields above this one, of its type, whose sum it takes when left empty."""
+        parts = tuple(node.strings("sum_of"))
+        if parts and ftype not in ("money", "count", "number"):
+            raise node.fail("sum_of", "只有金额、人数（个数）或数值字段才能按各项之和计算")
+        for part in parts:
+            if part not in self.fields:
+                raise node.fail("sum_of", f"“{part}”不是写在本字段之前的字段")
+            if self.fields[part].type != ftype:
+                raise node.fail("sum_of", f"“{part}”的类型是 {self.fields[part].type}，与本字段（{ftype}）不同")
+        return parts
 
     @staticmethod
     def answers(node: _Node, ftype: str) -> tuple[str, str]:
@@ -548,9 +561,12 @@ class _FormBuilder:
             for_each = node.strings("for_each")
             extra = {}
             if for_each:
-                if not set(for_each) <= {"text", "longtext", "lines"}:
-                    raise node.fail("for_each", "只能是 text、longtext、lines")
-                extra = dict.fromkeys(FOR_EACH_LOCALS, expr.TEXT)
+                if set(for_each) <= {"text", "longtext", "lines"}:
+                    extra = dict.fromkeys(FOR_EACH_LOCALS, expr.TEXT)
+                elif set(for_each) == {"money"}:
+                    extra = {"this": expr.NUMBER}  # each amount in turn
+                else:
+                    raise node.fail("for_each", "只能是 text、longtext、lines，或只是 money")
             condition = self.compile(node, "assert", expr.BOOL, extra)
             when = self.compile(node, "when", expr.BOOL, extra) if "when" in node.data else None
             show = []

@@ -33,6 +33,8 @@ EXPORT_PAGE_ID = "export"
 EXPORT_PAGE_TITLE = "导出与报送"
 PENDING = "待填写：{fields}"
 REQUIRED_PREFIX = "required."  # check ids of "required but empty" findings
+# findings about blanks, shown on a form page once the blank field (or its page) was left
+BLANK_PREFIXES = (REQUIRED_PREFIX, "unscored.")
 CARRIED_NOTICE = "本页部分内容从 {year} 年度报告转入，请逐项核对修改。"
 # A computed value read only from fields of these types (填报年度 from 评价年度 and
 # 填报日期) restates when the report is; it is no figure to show beside an input.
@@ -481,9 +483,10 @@ class Navigator:
     def shows(self, finding: Finding) -> bool:
         """Whether ``finding`` is shown on the pages of its fields (and counts in
         their states) yet: a required field's only once it or its page was left."""
-        if not is_required_finding(finding):
+        if not finding.check.startswith(BLANK_PREFIXES):
             return True
-        return any(fid in self.left_fields or self.pages[self._field_page[fid]].id in self.left_pages
+        # a blank that keeps an indicator unscored shows once every blank it names was left
+        return all(fid in self.left_fields or self.pages[self._field_page[fid]].id in self.left_pages
                    for fid in finding.fields if fid in self._field_page)
 
     def shown_findings(self, page: Page, evaluation: Evaluation) -> tuple[Finding, ...]:
@@ -509,14 +512,15 @@ class Navigator:
         if page.is_review or page.is_export:
             return []
         held = [message for fid, message in (parse_errors or {}).items() if fid in page.fields]
-        return held + [f.message for f in page_findings(page, evaluation) if not f.explained]
+        return held + [f.message for f in page_findings(page, evaluation)
+                       if not f.explained and f.message not in held]
 
     def can_finalize(self, evaluation: Evaluation, parse_errors: Mapping[str, str] | None = None) -> bool:
         return not self.finalize_problems(evaluation, parse_errors)
 
     def finalize_problems(self, evaluation: Evaluation,
                           parse_errors: Mapping[str, str] | None = None) -> list[str]:
-        return finalize_problems(evaluation, parse_errors, final=self.final)
+        return finalize_problems(evaluation, parse_errors, final=self.final, form=self.form)
 
     def can_export(self, evaluation: Evaluation) -> bool:
         return not export_problems(self.final, evaluation)

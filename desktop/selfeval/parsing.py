@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 __all__ = [
     "ParseError", "Parsed", "clean_input", "fold_marks", "normalize", "credit_code_check_char", "CREDIT_CODE_CHARS",
     "parse_money", "parse_decimal", "parse_percent", "parse_count", "parse_year",
-    "parse_date", "parse_credit_code", "parse_yesno", "parse_text", "parse_lines",
+    "parse_date", "parse_credit_code", "parse_yesno", "parse_text", "parse_lines", "strip_item_number",
     "format_money", "format_decimal", "format_percent", "format_count",
     "format_date", "format_date_cn", "format_yesno", "format_percentage", "format_ratio",
 ]
@@ -148,8 +148,18 @@ def _unit_hint(unit: str) -> str:
     return f"（单位：{unit}）" if unit else ""
 
 
+def _example(places: int, maximum) -> str:
+    """A value to show in a message that the field takes: "例如 1234.56", or within a small maximum."""
+    if maximum is None or Decimal(str(maximum)) >= 1234:
+        return "例如 1234.56" if places else "例如 12"
+    top = Decimal(str(maximum))
+    if not places:
+        return f"例如 {max(int(top * Decimal('0.8')), 0)}"
+    return f"例如 {_plain((top * Decimal('0.85')).quantize(Decimal('0.1')))}"
+
+
 def _to_decimal(text: str, label: str, *, places: int, unit: str = "",
-                suffixes: tuple[str, ...] = (), shown: str | None = None) -> Decimal | None:
+                suffixes: tuple[str, ...] = (), shown: str | None = None, maximum=None) -> Decimal | None:
     """Shared "clean a number string" step; ``None`` for empty input."""
     shown = text if shown is None else shown
     s = _compact(text)
@@ -164,7 +174,7 @@ def _to_decimal(text: str, label: str, *, places: int, unit: str = "",
     sign = ""
     if s[:1] in ("+", "-"):
         sign, s = s[0], s[1:]
-    example = "例如 1234.56" if places else "例如 12"
+    example = _example(places, maximum)
     if _PLAIN_NUM.fullmatch(s):
         digits = s
     elif _GROUPED_NUM.fullmatch(s):
@@ -231,7 +241,7 @@ def parse_money(text: str, label: str, *, minimum=Decimal("0"), maximum=None,
 
 def parse_decimal(text: str, label: str, *, places: int = 2, minimum=None, maximum=None,
                   unit: str = "") -> Parsed:
-    value = _to_decimal(text, label, places=places, unit=unit, suffixes=(unit,))
+    value = _to_decimal(text, label, places=places, unit=unit, suffixes=(unit,), maximum=maximum)
     if value is None:
         return EMPTY
     _check_range(value, label, text, minimum, maximum, unit)
@@ -241,7 +251,7 @@ def parse_decimal(text: str, label: str, *, places: int = 2, minimum=None, maxim
 def parse_percent(text: str, label: str, *, minimum=Decimal("0"), maximum=Decimal("100"),
                   places: int = 2) -> Parsed:
     """Percentage in points: "86.4%" -> Decimal("86.4")."""
-    value = _to_decimal(text, label, places=places, unit="%", suffixes=("%",))
+    value = _to_decimal(text, label, places=places, unit="%", suffixes=("%",), maximum=maximum)
     if value is None:
         return EMPTY
     _check_range(value, label, text, minimum, maximum, "%")
@@ -251,7 +261,7 @@ def parse_percent(text: str, label: str, *, minimum=Decimal("0"), maximum=Decima
 def parse_count(text: str, label: str, *, minimum: int | None = 0, maximum: int | None = None,
                 unit: str = "") -> Parsed:
     value = _to_decimal(text, label, places=0, unit=unit,
-                        suffixes=(unit, "个", "项", "人", "件"))
+                        suffixes=(unit, "个", "项", "人", "件"), maximum=maximum)
     if value is None:
         return EMPTY
     _check_range(value, label, text, minimum, maximum, unit)
@@ -362,9 +372,21 @@ def parse_text(text: str, label: str, *, max_length: int | None = None,
     return Parsed(s)
 
 
+_NUMERALS = "0-9０-９一二三四五六七八九十"
+# a list item's own numbering: （1） (1) (一) 1. 1、 1) ① 一、 — the printed list numbers items itself
+_ITEM_NUMBER = re.compile(
+    rf"^(?:\s*(?:[（(]\s*[{_NUMERALS}]{{1,3}}\s*[）)]|[0-9０-９]{{1,3}}\s*[.．、)）](?![0-9０-９])"
+    rf"|[\u2460-\u2473\u2776-\u277f]|[一二三四五六七八九十]{{1,3}}\s*[、.．]))+\s*")
+
+
+def strip_item_number(item: str) -> str:
+    """``item`` without the numbering the clerk typed or pasted before it ("（1）(1) 组织召开…")."""
+    return _ITEM_NUMBER.sub("", item, count=1).strip()
+
+
 def parse_lines(text: str, label: str, *, max_items: int | None = None,
                 max_length: int | None = None) -> Parsed:
-    items = [line.strip() for line in text.splitlines()]
+    items = [strip_item_number(line) for line in text.splitlines()]
     items = [item for item in items if item]
     if not items:
         return EMPTY

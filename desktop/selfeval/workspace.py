@@ -153,12 +153,15 @@ class Workspace:
         return report_id
 
     def new_report(self, unit_name: str, year: int, *, form_id: str | None = None,
-                   from_previous: bool = False) -> int:
+                   from_previous: bool = False, source_id: int | None = None) -> int:
+        """A new report; ``from_previous`` starts it from the unit's latest earlier report,
+        or from report ``source_id`` when the clerk picked one."""
         form = self.catalog.get(form_id or self.catalog.default_form_id(), year=year)
         # the name is checked like a typed one, so the new report can be opened again
         unit_name = parse_input(form, form.fields["unit.name"], unit_name).value or unit_name
-        if from_previous:
-            previous = self.store.previous_report(unit_name, year)
+        if from_previous or source_id is not None:
+            previous = (self.store.report(source_id) if source_id is not None
+                        else self.store.previous_report(unit_name, year))
             if previous is None:
                 raise StoreError(f"找不到“{unit_name}”{year} 年以前的报告，无法从上年转入。")
             carry = [fid for fid, field in form.fields.items() if field.carry]
@@ -226,7 +229,7 @@ class Workspace:
 
     def finalize(self, report_id: int) -> Evaluation:
         evaluation = self.evaluate(report_id)
-        problems = finalize_problems(evaluation)
+        problems = finalize_problems(evaluation, form=self.form_of(self.store.report(report_id)))
         if problems:
             raise NotReady(problems)
         self.store.set_status(report_id, "final", note="定稿")

@@ -47,7 +47,8 @@ def test_required_fields_are_shown_once_left_and_the_counts_agree(qtbot, window,
     assert not message(wizard, "unit.duties").isVisible()
     assert not wizard.current_view().findings.isVisible()
     errors = wizard.score_panel.errors.text()
-    assert errors == "11（其中 11 项在尚未填完的页面）"
+    # 11 required fields, 28 indicators unscored for blanks: all on pages not yet left
+    assert errors == "39（其中 39 项在尚未填完的页面）"
 
     # Tab out of 部门主要职责 without typing: the message appears under it, and only there
     wizard.editor("unit.duties").focusProxy().setFocus(Qt.FocusReason.TabFocusReason)
@@ -56,7 +57,7 @@ def test_required_fields_are_shown_once_left_and_the_counts_agree(qtbot, window,
     assert message(wizard, "unit.duties").text() == "✖ " + DUTIES_MISSING
     assert not message(wizard, "unit.subordinates").isVisible()
     assert wizard.page_list.states["basic.overview"] is PageState.ERRORS
-    assert wizard.score_panel.errors.text() == "11（其中 10 项在尚未填完的页面）"
+    assert wizard.score_panel.errors.text() == "39（其中 38 项在尚未填完的页面）"
 
     # PgDn leaves the page: the rest of its required fields count now
     press(Qt.Key.Key_PageDown)
@@ -64,7 +65,8 @@ def test_required_fields_are_shown_once_left_and_the_counts_agree(qtbot, window,
     assert DUTIES_MISSING in wizard.notice.text()
     assert wizard.page_list.states["basic.finance"] is PageState.NOT_STARTED
     assert not message(wizard, "income.total").isVisible()
-    assert wizard.score_panel.errors.text() == "11（其中 8 项在尚未填完的页面）"
+    # and so does the unscored 财政供养人员控制率, whose 编制数 were left blank there
+    assert wizard.score_panel.errors.text() == "39（其中 35 项在尚未填完的页面）"
     press(Qt.Key.Key_PageUp)
     assert message(wizard, "unit.subordinates").isVisible()
     assert message(wizard, "staff.in_service_total").isVisible()
@@ -73,13 +75,14 @@ def test_required_fields_are_shown_once_left_and_the_counts_agree(qtbot, window,
     red = {page for page, state in states.items() if state is PageState.ERRORS}
     assert red == {"basic.overview", "basic.finance", "review"}
     hidden = wizard.navigator.hidden_errors(wizard.session.evaluation)
-    assert {wizard.navigator.page_of_field(f.fields[0]).id for f in hidden}.isdisjoint(red)
-    assert wizard.score_panel.errors.text() == f"11（其中 {len(hidden)} 项在尚未填完的页面）"
+    assert all(any(wizard.navigator.page_of_field(fid).id not in red for fid in f.fields) for f in hidden)
+    assert wizard.score_panel.errors.text() == f"39（其中 {len(hidden)} 项在尚未填完的页面）"
 
     # the review page lists everything, whichever pages were visited
     click_page(qtbot, wizard, "review")
     review = wizard.current_view()
-    assert len(review.rows) == 12 and "错误 11 项" in review.summary.text()
+    assert len(review.rows) == 40 and "错误 39 项" in review.summary.text()
+    assert "unscored.sm_staff_control" in review.rows  # a blank an indicator needs is an error
     assert "signoff_blank" in review.rows  # and the blank sign-off as a warning
 
 

@@ -35,17 +35,18 @@ class RenderedReport:
     signature_box: SignatureBox  # (page index from 0, (x1, y1, x2, y2) in PDF points)
 
 
-def render_report(report: OpenReport, evaluation: Evaluation, *, generated_at: datetime | None = None) -> bytes:
+def render_report(report: OpenReport, evaluation: Evaluation, *, generated_at: datetime | None = None,
+                  draft: bool = False) -> bytes:
     """The report PDF; the same report, evaluation and ``generated_at`` give the same bytes.
 
     ``generated_at`` is the document's creation date; it defaults to the
-    report's last change.
+    report's last change.  A ``draft`` (a preview, at any stage) says 草稿 on every page.
     """
-    return render_report_placed(report, evaluation, generated_at=generated_at).pdf
+    return render_report_placed(report, evaluation, generated_at=generated_at, draft=draft).pdf
 
 
 def render_report_placed(report: OpenReport, evaluation: Evaluation, *,
-                         generated_at: datetime | None = None) -> RenderedReport:
+                         generated_at: datetime | None = None, draft: bool = False) -> RenderedReport:
     """The report PDF and where the layout put the blank signature box."""
     from reportlab.platypus import BaseDocTemplate
 
@@ -58,7 +59,8 @@ def render_report_placed(report: OpenReport, evaluation: Evaluation, *,
     title = "".join(title_lines(report))
     out = io.BytesIO()
     doc = BaseDocTemplate(
-        out, pagesize=A4, pageTemplates=page_templates(fonts.body), title=title,
+        out, pagesize=A4, pageTemplates=page_templates(fonts.body, draft=draft),
+        title=title + ("（草稿）" if draft else ""),
         author=unit_of(report), subject=report.form.title, creator=f"selfeval {__version__}",
         invariant=1, leftMargin=0, rightMargin=0, topMargin=0, bottomMargin=0,
     )

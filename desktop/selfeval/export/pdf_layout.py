@@ -90,8 +90,30 @@ def draw_page_number(canvas, area: Area, number: int, font: str) -> None:
     canvas.restoreState()
 
 
-def page_templates(number_font: str):
-    """The portrait ("body") and landscape ("table") page templates, frames without padding."""
+DRAFT_MARK = "草稿"
+DRAFT_HEADER = "草稿 · 未定稿，不作报送"
+
+
+def draw_draft_mark(canvas, area: Area, font: str) -> None:
+    """A draft's marks, under the page's text: a large pale 草稿 across the sheet and a
+    line above the type area."""
+    canvas.saveState()
+    canvas.setFillColorRGB(0.85, 0.85, 0.85)
+    canvas.setFont(font, 120)
+    canvas.translate(area.page_width / 2, area.page_height / 2)
+    canvas.rotate(35 if not area.landscape else 20)
+    canvas.drawCentredString(0, -40, DRAFT_MARK)
+    canvas.restoreState()
+    canvas.saveState()
+    canvas.setFillColorRGB(0.6, 0.1, 0.1)
+    canvas.setFont(font, 10.5)
+    canvas.drawCentredString(area.page_width / 2, area.page_height - 12 * MM, DRAFT_HEADER)
+    canvas.restoreState()
+
+
+def page_templates(number_font: str, *, draft: bool = False):
+    """The portrait ("body") and landscape ("table") page templates, frames without padding;
+    a ``draft`` is marked 草稿 on every page."""
     from reportlab.platypus import Frame, PageTemplate
 
     def template(name: str, area: Area) -> PageTemplate:
@@ -99,6 +121,8 @@ def page_templates(number_font: str):
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
         def on_page(canvas, doc) -> None:
+            if draft:
+                draw_draft_mark(canvas, area, number_font)
             draw_page_number(canvas, area, doc.page, number_font)
 
         return PageTemplate(id=name, frames=[frame], onPage=on_page,

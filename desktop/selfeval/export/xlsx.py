@@ -47,11 +47,13 @@ COMPUTED_FORMATS = {"money": MONEY, "number": MONEY, "percent": RATE, "count": W
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 
 
-def render_workbook(report: OpenReport, evaluation: Evaluation, generated_at: datetime | None = None) -> bytes:
+def render_workbook(report: OpenReport, evaluation: Evaluation, generated_at: datetime | None = None,
+                    *, draft: bool = False) -> bytes:
     """The .xlsx file of ``report``; the same report and time give the same bytes.
 
     ``generated_at`` stamps the document properties and the archive entries; it
-    defaults to the report's last change.
+    defaults to the report's last change.  A ``draft`` says 草稿 in each sheet's
+    name, printed header and the score table's title.
     """
     from openpyxl import Workbook
 
@@ -63,12 +65,25 @@ def render_workbook(report: OpenReport, evaluation: Evaluation, generated_at: da
     _data_sheet(_Sheet(book.create_sheet("基础数据"), DATA_COLUMNS), report.form, evaluation)
     _check_sheet(_Sheet(book.create_sheet("校验结果"), CHECK_COLUMNS), report.form, evaluation)
 
+    if draft:
+        _mark_draft(book)
     props = book.properties
-    props.title = table_title(report)
+    props.title = table_title(report) + ("（草稿）" if draft else "")
     props.subject = f"{report.form.title}（{report.form.id} {report.form.edition}）"
     props.creator = props.lastModifiedBy = f"selfeval {__version__}"
     props.created = props.modified = when
     return _save(book, when)
+
+
+def _mark_draft(book) -> None:
+    from .pdf_layout import DRAFT_HEADER
+
+    for sheet in book.worksheets:
+        sheet.title = f"{sheet.title}（草稿）"
+        sheet.oddHeader.center.text = DRAFT_HEADER
+        sheet.oddHeader.center.font = BODY_FONT
+    title = book.worksheets[0].cell(1, 1)
+    title.value = f"{title.value}（草稿）"
 
 
 # ------------------------------------------------------------------ 自评表

@@ -17,10 +17,52 @@ LABEL_WIDTH = 230
 TEXT_INSET = 5  # from a line edit's edge to its text: read-only values line up with typed ones
 
 
+class SteadyLabel(QLabel):
+    """A word-wrapped message that does not give back the room it took while its page is shown.
+
+    Once shown, hidden or given a shorter text it keeps the height of the
+    tallest text it has shown at the present width, so that the rows below it
+    never move under the pointer when a message goes away (the form may grow
+    when a message first appears, never shrink).  :meth:`release_room` gives
+    the room back when the page is shown anew."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.shown_texts: list[str] = []
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        if text and text not in self.shown_texts:
+            self.shown_texts.append(text)
+            if not self.sizePolicy().retainSizeWhenHidden():
+                policy = self.sizePolicy()
+                policy.setRetainSizeWhenHidden(True)
+                self.setSizePolicy(policy)
+        super().setText(text)
+
+    def release_room(self) -> None:
+        """Forget the texts shown before: keep only the room of the one shown now."""
+        self.shown_texts = [self.text()] if self.text() and not self.isHidden() else []
+        if not self.shown_texts:
+            policy = self.sizePolicy()
+            policy.setRetainSizeWhenHidden(False)
+            self.setSizePolicy(policy)
+        self.updateGeometry()
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        own = super().heightForWidth(width)
+        margins = self.contentsMargins()
+        inner = max(1, width - margins.left() - margins.right())
+        metrics = self.fontMetrics()
+        flags = int(Qt.TextFlag.TextWordWrap.value)
+        tallest = max((metrics.boundingRect(0, 0, inner, 1 << 20, flags, text).height()
+                       for text in self.shown_texts), default=0)
+        return max(own, tallest + margins.top() + margins.bottom())
+
+
 def message_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    label = SteadyLabel(parent)
     label.hide()
     return label
 
@@ -28,7 +70,6 @@ def message_label(parent: QWidget) -> QLabel:
 def show_message(label: QLabel, text: str | None, severity: str = "error") -> None:
     if not text:
         label.hide()
-        label.clear()
         return
     mark = {"error": "✖ ", "warning": "⚠ "}.get(severity, "")
     label.setStyleSheet(f"color: {COLOURS[severity]};")
@@ -86,6 +127,17 @@ class FieldRow:
     def show_message(self, text: str | None, severity: str = "error") -> None:
         show_message(self.message, text, severity)
 
+    def keep_room_for_carried(self) -> None:
+        """In a report with texts carried over: the mark comes and goes, its line stays."""
+        policy = self.carried.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.carried.setSizePolicy(policy)
+
+    def release_room(self) -> None:
+        """Give back the room of messages no longer shown (when the page is shown anew)."""
+        if isinstance(self.message, SteadyLabel):
+            self.message.release_room()
+
     def show_carried(self, carried: bool) -> None:
         """Mark a text carried over from last year's report and not changed since."""
         if self.carried.isHidden() == carried:
@@ -103,12 +155,11 @@ class ReadOnlyRow:
         holder = QWidget(parent)
         self.box = QHBoxLayout(holder)
         self.box.setContentsMargins(0, 0, 0, 0)
-        self.value = QLabel(holder)
+        self.value = SteadyLabel(holder)  # a long 待填写 note giving way to a figure leaves its room
         self.value.setObjectName("shownValue")
-        self.value.setTextFormat(Qt.TextFormat.PlainText)
         self.unit = QLabel(holder)
         self.box.addWidget(self.value)
-        self.box.addWidget(self.unit)
+        self.box.addWidget(self.unit, 0, Qt.AlignmentFlag.AlignTop)  # beside the figure's first line
         self.box.addStretch(1)
         for widget in (self.label, self.value, self.unit):
             widget.setStyleSheet(f"color: {MUTED};")
@@ -118,7 +169,6 @@ class ReadOnlyRow:
 
     def show(self, shown: Shown) -> None:
         note = shown.note
-        self.value.setWordWrap(note)
         self.value.setMinimumWidth(0 if note else NUMERIC_WIDTH)
         left, right = (TEXT_INSET, 0) if note else (0, TEXT_INSET)
         self.value.setContentsMargins(left, 0, right, 0)

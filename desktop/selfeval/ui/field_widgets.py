@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..form import DECIMAL_TYPES, INTEGER_TYPES, AdjustmentKind, Field, Form
-from ..parsing import NO, UNANSWERED, YES, fold_marks, format_money
+from ..parsing import NO, UNANSWERED, YES, fold_marks, format_money, strip_item_number
 from ..values import display
 from .i18n import language, tr
 
@@ -124,6 +124,10 @@ class FieldEditor(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         raise NotImplementedError
 
+    def find_text(self, text: str, *, from_start: bool = False) -> bool:
+        """Select the next ``text`` after the cursor (from the start when asked); False when none."""
+        return False
+
     def _emit_edited(self, *_args) -> None:
         if not self._loading:
             self.edited.emit(self.field.id, self.text())
@@ -187,6 +191,32 @@ class LineEditor(FieldEditor):
 
     def set_read_only(self, read_only: bool) -> None:
         self.line.setReadOnly(read_only)
+
+    def find_text(self, text: str, *, from_start: bool = False) -> bool:
+        return _select_in_line(self.line, text, from_start)
+
+    def show_sum(self, total: Any) -> None:
+        """A total left empty shows the sum of its parts, greyed, as worked out (``sum_of``)."""
+        if total is None:
+            self.line.setPlaceholderText(tr("不填时自动合计"))
+            self.line.setToolTip("")
+            return
+        shown = display(self.field, int(total) if self.field.type == "count" else total)
+        self.line.setPlaceholderText(f"{shown} {tr('自动合计')}")
+        self.line.setToolTip(tr("未填写，按各项之和计算；如合计另有依据，可直接填写"))
+
+
+def _select_in_line(line: QLineEdit, text: str, from_start: bool) -> bool:
+    if from_start:
+        start = 0
+    else:
+        start = line.selectionStart() + 1 if line.hasSelectedText() else line.cursorPosition()
+    at = line.text().find(text, start)
+    if at < 0:
+        return False
+    line.setFocus(Qt.FocusReason.OtherFocusReason)
+    line.setSelection(at, len(text))
+    return True
 
 
 def _unit_text(field: Field) -> str:
@@ -281,6 +311,18 @@ class LongTextEditor(FieldEditor):
 
     def set_read_only(self, read_only: bool) -> None:
         self.edit.setReadOnly(read_only)
+
+    def find_text(self, text: str, *, from_start: bool = False) -> bool:
+        cursor = self.edit.textCursor()
+        if from_start:
+            cursor.setPosition(0)
+        found = self.edit.document().find(text, cursor)
+        if found.isNull():
+            return False
+        self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.edit.setTextCursor(found)
+        self.edit.ensureCursorVisible()
+        return True
 
 
 class YesNoEditor(FieldEditor):
@@ -429,19 +471,56 @@ class RowListEditor(FieldEditor):
 
 
 class LinesEditor(RowListEditor):
-    """``lines``: one item per row."""
+    """``lines``: one item per row.  Pasted lines become rows of their own, without
+    the numbering they were pasted with; a row not being edited shows the start of its text."""
 
     def make_row(self, row: QWidget, layout: QHBoxLayout, item: Any) -> QWidget:
         line = _Line(row)
         line.setText(item or "")
+        line.setCursorPosition(0)
         line.setReadOnly(self.read_only)
         layout.addWidget(line, 1)
         row.line = line
+        line.textChanged.connect(lambda _text, r=row: self._split_pasted(r))
+        line.focus_out.connect(lambda l=line: l.setCursorPosition(0))
         self._connect_line(line)
         return line
 
+    def _split_pasted(self, row: QWidget) -> None:
+        """Text with line breaks (pasted, dropped) is spread over this row and new ones after it."""
+        text = row.line.text()
+        if "\n" not in text and "\r" not in text:
+            return
+        items = [strip_item_number(piece) for piece in fold_marks(text).split("\n")]
+        items = [item for item in items if item] or [""]
+        row.line.blockSignals(True)
+        row.line.setText(items[0])
+        row.line.setCursorPosition(0)
+        row.line.blockSignals(False)
+        at = self.rows.index(row)
+        for offset, item in enumerate(items[1:], 1):
+            added = self.add_row(item, focus=False)
+            self.rows.remove(added)
+            self.rows.insert(at + offset, added)
+            self.rows_box.removeWidget(added)
+            self.rows_box.insertWidget(at + offset, added)
+        self._order_tabs()
+        last = self.rows[at + len(items) - 1].line
+        last.setFocus(Qt.FocusReason.OtherFocusReason)
+        last.setCursorPosition(len(last.text()))
+        self._emit_edited()
+
     def row_text(self, row: QWidget) -> str:
         return row.line.text()
+
+    def find_text(self, text: str, *, from_start: bool = False) -> bool:
+        focused = QApplication.focusWidget()
+        current = next((n for n, row in enumerate(self.rows) if row.line is focused), None)
+        start = 0 if from_start or current is None else current
+        for n, row in enumerate(self.rows[start:], start):
+            if _select_in_line(row.line, text, from_start or n != current):
+                return True
+        return False
 
     def value_text(self, value: Any) -> str:
         return "\n".join(value)

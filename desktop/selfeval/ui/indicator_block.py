@@ -10,7 +10,7 @@ from ..form import Form
 from ..navigation import IndicatorItem, ShownItem
 from ..parsing import format_decimal, format_ratio
 from ..scoring import Score
-from .field_row import FieldRow, ReadOnlyRow, add_row, message_label, show_message
+from .field_row import FieldRow, ReadOnlyRow, SteadyLabel, add_row, message_label, show_message
 from .i18n import tr
 
 
@@ -51,7 +51,7 @@ class IndicatorBlock(QFrame):
             criteria.setWordWrap(True)
             criteria.setStyleSheet("color: #444;")
             layout.addWidget(criteria)
-        self.result = QLabel(self)
+        self.result = SteadyLabel(self)  # wraps a long 缺少数据 line; keeps its room when it gets shorter
         self.result.setObjectName("score")
         self.result.setStyleSheet("color: #0b5394; font-weight: bold;")
         layout.addWidget(self.result)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 GEOMETRY_KEY = "window/main"
 BACKUP_FILTER = "SQLite (*.sqlite3 *.sqlite *.db);;* (*)"
+DEMO_IDS_KEY = "reports/demo"  # the ids of the demo reports opened from 打开示例报告
 
 
 class MainWindow(QMainWindow):
@@ -77,7 +78,17 @@ class MainWindow(QMainWindow):
     # -- the list
 
     def refresh_list(self, select: int | None = None) -> None:
-        self.report_list.show_reports(self.workspace.store.reports(), select, self._form_name)
+        reports = self.workspace.store.reports()
+        self.report_list.show_reports(reports, select, self._form_name)
+        demos = self._demo_ids()
+        for row, info in enumerate(reports):  # the demo report is no clerk's own work
+            item = self.report_list.table.item(row, 0)
+            if info.id in demos and item is not None:
+                item.setText(f"{info.unit_name}（{tr('示例')}）")
+
+    def _demo_ids(self) -> set[int]:
+        stored = self.settings.value(DEMO_IDS_KEY, "")
+        return {int(part) for part in str(stored or "").split(",") if part.strip().isdigit()}
 
     def _form_name(self, info) -> str:
         try:
@@ -131,7 +142,7 @@ class MainWindow(QMainWindow):
         if wanted is None:
             return
         report_id = self.workspace.new_report(wanted.unit_name, wanted.year, form_id=wanted.form_id,
-                                              from_previous=wanted.from_previous)
+                                              from_previous=wanted.from_previous, source_id=wanted.source_id)
         self.refresh_list(select=report_id)
         self.open_report(report_id)
 
@@ -154,6 +165,7 @@ class MainWindow(QMainWindow):
 
     def action_demo(self) -> None:
         report_id = self.workspace.import_json(demo_report_path().read_text(encoding="utf-8"))
+        self.settings.setValue(DEMO_IDS_KEY, ",".join(str(i) for i in sorted(self._demo_ids() | {report_id})))
         self.refresh_list(select=report_id)
         self.open_report(report_id)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtWidgets import QApplication, QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ..engine import Finding
 from ..navigation import IndicatorItem, Page, ShownItem, carried_notice, shown_value
@@ -29,8 +29,17 @@ def findings_html(findings: list[Finding], go_label: str) -> str:
     return "<br>".join(lines)
 
 
+def _joined(findings: list[Finding]) -> tuple[str | None, str]:
+    """One message for several findings, errors first; its colour is the worst one's."""
+    if not findings:
+        return None, "error"
+    first, *rest = sorted(findings, key=lambda f: f.severity != "error")
+    marks = {"error": "✖ ", "warning": "⚠ "}  # the first line gets its mark from show_message
+    return "\n".join([first.message] + [marks[f.severity] + f.message for f in rest]), first.severity
+
+
 class PageView(QScrollArea):
-    jump = Signal(str)
+    jump = Signal(str, str)  # field id, and the words to select there ("" for none)
 
     def __init__(self, session: ReportSession, page: Page, parent: QWidget | None = None):
         super().__init__(parent)
@@ -66,7 +75,7 @@ class PageView(QScrollArea):
         self.findings.setWordWrap(True)
         self.findings.setTextFormat(Qt.TextFormat.RichText)
         self.findings.setStyleSheet("background: #fff6e5; border: 1px solid #f0c36d; padding: 6px;")
-        self.findings.linkActivated.connect(self.jump.emit)
+        self.findings.linkActivated.connect(lambda field_id: self.jump.emit(field_id, ""))
         self.findings.hide()
         layout.addWidget(self.findings)
 
@@ -104,7 +113,19 @@ class PageView(QScrollArea):
                 hint.setObjectName("previousValue")
                 hint.setStyleSheet("color: #5a6b80; font-size: small;")
                 row.editor.parentWidget().layout().insertWidget(1, hint)
+            if session.carried is not None and row.field.carry:
+                row.keep_room_for_carried()
         self.set_read_only(session.final)
+
+    def release_room(self) -> None:
+        """The page is shown anew: messages gone while it was shown give back their room."""
+        for row in self.rows.values():
+            row.release_room()
+        for block in self.blocks.values():
+            block.problem.release_room()
+            block.result.release_room()
+        for row in self.shown.values():
+            row.value.release_room()
 
     def editors(self):
         return {fid: row.editor for fid, row in self.rows.items()}
@@ -113,15 +134,43 @@ class PageView(QScrollArea):
         for row in self.rows.values():
             row.editor.set_read_only(read_only)
 
-    def focus_field(self, field_id: str) -> None:
+    def focus_field(self, field_id: str, excerpt: str = "") -> None:
+        """Put the focus on a field, with ``excerpt`` selected in its text when it holds it."""
         row = self.rows[field_id]
         self.ensureWidgetVisible(row.editor)
         row.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        if excerpt:
+            row.editor.find_text(excerpt, from_start=True)
 
     def refresh(self, session: ReportSession) -> None:
+        """Show the page's findings where they stay put: under the field (every one
+        of its findings, errors first), or under an indicator's title; only
+        explained ones go to the box at the top."""
+        anchor = self._anchor()
+        seen_at = anchor.mapTo(self.viewport(), QPoint(0, 0)).y() if anchor is not None else None
+        self._show_findings(session)
+        if anchor is not None:
+            self._keep_in_place(anchor, seen_at)
+
+    def _anchor(self) -> QWidget | None:
+        """The field with the keyboard focus (just clicked, or being typed in), when on this page."""
+        focused = QApplication.focusWidget()
+        return focused if focused is not None and self.widget().isAncestorOf(focused) else None
+
+    def _keep_in_place(self, anchor: QWidget, seen_at: int) -> None:
+        """A message that appeared above the focused field pushed it down: scroll by as
+        much, so that it stays where the clerk saw it and clicked."""
+        self.widget().layout().activate()
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        moved = anchor.mapTo(self.viewport(), QPoint(0, 0)).y() - seen_at
+        if moved:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + moved)
+
+    def _show_findings(self, session: ReportSession) -> None:
         evaluation = session.evaluation
-        under: dict[str, tuple[str, str]] = {}
-        in_block: dict[str, tuple[str, str]] = {}
+        under: dict[str, list[Finding]] = {}
+        in_block: dict[str, list[Finding]] = {}
         boxed: list[Finding] = []
         for finding in session.navigator.shown_findings(self.page, evaluation):
             if finding.explained:
@@ -129,24 +178,33 @@ class PageView(QScrollArea):
                 continue
             here = [fid for fid in finding.fields if fid in self.rows]
             leaves = {self._block_of.get(fid) for fid in here}
-            if len(finding.fields) == 1 and here:
-                under.setdefault(here[0], (finding.message, finding.severity))
-            elif len(leaves) == 1 and None not in leaves and set(finding.fields) <= set(self.rows):
-                in_block.setdefault(leaves.pop(), (finding.message, finding.severity))
+            if len(leaves) == 1 and None not in leaves and len(here) > 1 and set(finding.fields) <= set(self.rows):
+                in_block.setdefault(leaves.pop(), []).append(finding)
+            elif here:  # under the last of its fields here: a sum's total comes after its parts
+                under.setdefault(here[-1], []).append(finding)
             else:
                 boxed.append(finding)
         for fid, row in self.rows.items():
             if fid in session.parse_errors:
                 row.show_message(session.parse_errors[fid], "error")
+            elif fid in under:
+                row.show_message(*_joined(under[fid]))
             else:
-                row.show_message(*under.get(fid, (None, "error")))
+                row.show_message(session.notes.get(fid), "note")
         for leaf, block in self.blocks.items():
-            block.refresh(evaluation.scores[leaf], *in_block.get(leaf, (None, "error")))
+            block.refresh(evaluation.scores[leaf], *_joined(in_block.get(leaf, [])))
+        for fid, row in self.rows.items():
+            if row.field.sum_of:
+                row.editor.show_sum(evaluation.env.get(fid) if fid in evaluation.summed else None)
         for item, row in self.shown.items():
             row.show(shown_value(session.form, item, evaluation))
         unchanged = session.carried_unchanged()
         notice = carried_notice(self.page, unchanged, session.carried.year if session.carried else None)
-        self.carried.setText(notice or "")
+        self.carried.setText(notice or self.carried.text())
+        if notice is not None and not self.carried.sizePolicy().retainSizeWhenHidden():
+            policy = self.carried.sizePolicy()  # once shown, its room stays when it goes
+            policy.setRetainSizeWhenHidden(True)
+            self.carried.setSizePolicy(policy)
         self.carried.setVisible(notice is not None)
         for fid, row in self.rows.items():
             row.show_carried(fid in unchanged or fid in session.imported)

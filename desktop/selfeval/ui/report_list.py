@@ -84,6 +84,7 @@ class NewReport:
     unit_name: str
     year: int
     from_previous: bool
+    source_id: int | None = None  # the report to start from, when the clerk picked one
 
 
 class NewReportDialog(QDialog):
@@ -102,10 +103,18 @@ class NewReportDialog(QDialog):
         self.year.setRange(2000, 2100)
         self.year.setValue(date.today().year - 1)
         self.carry = QCheckBox(tr("从上年报告转入"), self)
+        self.source = QComboBox(self)  # which earlier report to start from
+        self.source.setObjectName("source")
+        self.source.addItem(tr("同一单位最近一年的报告"), None)
+        for info in sorted(workspace.store.reports(), key=lambda i: (-i.year, i.unit_name)):
+            self.source.addItem(f"{info.year} 年度 · {info.unit_name} · {status_text(info.status)}", info.id)
+        self.source.setEnabled(False)
+        self.carry.toggled.connect(self.source.setEnabled)
         layout.addRow(tr("表单"), self.form_box)
         layout.addRow(tr("单位名称"), self.unit)
         layout.addRow(tr("评价年度"), self.year)
         layout.addRow("", self.carry)
+        layout.addRow(tr("转入自"), self.source)
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #b3261e;")
         layout.addRow(self.error)
@@ -123,7 +132,7 @@ class NewReportDialog(QDialog):
 
     def result_value(self) -> NewReport:
         return NewReport(self.form_box.currentData(), self.unit.text().strip(), self.year.value(),
-                         self.carry.isChecked())
+                         self.carry.isChecked(), self.source.currentData() if self.carry.isChecked() else None)
 
 
 def ask_new_report(parent: QWidget, workspace: Workspace) -> NewReport | None:

@@ -23,6 +23,7 @@ from .i18n import tr
 from .session import ReportSession
 
 MAX_PROBLEMS_SHOWN = 8
+CARRIED_EXPLANATION = "上年报告对同一警告的说明（已转入，确认后采用）："
 FINAL_NOTE = ("本报告已定稿，只读。可在“导出与报送”页签名并导出报送包。"
               "如需修改，请点窗口右上角的“重新打开”按钮，并填写重新打开的原因。")
 
@@ -41,7 +42,7 @@ class FindingRow(QFrame):
         if target:
             go = QPushButton(tr("转到"), self)
             go.setObjectName(f"go:{finding.check}")
-            go.clicked.connect(lambda: page.jump.emit(target))
+            go.clicked.connect(lambda: page.jump.emit(target, finding.excerpt or ""))
             top.addWidget(go)
         layout.addLayout(top)
         self.explanation: QPlainTextEdit | None = None
@@ -54,9 +55,30 @@ class FindingRow(QFrame):
             self.explanation.setPlainText(finding.explanation or "")
             self.explanation.textChanged.connect(lambda: self._explained(page))
             layout.addWidget(self.explanation)
+            self._offer_last_year(page, finding)
             self.refusal = message_label(self)
             layout.addWidget(self.refusal)
         self.update_finding(finding)
+
+    def _offer_last_year(self, page: "ReviewPage", finding: Finding) -> None:
+        """Last year's explanation of the same warning, offered until the clerk takes it (or writes one)."""
+        earlier = page.session.previous_explanations.get(finding.check)
+        if not earlier or finding.explanation:
+            return
+        offer = QHBoxLayout()
+        note = QLabel(f"{tr(CARRIED_EXPLANATION)}{earlier}", self)
+        note.setObjectName("carriedExplanation")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #8a5300;")
+        take = QPushButton(tr("采用上年说明"), self)
+        take.setObjectName(f"take:{finding.check}")
+        take.clicked.connect(lambda: self.explanation.setPlainText(earlier))
+        offer.addWidget(note, 1)
+        offer.addWidget(take)
+        self.layout().addLayout(offer)
+        self.offer = (note, take)
+        self.explanation.textChanged.connect(lambda: [w.setVisible(not self.explanation.toPlainText().strip())
+                                                      for w in (note, take)])
 
     def _explained(self, page: "ReviewPage") -> None:
         """Pass the explanation on; one the rules refuse is shown as refused and not kept."""
@@ -76,7 +98,7 @@ class FindingRow(QFrame):
 
 
 class ReviewPage(QScrollArea):
-    jump = Signal(str)
+    jump = Signal(str, str)  # field id, and the words to select there ("" for none)
     explain = Signal(str, str)
     finalize_requested = Signal()
 

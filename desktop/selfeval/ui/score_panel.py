@@ -29,7 +29,7 @@ class ScorePanel(QFrame):
         self.saved.setStyleSheet("color: #666;")
         rows = [
             (tr("总分："), self.total), (tr("等级："), self.grade), (tr("未评分指标："), self.unscored),
-            (tr("错误："), self.errors), (tr("警告："), self.warnings),
+            (tr("错误："), self.errors), (tr("未说明的警告："), self.warnings),
         ]
         for n, (name, label) in enumerate(rows):
             grid.addWidget(QLabel(name, self), n, 0)
@@ -47,8 +47,9 @@ class ScorePanel(QFrame):
         hidden = f"（其中 {hidden_errors} 项在尚未填完的页面）" if hidden_errors else ""
         self.errors.setText(f"{errors}{hidden}")
         self.errors.setStyleSheet("color: #b3261e; font-weight: bold;" if errors > hidden_errors else "")
-        note = f"（{open_warnings} 未说明）" if open_warnings else ""
-        self.warnings.setText(f"{warnings}{note}")
+        # only what still needs the clerk: warnings not yet explained, the explained ones apart
+        explained = warnings - open_warnings
+        self.warnings.setText(f"{open_warnings}" + (f"（另有 {explained} 项已说明）" if explained else ""))
         self.warnings.setStyleSheet("color: #8a5300; font-weight: bold;" if open_warnings else "")
 
     def show_saved(self, text: str) -> None:

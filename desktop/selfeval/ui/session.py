@@ -12,6 +12,8 @@ from typing import Any
 from ..engine import Evaluation, evaluate
 from ..navigation import Navigator
 from ..parsing import ParseError
+from ..readiness import with_blocking
+from ..store import StoreError
 from ..values import display, is_empty, parse_input
 from ..workspace import Workspace, carried_unchanged, previous_shown
 
@@ -39,6 +41,7 @@ class ReportSession:
         self.pending: dict[str, Any] = {}
         self.pending_explanations: dict[str, str | None] = {}
         self.parse_errors: dict[str, str] = {}
+        self.notes: dict[str, str] = {}  # a remark on an accepted value ("元" for "万元"?), until it changes
         self._before: dict[str, Any] = {}  # stored value when typing into a field began
         previous = getattr(self, "navigator", None)
         self.navigator = Navigator(self.form, final=self.final)
@@ -47,7 +50,17 @@ class ReportSession:
         self.carried = report.carried
         self.previous = report.previous
         self.imported = set(self.workspace.imported_unchanged(self.report_id))  # marks clear on edit
-        self.evaluation = evaluate(self.form, self.values, self.explanations, self.previous)
+        self.previous_explanations = self._previous_explanations()
+        self.refresh()
+
+    def _previous_explanations(self) -> dict[str, str]:
+        """The 出错说明 of the report this one was started from, offered again for the same warnings."""
+        if self.carried is None:
+            return {}
+        try:
+            return dict(self.workspace.open_report(self.carried.source_id).explanations)
+        except (StoreError, LookupError):  # that report was deleted since
+            return {}
 
     def carried_unchanged(self) -> frozenset[str]:
         """Texts carried over from last year's report and not changed since."""
@@ -79,6 +92,10 @@ class ReportSession:
                     changed = self._set(field_id, self._before.pop(field_id))
             return EditResult(False, changed=changed, message=error.message)
         self.parse_errors.pop(field_id, None)
+        if parsed.warning:
+            self.notes[field_id] = parsed.warning
+        else:
+            self.notes.pop(field_id, None)
         if leaving:
             self._before.pop(field_id, None)
         else:
@@ -117,7 +134,10 @@ class ReportSession:
         return previous_shown(self.form, self.previous, field_id)
 
     def refresh(self) -> Evaluation:
-        self.evaluation = evaluate(self.form, self.values, self.explanations, self.previous)
+        """Evaluate the values as typed; blanks that leave an indicator unscored and
+        texts not accepted are among the errors (see :mod:`selfeval.readiness`)."""
+        self.evaluation = with_blocking(self.form, evaluate(self.form, self.values, self.explanations,
+                                                            self.previous), self.parse_errors)
         return self.evaluation
 
     def flush(self) -> bool:

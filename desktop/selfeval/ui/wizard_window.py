@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..navigation import REVIEW_PAGE_ID
+from ..parsing import format_decimal
 from ..workspace import NotReady, Workspace
 from . import dialogs
 from .autosave import Autosave
@@ -68,8 +70,13 @@ class WizardView(QWidget):
         self.reopen_button.setObjectName("reopen")
         self.reopen_button.setToolTip(tr("定稿后如需修改，先重新打开报告（需填写原因）"))
         self.reopen_button.clicked.connect(self.reopen)
+        self.preview_button = QPushButton(tr("预览草稿"), self)
+        self.preview_button.setObjectName("preview")
+        self.preview_button.setToolTip(tr("按当前内容生成标有“草稿”的 PDF，用系统的 PDF 阅读器打开，可打印"))
+        self.preview_button.clicked.connect(self.preview)
         header.addWidget(self.back_to_list)
         header.addWidget(self.heading, 1)
+        header.addWidget(self.preview_button)
         header.addWidget(self.banner)
         header.addWidget(self.reopen_button)
         outer.addLayout(header)
@@ -113,19 +120,37 @@ class WizardView(QWidget):
         splitter.setSizes([260, 900])
         outer.addWidget(splitter, 1)
 
-        for keys, slot in ((("PgDown", "Alt+Right"), self.go_next), (("PgUp", "Alt+Left"), self.go_back)):
+        # the keypad's PgDn and arrows (NumLock off) arrive with the keypad modifier: "Num+"
+        for keys, slot in ((("PgDown", "Alt+Right", "Num+PgDown", "Alt+Num+Right"), self.go_next),
+                           (("PgUp", "Alt+Left", "Num+PgUp", "Alt+Num+Left"), self.go_back)):
             for key in keys:
                 shortcut = QShortcut(QKeySequence(key), self)
                 shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 shortcut.activated.connect(slot)
 
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(self.find_text)
+        self.last_search = ""
+
         self.views: dict[str, PageView | ReviewPage | ExportPage] = {}
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self._listening = True
         self._show_header()
-        self.show_page(0)
+        self.show_page(self._last_page())
 
     # -- pages
+
+    def _last_page_key(self) -> str:
+        return f"wizard/lastPage/{self.session.report_id}"
+
+    def _last_page(self) -> int:
+        """The page the clerk left this report on (the first page for a new one)."""
+        page_id = self.settings.value(self._last_page_key(), "")
+        try:
+            return self.navigator.index_of(str(page_id)) if page_id else 0
+        except KeyError:  # a page of another form edition
+            return 0
 
     @property
     def navigator(self):
@@ -196,7 +221,10 @@ class WizardView(QWidget):
         follow = (focused is None or self.stack.isAncestorOf(focused)
                   or focused in (self.back_button, self.next_button))
         page = self.navigator.move(index)
+        self.settings.setValue(self._last_page_key(), page.id)
         view = self.view(page.id)
+        if isinstance(view, PageView) and leaving is not page:
+            view.release_room()  # nothing is under the pointer on a page just shown
         self.stack.setCurrentWidget(view)
         if self.page_list.currentRow() != index:
             self.page_list.blockSignals(True)
@@ -228,13 +256,33 @@ class WizardView(QWidget):
         if row >= 0 and row != self.navigator.index:
             self.show_page(row)
 
-    def jump_to_field(self, field_id: str) -> None:
+    def jump_to_field(self, field_id: str, excerpt: str = "") -> None:
         self.navigator.reveal(field_id)
         page = self.navigator.page_of_field(field_id)
         self.go_to(page.id)
         view = self.current_view()
         if isinstance(view, PageView):
-            view.focus_field(field_id)
+            view.focus_field(field_id, excerpt)
+
+    def find_text(self) -> bool:
+        """Ctrl+F: find words in the fields of the page, from the cursor on, round to the start."""
+        view = self.current_view()
+        if not isinstance(view, PageView):
+            return False
+        text = dialogs.ask_text(self, tr("查找"), tr("在本页的文字中查找："))
+        if not text:
+            return False
+        self.last_search = text
+        editors = list(view.editors().values())
+        focused = QApplication.focusWidget()
+        here = next((n for n, e in enumerate(editors) if focused is not None and e.isAncestorOf(focused)), 0)
+        order = editors[here:] + editors[:here + 1]
+        for n, editor in enumerate(order):
+            if editor.find_text(text, from_start=n > 0):
+                view.ensureWidgetVisible(QApplication.focusWidget())
+                return True
+        dialogs.inform(self, tr("查找"), f"本页没有找到“{text}”。")
+        return False
 
     def editor(self, field_id: str):
         """The editor of a field, building its page if needed."""
@@ -266,9 +314,6 @@ class WizardView(QWidget):
                 self.editor(field_id).show_value(self.session.values.get(field_id))
         self.autosave.flush()
         self.refresh()
-        if result.warning:
-            view = self.view(self.navigator.page_of_field(field_id).id)
-            view.rows[field_id].show_message(result.warning, "note")
 
     def _focused_fields(self) -> set[str]:
         focused = QApplication.focusWidget()
@@ -339,6 +384,11 @@ class WizardView(QWidget):
 
     def finalize(self) -> None:
         self.autosave.flush()
+        evaluation = self.session.evaluation
+        if self.navigator.can_finalize(evaluation, self.session.parse_errors) and not dialogs.confirm(
+                self, tr("定稿"), f"总分 {format_decimal(evaluation.total)} 分，等级“{evaluation.grade}”。\n"
+                f"定稿后报告只读，可签名导出；如需修改须重新打开并说明原因。确定定稿吗？"):
+            return
         try:
             self.session.finalize()
         except NotReady as error:
@@ -354,6 +404,24 @@ class WizardView(QWidget):
             return
         self.session.reopen(reason)
         self._rebuild(self.navigator.index)
+
+    def preview(self) -> Path | None:
+        """Write the report as it stands as a draft PDF and open it in the system's viewer."""
+        from ..export.draft import draft_folder, write_draft
+
+        self.autosave.flush()
+        path = draft_folder() / f"{self.session.report_id}-{datetime.now():%Y%m%d-%H%M%S}-草稿.pdf"
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            write_draft(self.session.workspace, self.session.report_id, pdf=path)
+        except OSError as error:
+            dialogs.warn(self, tr("无法生成草稿："), str(error))
+            return None
+        finally:
+            QApplication.restoreOverrideCursor()
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            dialogs.inform(self, tr("草稿已生成"), str(path))
+        return path
 
     def close_report(self) -> None:
         self.autosave.flush()
