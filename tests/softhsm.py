@@ -11,6 +11,9 @@ from pathlib import Path
 MODULE_PLACES = ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
                  "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so", "/usr/local/lib/softhsm/libsofthsm2.so")
 SO_PIN = "so-pin-8642"
+PIN = "ukey-Pin-739154"
+TOKEN, NO_CERT, SM2 = "单位UKey", "空白UKey", "国密UKey"
+UNIT = "政协乐昌市委员会机关"
 P256_OID = bytes.fromhex("06082a8648ce3d030107")
 SM2_OID = bytes.fromhex("06082a811ccf5501822d")  # 1.2.156.10197.1.301, the same length as P-256's
 
@@ -137,3 +140,30 @@ def as_sm2(der: bytes) -> bytes:
     """The certificate with its P-256 key relabelled as an SM2 key (what a Chinese UKey's certificate says)."""
     assert der.count(P256_OID) == 1
     return der.replace(P256_OID, SM2_OID)
+
+
+def make_tokens(lib_path: str, folder: Path, monkeypatch, *, labels=(TOKEN, NO_CERT, SM2)) -> None:
+    """Tokens (PIN :data:`PIN`) in ``folder``, with ca.pem (their CA) and other-ca.pem beside them:
+    TOKEN holds an RSA and an ECDSA key with certificates and the CA's certificate; NO_CERT a key
+    without a certificate; SM2 a key whose certificate is for SM2."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    use_folder(folder, monkeypatch)
+    ca = make_ca()
+    write_pem(ca[1], folder / "ca.pem")
+    write_pem(make_ca("另一个 CA")[1], folder / "other-ca.pem")
+    for label in labels:
+        init_token(label, PIN)
+
+    def key(token, label, key_id, kind="RSA", person="张三", sm2=False):
+        public = generate_key(lib_path, token, PIN, label=label, key_id=key_id, kind=kind)
+        der = issue(ca, public, unit=UNIT, person=person).public_bytes(Encoding.DER)
+        import_certificate(lib_path, token, PIN, as_sm2(der) if sm2 else der, label=label, key_id=key_id)
+
+    key(TOKEN, "签名证书", b"\x01")
+    key(TOKEN, "ECDSA证书", b"\x02", kind="EC", person="李四")
+    import_certificate(lib_path, TOKEN, PIN, ca[1].public_bytes(Encoding.DER), label="CA", key_id=b"\xca")
+    if NO_CERT in labels:
+        generate_key(lib_path, NO_CERT, PIN, label="没有证书的密钥", key_id=b"\x01")
+    if SM2 in labels:
+        key(SM2, "SM2证书", b"\x01", kind="EC", sm2=True)

@@ -16,37 +16,15 @@ from selfeval.workspace import Workspace
 LIB = softhsm.module()
 pytestmark = pytest.mark.skipif(LIB is None, reason="softhsm2 or python-pkcs11 is not installed")
 
-PIN = "ukey-Pin-739154"
-TOKEN, NO_CERT, SM2 = "单位UKey", "空白UKey", "国密UKey"
-UNIT = "政协乐昌市委员会机关"
+PIN, TOKEN, NO_CERT, SM2, UNIT = softhsm.PIN, softhsm.TOKEN, softhsm.NO_CERT, softhsm.SM2, softhsm.UNIT
 
 
 @pytest.fixture(scope="module")
 def tokens(tmp_path_factory):
-    """Three tokens: an RSA and an ECDSA key with certificates and the CA's certificate; a key without a
-    certificate; a key whose certificate is for SM2.  Yields the folder, with ca.pem and other-ca.pem."""
-    from cryptography.hazmat.primitives.serialization import Encoding
-
+    """The tokens of :func:`softhsm.make_tokens`, in a folder with ca.pem and other-ca.pem."""
     folder = tmp_path_factory.mktemp("softhsm")
     with pytest.MonkeyPatch.context() as patch:
-        softhsm.use_folder(folder, patch)
-        ca = softhsm.make_ca()
-        softhsm.write_pem(ca[1], folder / "ca.pem")
-        softhsm.write_pem(softhsm.make_ca("另一个 CA")[1], folder / "other-ca.pem")
-        for label in (TOKEN, NO_CERT, SM2):
-            softhsm.init_token(label, PIN)
-
-        def key(token, label, key_id, kind="RSA", person="张三", sm2=False):
-            public = softhsm.generate_key(LIB, token, PIN, label=label, key_id=key_id, kind=kind)
-            der = softhsm.issue(ca, public, unit=UNIT, person=person).public_bytes(Encoding.DER)
-            softhsm.import_certificate(LIB, token, PIN, softhsm.as_sm2(der) if sm2 else der,
-                                       label=label, key_id=key_id)
-
-        key(TOKEN, "签名证书", b"\x01")
-        key(TOKEN, "ECDSA证书", b"\x02", kind="EC", person="李四")
-        softhsm.import_certificate(LIB, TOKEN, PIN, ca[1].public_bytes(Encoding.DER), label="CA", key_id=b"\xca")
-        softhsm.generate_key(LIB, NO_CERT, PIN, label="没有证书的密钥", key_id=b"\x01")
-        key(SM2, "SM2证书", b"\x01", kind="EC", sm2=True)
+        softhsm.make_tokens(LIB, folder, patch)
         yield folder
 
 

@@ -139,7 +139,7 @@ def find_keys(module_path: Path | str) -> list[Token]:
             except Exception as exc:
                 certs, problem = [], problem or f"无法读取 UKey 中的证书（{type(exc).__name__}）"
             found.append(Token(token.label, tuple(certs), problem))
-        return found
+        return sorted(found, key=lambda token: token.label)
 
 
 def _is_ca(cert) -> bool:
