@@ -90,18 +90,22 @@ def test_a_package_signed_with_the_ukey_verifies_against_its_ca_only(token_env, 
                 assert PIN.encode() not in path.read_bytes(), path
 
 
-def test_an_ecdsa_key_signs_and_a_ca_file_completes_the_chain(token_env, tmp_path):
+def export_with_ukey(folder: Path, key: str, ca: tuple[Path, ...] = ()):
     from selfeval.export.pipeline import UKeyChoice, export_report
 
-    db = tmp_path / "db.sqlite3"
-    report_id = finalised_demo(db)
-    ws = Workspace.open(db)
+    folder.mkdir(parents=True, exist_ok=True)
+    report_id = finalised_demo(folder / "db.sqlite3")
+    ws = Workspace.open(folder / "db.sqlite3")
     try:
-        (tmp_path / "out").mkdir()
-        result = export_report(ws, report_id, password=PIN, out_dir=tmp_path / "out",
-                               ukey=UKeyChoice(LIB, TOKEN, "ECDSA证书", (token_env / "ca.pem",)))
+        (folder / "out").mkdir()
+        return export_report(ws, report_id, password=PIN, out_dir=folder / "out",
+                             ukey=UKeyChoice(LIB, TOKEN, key, ca))
     finally:
         ws.store.close(backup=False)
+
+
+def test_an_ecdsa_key_signs_and_a_ca_file_completes_the_chain(token_env, tmp_path):
+    result = export_with_ukey(tmp_path, "ECDSA证书", (token_env / "ca.pem",))
     assert result.verdict.ok, result.verdict.text()
     assert verify(result.folder, trust=[token_env / "ca.pem"]).ok
     assert "李四" in verify(result.folder, trust=[token_env / "ca.pem"]).signer
@@ -197,3 +201,26 @@ def test_a_locked_pin_is_not_tried():
     refused = FakeToken(0, 0, PinLocked())
     with pytest.raises(CertError, match="已被锁定"):
         _login(refused, refused, PIN)
+
+
+def test_the_receiving_desk_trusts_the_bureaus_ca_list_and_still_pins_self_signed(token_env, cli, tmp_path):
+    from test_trust import export_demo, make_cert
+
+    ukey_package = export_with_ukey(tmp_path / "ukey", "签名证书").folder
+    self_signed = export_demo(tmp_path / "pfx", make_cert(tmp_path, "own"))
+    registry = tmp_path / "desk" / "receive.sqlite3"
+
+    code, out, _ = cli("receive", ukey_package, "--registry", registry)
+    assert code == 1 and "未提供可信的根证书" in out
+    code, out, _ = cli("registry", "--registry", registry, "trust-ca", token_env / "ca.pem", token_env / "ca.pem")
+    assert code == 0 and "信任的 CA 根证书：1 个" in out and "测试 CA" in out
+    ukey_again = export_with_ukey(tmp_path / "ukey2", "签名证书").folder
+    code, out, _ = cli("receive", ukey_again, "--registry", registry)
+    assert code == 0 and "已受理（首次登记该单位的证书）" in out, out
+
+    other = tmp_path / "other-desk" / "receive.sqlite3"
+    cli("registry", "--registry", other, "trust-ca", token_env / "other-ca.pem")
+    code, out, _ = cli("receive", ukey_package, "--registry", other)
+    assert code == 1 and "不是由您提供的可信证书（CA）签发" in out
+    code, out, _ = cli("receive", self_signed, "--registry", other)  # self-signed: pinned on first use as before
+    assert code == 0 and "已受理（首次登记该单位的证书）" in out, out
