@@ -38,8 +38,9 @@ def test_export_with_a_usb_key(qtbot, window, asked, tmp_path, token, home, monk
     replace_text(page.ukey.module, str(tmp_path / "nothing.dll"))
     click(page.ukey.find)
     assert "找不到 UKey 驱动程序" in page.ukey.status.text()
-    replace_text(page.ukey.module, LIB)
-    click(page.ukey.find)
+    asked["files"].append(Path(LIB))
+    click(page.findChild(QPushButton, "ukeyBrowse"))  # choosing the driver lists its keys
+    assert page.ukey.module.text() == LIB
     rows = [page.ukey.keys.item(row).text() for row in range(page.ukey.keys.count())]
     assert rows == [f"{softhsm.TOKEN} / ECDSA证书：李四，{softhsm.UNIT}（ECDSA）",
                     f"{softhsm.TOKEN} / 签名证书：张三，{softhsm.UNIT}（RSA）",

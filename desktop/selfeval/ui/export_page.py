@@ -368,9 +368,7 @@ class ExportPage(QScrollArea):
     # -- choosing
 
     def browse_certificate(self) -> None:
-        current = Path(self.pfx.text().strip()).expanduser() if self.pfx.text().strip() else Path.home()
-        chosen = dialogs.open_file(self, tr("选择证书文件"), current if current.is_dir() else current.parent,
-                                   PFX_PATTERN)
+        chosen = dialogs.open_file_near(self, tr("选择证书文件"), self.pfx.text(), PFX_PATTERN)
         if chosen is not None:
             self.pfx.setText(str(chosen))
             self.password.clear()

@@ -80,9 +80,7 @@ class UKeyPanel(QWidget):
         self.changed.emit()
 
     def browse(self) -> None:
-        current = Path(self.module.text().strip()).expanduser() if self.module.text().strip() else Path.home()
-        chosen = dialogs.open_file(self, tr("选择 UKey 驱动程序"), current if current.is_dir() else current.parent,
-                                   MODULE_PATTERN)
+        chosen = dialogs.open_file_near(self, tr("选择 UKey 驱动程序"), self.module.text(), MODULE_PATTERN)
         if chosen is not None:
             self.module.setText(str(chosen))
             self.refresh()
