@@ -46,6 +46,8 @@ def test_export_with_a_usb_key(qtbot, window, asked, tmp_path, token, home, monk
                     f"{softhsm.TOKEN} / 签名证书：张三，{softhsm.UNIT}（RSA）",
                     f"{softhsm.SM2} / SM2证书：张三，{softhsm.UNIT}（SM2，不能用于签名）"]
     assert "找到 2 个 UKey，2 个可用于签名的证书" in page.ukey.status.text()
+    page.ukey.keys.setCurrentRow(2)
+    assert page.ukey.choice() is None and not page.export_button.isEnabled()  # the SM2 one cannot be chosen
     page.ukey.keys.setCurrentRow(1)
     assert page.ukey.choice().key == "签名证书"
     out = tmp_path / "out"
@@ -76,3 +78,19 @@ def test_export_with_a_usb_key(qtbot, window, asked, tmp_path, token, home, monk
     for path in [*home.rglob("*"), *out.rglob("*"), Path(page.settings.fileName())]:
         if path.is_file():
             assert softhsm.PIN.encode() not in path.read_bytes(), path
+
+
+def test_a_token_showing_no_certificate_before_the_pin_can_still_be_chosen(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    from selfeval.ui.ukey_panel import UKeyPanel
+
+    softhsm.make_tokens(LIB, tmp_path, monkeypatch, labels=(softhsm.TOKEN, softhsm.NO_CERT))
+    panel = UKeyPanel(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(panel)
+    replace_text(panel.module, LIB)
+    panel.refresh()
+    rows = [panel.keys.item(row).text() for row in range(panel.keys.count())]
+    assert rows[-1].startswith(f"{softhsm.NO_CERT}：未输入 PIN 码时读不到证书")
+    panel.keys.setCurrentRow(len(rows) - 1)
+    assert panel.choice().token == softhsm.NO_CERT and panel.choice().key is None

@@ -101,8 +101,9 @@ class UKeyPanel(QWidget):
             return
         self.settings.setValue(MODULE_KEY, path)
         for token in tokens:
-            if not token.keys:
-                self._item(f"{token.label}：{token.problem or tr('其中没有证书')}", None)
+            if not token.keys:  # some UKeys show their certificates only after the PIN: the only one is used then
+                self._item(f"{token.label}：{token.problem or tr('未输入 PIN 码时读不到证书，导出时使用其中唯一的证书')}",
+                           None if token.problem else (token.label, None))
             for key in token.keys:
                 usable = key.algorithm in ("RSA", "ECDSA") and not token.problem
                 self._item(key.describe() + (f"（{token.problem}）" if token.problem else ""),
