@@ -11,8 +11,9 @@ ROOT=$PWD
 PYTHON=${PYTHON:-python3}
 VENV=$ROOT/.venv
 
-# Debian packages the tests need: Qt's offscreen platform libraries and poppler's pdftotext/pdftoppm.
-TEST_DEBS="libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 poppler-utils"
+# Debian packages the tests need: Qt's offscreen platform libraries, poppler's pdftotext/pdftoppm, and
+# SoftHSM2 (a software PKCS#11 token) for the USB-key signing tests.
+TEST_DEBS="libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 poppler-utils softhsm2"
 
 need_debs() {
     local missing=()

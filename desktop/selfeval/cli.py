@@ -24,6 +24,7 @@ from .workspace import NotReady, Workspace
 
 OK, FOUND_ERRORS, BAD_INPUT = 0, 1, 2
 PASSWORD_ENV = "SELFEVAL_PFX_PASSWORD"
+PIN_ENV = "SELFEVAL_PKCS11_PIN"
 # Raised by the export modules, which are imported only when a command needs them.
 EXPORT_ERRORS = {"ExportRefused", "CertError", "SignError", "PackageError", "RegistryError", "DeskError"}
 
@@ -156,7 +157,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("export", "导出已定稿的报告：签名的 PDF、Excel 自评表和清单，放入报送文件夹")
     p.add_argument("id", type=_report_id, metavar="编号")
-    p.add_argument("--pfx", required=True, metavar="证书文件", help="PKCS#12 证书（.pfx/.p12）")
+    p.epilog = (f"用 .pfx 证书文件签名时，密码从环境变量 {PASSWORD_ENV} 读取或在提示时输入；"
+                f"用 UKey 签名时，PIN 码从环境变量 {PIN_ENV} 读取或在提示时输入。程序不保存密码和 PIN 码。")
+    p.add_argument("--pfx", metavar="证书文件", help="PKCS#12 证书（.pfx/.p12）")
+    p.add_argument("--pkcs11-lib", metavar="驱动文件",
+                   help="改用 USB 证书（UKey）签名：证书机构提供的 PKCS#11 驱动（.dll/.so）")
+    p.add_argument("--token", metavar="名称", help="插有多个 UKey 时，用哪一个（UKey 的标签）")
+    p.add_argument("--key", metavar="名称", help="UKey 中有多个证书时，用哪一个（证书或密钥的标签）")
+    p.add_argument("--ca", action="append", default=[], metavar="证书",
+                   help="UKey 中没有的 CA 证书（PEM 或 DER），嵌入签名的证书链，可多次给出")
     p.add_argument("--out", required=True, metavar="文件夹", help="报送包写入的文件夹（例如 U 盘）")
     p.add_argument("--zip", action="store_true", help="另外生成一个 .zip 压缩包")
 
@@ -521,12 +530,29 @@ def _password(confirm: bool = False) -> str:
     return password
 
 
-def cmd_export(ws: Workspace, args) -> int:
-    from .export.pipeline import export_report
+def _pin() -> str:
+    """The UKey's PIN, from the environment (for scripts) or typed; never stored."""
+    if os.environ.get(PIN_ENV):
+        return os.environ[PIN_ENV]
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CommandError(f"需要 UKey 的 PIN 码：请在提示时输入，或设置环境变量 {PIN_ENV}。")
+    import getpass
 
+    return getpass.getpass("UKey PIN 码：")
+
+
+def cmd_export(ws: Workspace, args) -> int:
+    from .export.pipeline import UKeyChoice, export_report
+
+    if bool(args.pfx) == bool(args.pkcs11_lib):
+        raise CommandError("请给出 --pfx 证书文件，或用 --pkcs11-lib 指定 UKey 驱动（二者选一）。")
+    if (args.token or args.key or args.ca) and not args.pkcs11_lib:
+        raise CommandError("--token、--key 和 --ca 用于 UKey 签名，需同时给出 --pkcs11-lib。")
+    ukey = UKeyChoice(Path(args.pkcs11_lib), args.token, args.key, tuple(map(Path, args.ca))) if args.pkcs11_lib else None
     out = Path(args.out)
     result = export_report(
-        ws, args.id, pfx=Path(args.pfx), password=_password(), out_dir=out, make_zip=args.zip,
+        ws, args.id, pfx=Path(args.pfx) if args.pfx else None, password=_pin() if ukey else _password(),
+        out_dir=out, make_zip=args.zip, ukey=ukey,
         progress=lambda index, total, text: print(f"[{index + 1}/{total}] {text}…", file=sys.stderr),
     )
     print(f"报送包：{result.folder}")

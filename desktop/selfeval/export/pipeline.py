@@ -13,10 +13,11 @@ export in the database.  The database is used from one thread only.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..engine import Evaluation
 from ..readiness import export_problems
@@ -61,11 +62,47 @@ def exportable(workspace: Workspace, report_id: int) -> tuple[OpenReport, Evalua
     return report, evaluation
 
 
-def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str, password: str,
+@dataclass(frozen=True)
+class UKeyChoice:
+    """Sign with a USB key: its PKCS#11 module, token and key labels (None: the only one), CA files."""
+
+    module: Path | str
+    token: str | None = None
+    key: str | None = None
+    ca: tuple[Path, ...] = ()
+
+
+@contextmanager
+def _signer(pfx, password: str, ukey: UKeyChoice | None) -> Iterator[tuple[object, list | None]]:
+    """(signer, trusted roots for the check after writing): a .pfx file, or a UKey kept open meanwhile."""
+    if ukey is None:
+        from .certs import load_signer
+
+        yield load_signer(pfx, password), None
+        return
+    from .ukey import open_signer
+
+    with open_signer(ukey.module, password, token=ukey.token, key=ukey.key, ca=ukey.ca) as (signer, roots):
+        yield signer, roots or None
+
+
+def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str | None = None, password: str,
                   out_dir: Path | str, make_zip: bool = False, progress: Progress | None = None,
-                  now: datetime | None = None) -> ExportResult:
-    """Render, sign, write and verify the package; reads and writes no database."""
-    from .certs import fingerprint, load_signer
+                  now: datetime | None = None, ukey: UKeyChoice | None = None) -> ExportResult:
+    """Render, sign, write and verify the package; reads and writes no database.
+
+    ``password`` opens the .pfx file ``pfx``, or is the PIN of the USB key ``ukey``."""
+    _refuse_unless_exportable(report, evaluation)
+    # a wrong password or PIN fails here, before any work
+    with _signer(pfx, password, ukey) as (signer, roots):
+        return _build_signed(report, evaluation, signer, roots, out_dir=out_dir, make_zip=make_zip,
+                             progress=progress, now=now)
+
+
+def _build_signed(report: OpenReport, evaluation: Evaluation, signer, roots: list | None, *,
+                  out_dir: Path | str, make_zip: bool, progress: Progress | None,
+                  now: datetime | None) -> ExportResult:
+    from .certs import fingerprint
     from .package import (
         ZipNotWritten,
         manifest_fields,
@@ -82,8 +119,6 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
     from .xlsx import render_workbook
 
     started = time.perf_counter()
-    _refuse_unless_exportable(report, evaluation)
-    signer = load_signer(pfx, password)  # a wrong password fails here, before any work
 
     def step(index: int) -> None:
         if progress:
@@ -119,7 +154,7 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
         folder, zip_path = error.folder, None
         problems.append(f"没有生成压缩包：{error} 报送文件夹已完整写入：{folder}")
     step(4)
-    verdict = verify(zip_path or folder)
+    verdict = verify(zip_path or folder, trust=roots)
     if not folder.is_dir():
         problems.append(f"报送文件夹“{folder}”写入并核对无误后不见了（U 盘可能已拔出，或被杀毒软件移走）。"
                         "请检查 U 盘；如文件夹确实不在了，请重新导出。")
@@ -132,12 +167,13 @@ def record_export(workspace: Workspace, report_id: int, result: ExportResult) ->
     workspace.store.record_export(report_id, kind="package", path=result.folder, sha256=result.pdf_sha256)
 
 
-def export_report(workspace: Workspace, report_id: int, *, pfx: Path | str, password: str,
+def export_report(workspace: Workspace, report_id: int, *, pfx: Path | str | None = None, password: str,
                   out_dir: Path | str, make_zip: bool = False,
-                  progress: Progress | None = None, now: datetime | None = None) -> ExportResult:
+                  progress: Progress | None = None, now: datetime | None = None,
+                  ukey: UKeyChoice | None = None) -> ExportResult:
     """Export a finalised report as a signed, verified package in ``out_dir``."""
     report, evaluation = exportable(workspace, report_id)
     result = build_package(report, evaluation, pfx=pfx, password=password, out_dir=out_dir,
-                           make_zip=make_zip, progress=progress, now=now)
+                           make_zip=make_zip, progress=progress, now=now, ukey=ukey)
     record_export(workspace, report_id, result)
     return result

@@ -71,7 +71,8 @@ class Verdict:
 
 
 def verify(path: Path | str, *, trust: list[Path] | None = None) -> Verdict:
-    """Verify a package folder, a package .zip or a lone PDF; ``trust`` lists PEM/DER certificates."""
+    """Verify a package folder, a package .zip or a lone PDF; ``trust`` lists PEM/DER certificate files
+    (or asn1crypto certificates)."""
     path, verdict = Path(path), Verdict()
     roots = None if trust is None else _load_trust(trust, verdict)
     try:
@@ -100,6 +101,9 @@ def _load_trust(paths: list[Path], verdict: Verdict) -> list:
 
     roots = []
     for cert_path in paths:
+        if isinstance(cert_path, asn1_x509.Certificate):  # already read, e.g. the CA on a USB key
+            roots.append(cert_path)
+            continue
         try:
             data = Path(cert_path).read_bytes()
             certs = (x509.load_pem_x509_certificates(data) if b"-----BEGIN" in data
@@ -341,7 +345,7 @@ def _check_signature(sig, data: bytes, roots, verdict: Verdict) -> None:
                 else "签署后文件又被追加修改（增量更新），签名没有覆盖整个文件")
     canonical = _contents_canonical(sig, data)
     verdict.add(canonical, "签名数据区完整" if canonical else "签名数据区被改动过")
-    _check_trust(cert, list(sig.signed_data["certificates"]), roots, verdict)
+    _check_trust(cert, [choice.chosen for choice in sig.signed_data["certificates"]], roots, verdict)
 
 
 def _as_cryptography(cert):

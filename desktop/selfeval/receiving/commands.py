@@ -42,6 +42,10 @@ def add_parsers(command) -> None:
         q = sub.add_parser(name, help=text)
         q.add_argument("id", type=int, metavar="编号")
         q.add_argument("--reason", required=True, metavar="理由")
+    q = sub.add_parser("trust-ca", help="信任 CA 根证书：由这些 CA 签发的单位证书（如 UKey）可通过验证；不给文件时列出",
+                       description="把 CA 根证书（PEM 或 DER，一个文件可含多个）加入受理台信任的 CA 列表"
+                                   "（受理数据库旁的 可信CA.pem）。自签名的单位证书不受影响，仍在首次报送时登记。")
+    q.add_argument("files", nargs="*", metavar="CA证书")
     sub.add_parser("audit", help="查看受理记录（登记、变更、拒收）")
     q = sub.add_parser("rescore", help="用本机的表单文件把已存档的报送包全部重新评分")
     q.add_argument("--form", action="append", default=[], metavar="表单文件",
@@ -173,6 +177,17 @@ def _reject(registry: Registry, args) -> int:
     return OK
 
 
+def _trust_ca(registry: Registry, args) -> int:
+    from ..export.certs import describe
+    from . import desk
+
+    roots = desk.trusted_cas(registry, args.files)
+    print(f"受理台信任的 CA 根证书：{len(roots)} 个" + ("。" if roots else "（由 CA 签发的单位证书将无法通过验证）。"))
+    for cert in roots:
+        print("\n".join(["", *describe(cert)]))
+    return OK
+
+
 def _audit(registry: Registry, args) -> int:
     for entry in registry.audit_trail():
         package = f"第 {entry.package} 号" if entry.package else ""
@@ -200,4 +215,4 @@ def _summary(registry: Registry, args) -> int:
 
 
 _REGISTRY = {"list": _list, "units": _units, "show": _show, "import-cert": _import_cert, "accept": _accept,
-             "reject": _reject, "audit": _audit, "rescore": _rescore, "summary": _summary}
+             "reject": _reject, "trust-ca": _trust_ca, "audit": _audit, "rescore": _rescore, "summary": _summary}

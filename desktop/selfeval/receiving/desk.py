@@ -176,9 +176,33 @@ def receive(registry: Registry, paths: Iterable[Path | str], *, catalog: FormCat
     return outcomes
 
 
+CA_LIST = "可信CA.pem"  # the bureau's trusted CA roots, beside the receiving database
+
+
+def trusted_cas(registry: Registry, add: Iterable[Path | str] = ()) -> list:
+    """The CA roots the desk trusts for CA-issued unit certificates (a UKey's), after adding ``add``."""
+    from asn1crypto import pem
+
+    from ..export.ukey import read_ca_files
+    from ..files import write_atomic
+
+    target = registry.path.parent / CA_LIST
+    known = read_ca_files([target]) if target.is_file() else []
+    count = len(known)
+    for cert in read_ca_files(add):
+        if all(cert_fingerprint(cert) != cert_fingerprint(k) for k in known):
+            known.append(cert)
+    if len(known) > count:
+        write_atomic(target, b"".join(pem.armor("CERTIFICATE", cert.dump()) for cert in known))
+    return known
+
+
 def receive_one(registry: Registry, path: Path, *, catalog: FormCatalog, trust: list[Path] | None = None) -> Outcome:
     try:
         verdict = verify(path, trust=trust)
+        if trust is None and verdict.self_signed is False and (registry.path.parent / CA_LIST).is_file():
+            # issued by a CA: checked against the desk's CA roots; self-signed ones are pinned on first use
+            verdict = verify(path, trust=[registry.path.parent / CA_LIST])
     except Exception as error:  # a package built to break the reader: the others are still received
         verdict = Verdict()
         verdict.add(False, f"无法读取或验证“{path.name}”（{type(error).__name__}）")

@@ -45,6 +45,12 @@ def open_file(parent: QWidget, title: str, folder: Path, pattern: str) -> Path |
     return Path(name) if name else None
 
 
+def open_file_near(parent: QWidget, title: str, typed: str, pattern: str) -> Path | None:
+    """:func:`open_file` starting in the folder of a path typed in a field (or the home folder)."""
+    current = Path(typed.strip()).expanduser() if typed.strip() else Path.home()
+    return open_file(parent, title, current if current.is_dir() else current.parent, pattern)
+
+
 def save_file(parent: QWidget, title: str, suggested: Path, pattern: str) -> Path | None:
     name, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), pattern)
     return Path(name) if name else None

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QRadioButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -43,12 +44,14 @@ from .cert_dialog import PFX_PATTERN, SELF_SIGNED_NOTICE, SelfSignedDialog
 from .field_row import show_message
 from .i18n import tr
 from .session import ReportSession
+from .ukey_panel import UKeyPanel
 
 log = logging.getLogger("selfeval")
 
 PFX_KEY = "export/pfx"  # the last certificate file; the password is never kept
 FOLDER_KEY = "export/folder"  # the last folder chosen with 其他文件夹…
 ZIP_KEY = "export/zip"
+UKEY_KEY = "export/ukey"  # signed with the USB key last time
 EXPECTED_ERRORS = (ExportRefused, CertError, PackageError, SignError)
 OK_COLOUR, BAD_COLOUR = "#1b5e20", "#b3261e"
 DETAILS_HEADING = "检查明细："  # where Verdict.text() starts listing each check
@@ -63,16 +66,18 @@ class ExportJob(QThread):
     succeeded = Signal(object)  # ExportResult
     failed = Signal(str)
 
-    def __init__(self, report, evaluation, *, pfx: Path, password: str, out_dir: Path, make_zip: bool,
-                 parent: QWidget | None = None):
+    def __init__(self, report, evaluation, *, pfx: Path | None, password: str, out_dir: Path, make_zip: bool,
+                 parent: QWidget | None = None, ukey=None):
         super().__init__(parent)
         self.report, self.evaluation = report, evaluation
         self.pfx, self.password, self.out_dir, self.make_zip = pfx, password, out_dir, make_zip
+        self.ukey = ukey  # a UKeyChoice, then ``password`` is its PIN
 
     def run(self) -> None:
         try:
             result = build_package(self.report, self.evaluation, pfx=self.pfx, password=self.password,
-                                   out_dir=self.out_dir, make_zip=self.make_zip, progress=self.progressed.emit)
+                                   out_dir=self.out_dir, make_zip=self.make_zip, progress=self.progressed.emit,
+                                   ukey=self.ukey)
         except EXPECTED_ERRORS as error:
             self.failed.emit(str(error))
         except Exception as error:  # shown on the page; the details go to the log
@@ -161,13 +166,15 @@ class ExportPage(QScrollArea):
         layout.addStretch(1)
         self.setWidget(self.content)
         self.refresh_targets()
-        self._update_ready()
+        self._sign_with_changed(self.use_ukey.isChecked())
 
     # -- building
 
     def _certificate_box(self) -> QGroupBox:
         box = QGroupBox(tr("1. 签名证书"), self.form)
-        grid = QGridLayout(box)
+        self.pfx_panel = QWidget(box)
+        grid = QGridLayout(self.pfx_panel)
+        grid.setContentsMargins(0, 0, 0, 0)
         self.pfx = QLineEdit(str(self.settings.value(PFX_KEY, "") or ""), box)
         self.pfx.setObjectName("pfxPath")
         self.pfx.setPlaceholderText(tr("证书文件（.pfx 或 .p12）"))
@@ -195,7 +202,31 @@ class ExportPage(QScrollArea):
         grid.addWidget(self.new_cert, 2, 1, 1, 2, Qt.AlignmentFlag.AlignLeft)
         grid.addWidget(note, 3, 0, 1, 3)
         grid.setColumnStretch(1, 1)
+        self.use_pfx = QRadioButton(tr("证书文件（.pfx）"), box)
+        self.use_pfx.setObjectName("usePfx")
+        self.use_ukey = QRadioButton(tr("USB 证书（UKey）"), box)
+        self.use_ukey.setObjectName("useUKey")
+        self.ukey = UKeyPanel(self.settings, box)
+        self.ukey.changed.connect(self._update_ready)
+        choice = QHBoxLayout()
+        choice.addWidget(self.use_pfx)
+        choice.addWidget(self.use_ukey)
+        choice.addStretch(1)
+        layout = QVBoxLayout(box)
+        layout.addLayout(choice)
+        layout.addWidget(self.pfx_panel)
+        layout.addWidget(self.ukey)
+        ukey = str(self.settings.value(UKEY_KEY, "false")).lower() == "true"
+        (self.use_ukey if ukey else self.use_pfx).setChecked(True)
+        self.use_ukey.toggled.connect(self._sign_with_changed)
         return box
+
+    def _sign_with_changed(self, ukey: bool) -> None:
+        self.pfx_panel.setVisible(not ukey)
+        self.ukey.setVisible(ukey)
+        if ukey and self.ukey.module.text().strip() and not self.ukey.keys.count():
+            self.ukey.refresh()
+        self._update_ready()
 
     def _target_box(self) -> QGroupBox:
         box = QGroupBox(tr("2. 保存位置"), self.form)
@@ -326,9 +357,10 @@ class ExportPage(QScrollArea):
         return Path(item.data(PATH_ROLE)) if item is not None else None
 
     def _update_ready(self, *_args) -> None:
-        missing = [name for name, ok in ((tr("证书文件"), self.pfx.text().strip()),
-                                         (tr("证书密码"), self.password.text()),
-                                         (tr("保存位置"), self.out_dir() is not None)) if not ok]
+        needed = ((tr("证书文件"), self.pfx.text().strip()), (tr("证书密码"), self.password.text()))
+        if self.use_ukey.isChecked():
+            needed = ((tr("UKey 中的证书"), self.ukey.choice() is not None), (tr("PIN 码"), self.ukey.pin.text()))
+        missing = [name for name, ok in (*needed, (tr("保存位置"), self.out_dir() is not None)) if not ok]
         self.export_button.setEnabled(not missing and not self.busy)
         self.missing.setText(tr("还需要：") + "、".join(missing) if missing else "")
         self.missing.setVisible(bool(missing))
@@ -336,9 +368,7 @@ class ExportPage(QScrollArea):
     # -- choosing
 
     def browse_certificate(self) -> None:
-        current = Path(self.pfx.text().strip()).expanduser() if self.pfx.text().strip() else Path.home()
-        chosen = dialogs.open_file(self, tr("选择证书文件"), current if current.is_dir() else current.parent,
-                                   PFX_PATTERN)
+        chosen = dialogs.open_file_near(self, tr("选择证书文件"), self.pfx.text(), PFX_PATTERN)
         if chosen is not None:
             self.pfx.setText(str(chosen))
             self.password.clear()
@@ -394,12 +424,17 @@ class ExportPage(QScrollArea):
         except (ExportRefused, StoreError) as error:
             show_message(self.error, str(error), "error")
             return
-        pfx = Path(self.pfx.text().strip()).expanduser()
-        self.settings.setValue(PFX_KEY, str(pfx))
+        pfx, ukey = Path(self.pfx.text().strip()).expanduser(), None
+        if self.use_ukey.isChecked():
+            pfx, ukey, secret = None, self.ukey.choice(), self.ukey.pin.text()
+        else:
+            secret = self.password.text()
+            self.settings.setValue(PFX_KEY, str(pfx))
+        self.settings.setValue(UKEY_KEY, ukey is not None)
         self.settings.setValue(ZIP_KEY, self.make_zip.isChecked())
         self.settings.sync()
-        self.job = ExportJob(report, evaluation, pfx=pfx, password=self.password.text(), out_dir=self.out_dir(),
-                             make_zip=self.make_zip.isChecked(), parent=self)
+        self.job = ExportJob(report, evaluation, pfx=pfx, password=secret, out_dir=self.out_dir(),
+                             make_zip=self.make_zip.isChecked(), parent=self, ukey=ukey)
         self.job.progressed.connect(self._progressed)
         self.job.succeeded.connect(self._succeeded)
         self.job.failed.connect(self._failed)
@@ -410,7 +445,8 @@ class ExportPage(QScrollArea):
         self.job.start()
 
     def _set_busy(self, busy: bool) -> None:
-        for widget in (self.pfx, self.password, self.new_cert, self.targets, self.make_zip):
+        for widget in (self.pfx, self.password, self.new_cert, self.targets, self.make_zip, self.ukey,
+                       self.use_pfx, self.use_ukey):
             widget.setEnabled(not busy)
         self._update_ready()
         self.busy_changed.emit(busy)
@@ -447,7 +483,7 @@ class ExportPage(QScrollArea):
         self.progress.setValue(0)
         self.step.clear()
         show_message(self.error, tr("导出失败：") + message, "error")
-        self._retype_password = "密码" in message
+        self._retype_password = "密码" in message or "PIN" in message
 
     def _finished(self) -> None:
         job, self.job = self.job, None
@@ -456,8 +492,9 @@ class ExportPage(QScrollArea):
         self._set_busy(False)
         if self._retype_password:
             self._retype_password = False
-            self.password.setFocus()
-            self.password.selectAll()
+            secret = self.ukey.pin if self.use_ukey.isChecked() else self.password
+            secret.setFocus()
+            secret.selectAll()
 
     def show_folder(self) -> None:
         if self.result is not None:
