@@ -6,12 +6,14 @@ computed values, leaves and checks with closures compiled at form load.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections import ChainMap
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Mapping
 
-from . import parsing
+from . import parsing, rows as table_rows
 from .form import PLACEHOLDER, PREVIOUS_PREFIX, Check, Form
 from .scoring import (
     ZERO,
@@ -21,6 +23,7 @@ from .scoring import (
     format_rate,
     grade_for,
     round2,
+    scaled_total,
     score_leaf,
 )
 from .values import display, is_empty, to_env
@@ -37,6 +40,7 @@ class Finding:
     message: str
     fields: tuple[str, ...]
     explanation: str | None = None
+    row: int | None = None  # a table's row (1-based) the finding is about
 
     @property
     def severity_name(self) -> str:
@@ -59,6 +63,7 @@ class Evaluation:
     grade: str
     findings: tuple[Finding, ...]
     env: dict[str, Any]  # every field and computed value as expressions see them
+    rows: dict[str, list] = dataclasses.field(default_factory=dict)  # table field → its rows' scores (rows.RowScore)
 
     @property
     def complete(self) -> bool:
@@ -97,6 +102,8 @@ class Evaluation:
             "grade": self.grade,
             "complete": self.complete,
             "unscored": list(self.unscored),
+            **({"rows": {fid: [row.json() for row in results] for fid, results in self.rows.items()}}
+               if self.rows else {}),
         }
 
     def check_json(self) -> list[dict]:
@@ -107,6 +114,7 @@ class Evaluation:
                 "message": f.message,
                 "fields": list(f.fields),
                 "explanation": f.explanation,
+                **({"row": f.row} if f.row is not None else {}),
             }
             for f in self.findings
         ]
@@ -125,6 +133,9 @@ def build_env(form: Form, values: Mapping[str, Any],
             value = (previous or {}).get(fid)
             if not is_empty(value):
                 env[PREVIOUS_PREFIX + fid] = to_env(form.fields[fid], value)
+    for fid, field in form.fields.items():
+        if field.rows is not None:  # after the other fields: a row's values may read them
+            env[fid] = table_rows.row_envs(field, env.get(fid), env) or None
     return env
 
 
@@ -138,8 +149,11 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
     for cid in form.computed_order:
         computed[cid] = env[cid] = form.computed[cid].expr(env)
 
+    row_scores = {fid: table_rows.row_results(field, env.get(fid) or [])
+                  for fid, field in form.fields.items() if field.rows is not None}
     scores = {
-        leaf_id: score_leaf(form, leaf, env)
+        leaf_id: (table_rows.score_rows_leaf(form, leaf, env, row_scores[leaf.rule.table])
+                  if leaf.rule.kind == "rows" else score_leaf(form, leaf, env))
         for leaf_id, leaf in form.leaves.items()
     }
     subtotals = {
@@ -151,10 +165,13 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
     rules = form.adjustments
     low, high = (rules.final_min, rules.final_max) if rules else (ZERO, form.total_weight)
     total = round2(clamp(base + adjust, low, high))
+    if form.rescale:
+        total = round2(clamp(scaled_total(scores.values(), form.total_weight) + adjust, low, high))
 
     findings = _run_checks(form, env, explanations)
     findings += _required(form, env)
     findings += _missing_reasons(form, env, scores)
+    findings += _row_findings(form, env)
     return Evaluation(
         computed=computed,
         scores=scores,
@@ -165,6 +182,7 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
         grade=grade_for(form.grades, total),
         findings=tuple(findings),
         env=env,
+        rows=row_scores,
     )
 
 
@@ -189,6 +207,32 @@ def _run_checks(form: Form, env: dict, explanations: Mapping[str, str]) -> list[
             finding = _run_one(form, check, env, check.id, check.fields, explanations)
             if finding:
                 findings.append(finding)
+    return findings
+
+
+def _row_findings(form: Form, env: dict) -> list[Finding]:
+    """Each table's rows: required cells, then the table's per-row checks (instance id
+    ``<table>.<row>.<check>``), then too few rows."""
+    findings = []
+    for fid, field in form.fields.items():
+        spec = field.rows
+        if spec is None:
+            continue
+        envs = env.get(fid) or []
+        for number, row in enumerate(envs, 1):
+            local = ChainMap(row, {"row": Decimal(number)}, env)
+            for column in spec.columns:
+                if column.required is not None and row.get(column.id) is None and column.required(local) is True:
+                    findings.append(Finding(f"{fid}.{number}.required.{column.id}", "error",
+                                            f"「{field.label}」第 {number} 行「{column.label}」尚未填写。",
+                                            (fid,), row=number))
+            for check in spec.checks:
+                finding = _run_one(form, check, local, f"{fid}.{number}.{check.id}", (fid,), {})
+                if finding:
+                    findings.append(dataclasses.replace(finding, row=number))
+        if len(envs) < spec.min_rows:
+            findings.append(Finding(f"{fid}.min_rows", "error",
+                                    f"「{field.label}」至少应有 {spec.min_rows} 行，现在有 {len(envs)} 行。", (fid,)))
     return findings
 
 

@@ -18,6 +18,7 @@ import yaml
 
 from . import expr
 from .form import (
+    COLUMN_TYPES,
     FIELD_TYPES,
     FOR_EACH_LOCALS,
     PREVIOUS_PREFIX,
@@ -33,6 +34,7 @@ from .form import (
     Adjustments,
     Check,
     ChecklistItem,
+    Column,
     ComputedValue,
     Field,
     Form,
@@ -40,6 +42,8 @@ from .form import (
     Indicator,
     Limits,
     Part,
+    Rows,
+    RowComputed,
     Rule,
     Section,
 )
@@ -205,12 +209,14 @@ class _FormBuilder:
         self.computed: dict[str, ComputedValue] = {}
         self.base_fields_of: dict[str, frozenset[str]] = {}
         self.field_lines: dict[str, int] = {}
+        self.row_scopes: dict[str, dict[str, str]] = {}  # table field → types of a row's names
+        self.pending_rows: list[tuple[str, _Node]] = []
 
     def compile(self, node: _Node, key: str, want: str | None, extra: dict | None = None):
         source = node.get(key, str)
         types = {**self.types, **(extra or {})}
         try:
-            return expr.compile_expression(source, types, want)
+            return expr.compile_expression(source, types, want, self.row_scopes)
         except expr.ExprError as error:
             raise node.fail(key, str(error)) from None
 
@@ -226,6 +232,7 @@ class _FormBuilder:
         last_year = years.get("last", int, None)
         years.done()
         total = root.get("total", Decimal, Decimal(100))
+        rescale = root.get("rescale", bool, False)
         texts = dict(DEFAULT_TEXTS)
         if "texts" in root.data:
             text_node = root.child("texts")
@@ -239,6 +246,9 @@ class _FormBuilder:
 
         for node, _ in root.items("fields"):
             self.add_field(node)
+        for fid, node in self.pending_rows:
+            self.fields[fid] = dataclasses.replace(self.fields[fid], rows=self.table_rows(fid, node))
+            node.done()
         self.check_program_fields(root)
         for node, _ in root.items("computed", []):
             self.add_computed(node)
@@ -278,6 +288,7 @@ class _FormBuilder:
             limits=limits,
             previous_fields=previous_fields,
             max_change=max_change,
+            rescale=rescale,
             leaves=leaves,
             nodes=nodes,
             computed_order=tuple(self.computed),
@@ -330,6 +341,9 @@ class _FormBuilder:
             raise node.fail("bounds", "应为 [最小值, 最大值]，不限用 null")
         minimum, maximum = (Decimal(b) if b is not None else None for b in (bounds or [None, None]))
         yes, no = self.answers(node, ftype)
+        if ftype == "rows":
+            self.pending_rows.append((ident, node))
+            self.row_scopes[ident] = self.row_columns(node)
         self.fields[ident] = Field(
             id=ident,
             label=node.get("label", str),
@@ -349,7 +363,117 @@ class _FormBuilder:
             raise node.fail("max_items", f"只有 {'、'.join(LIST_TYPES)} 类型的字段有项数上限")
         self.field_lines[ident] = node.line
         self.types[ident] = FIELD_TYPES[ftype]
+        if ftype != "rows":
+            node.done()  # a table's rows are read once every field is known
+
+    # -- table fields (type rows)
+
+    def row_columns(self, node: _Node) -> dict[str, str]:
+        """The expression types of a row's columns (their full reading waits for table_rows)."""
+        types: dict[str, str] = {}
+        for column, _ in node.items("columns"):
+            cid, ctype = column.get("id", str), column.get("type", str)
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", cid) or cid in types or cid == "row":
+                raise column.fail("id", f"列编号“{cid}”应由小写字母、数字和下划线组成，且不重复（row 留作行号）")
+            if ctype not in COLUMN_TYPES:
+                raise column.fail("type", f"未知的列类型“{ctype}”，可用：{'、'.join(COLUMN_TYPES)}")
+            types[cid] = COLUMN_TYPES[ctype]
+        for computed, _ in node.items("computed", []):
+            cid = computed.get("id", str)
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", cid) or cid in types:
+                raise computed.fail("id", f"行计算值编号“{cid}”应由小写字母、数字和下划线组成，且不与列重复")
+            types[cid] = "pending"
+        if not types:
+            raise node.fail("columns", "表格字段至少要有一列")
+        return types
+
+    def table_rows(self, fid: str, node: _Node) -> Rows:
+        """``columns``, per-row ``computed`` and ``checks``, and which names are the row's
+        ``score``, ``weight`` and ``applicable`` of a field of type rows."""
+        scope = self.row_scopes[fid]
+        row_types = {cid: t for cid, t in scope.items() if t != "pending"}
+        columns = [self.column(item, row_types) for item, _ in node.items("columns")]
+        computed = []
+        for item, _ in node.items("computed", []):
+            compiled = self.compile(item, "expr", None, row_types)
+            row_types[item.get("id", str)] = compiled.type
+            computed.append(RowComputed(item.get("id", str), item.get("label", str, ""), compiled))
+            item.done()
+        scope.clear()
+        scope.update(row_types)
+        by_id = {c.id: c for c in columns}
+        for column in columns:
+            if column.depends and (column.depends not in by_id or by_id[column.depends].type != "choice"
+                                   or columns.index(by_id[column.depends]) > columns.index(column)):
+                raise node.fail("columns", f"列“{column.id}”依赖的“{column.depends}”应为排在它之前的选择列")
+        roles = {}
+        for key, want in (("score", expr.NUMBER), ("weight", expr.NUMBER), ("applicable", expr.BOOL)):
+            name = node.get(key, str, "")
+            if name and row_types.get(name) != want:
+                raise node.fail(key, f"“{name}”应为本表格中{expr.TYPE_NAMES[want]}类型的列或行计算值")
+            roles[key] = name
+        if roles["applicable"] and (by_id.get(roles["applicable"]) is None):
+            raise node.fail("applicable", "适用与否应为一列（yesno）")
+        checks = self.row_checks(node, fid, row_types)
+        min_rows = node.get("min_rows", int, 0)
+        max_rows = self.size(node, "max_rows", 200)
+        return Rows(tuple(columns), tuple(computed), checks, roles["score"], roles["weight"],
+                    roles["applicable"], min_rows, max_rows)
+
+    def column(self, node: _Node, row_types: dict[str, str]) -> Column:
+        ctype = node.get("type", str)
+        required = node.get("required", (bool, str), False)
+        if required is True:
+            required = expr.compile_expression("true", {})
+        elif isinstance(required, str):
+            required = self.compile(node, "required", expr.BOOL, row_types)
+        else:
+            required = None
+        choices, choices_by, depends = (), (), node.get("depends", str, "")
+        if ctype == "choice":
+            raw = node.get("choices", (list, dict))
+            if depends:
+                if not isinstance(raw, dict):
+                    raise node.fail("choices", "依赖上一列的选择列，choices 应为 {上一列的选项: [本列选项, …]}")
+                choices_by = tuple((str(key), tuple(str(v) for v in value)) for key, value in raw.items())
+                choices = tuple(option for _, options in choices_by for option in options)
+            else:
+                if not isinstance(raw, list):
+                    raise node.fail("choices", "choices 应为选项列表")
+                choices = tuple(str(v) for v in raw)
+            if not choices:
+                raise node.fail("choices", "选择列至少要有一个选项")
+        elif "choices" in node.data or depends:
+            raise node.fail("choices" if "choices" in node.data else "depends", "只有选择列（type: choice）有选项")
+        default = node.get("default", (bool, str, int, Decimal), None)
+        if default is not None and ctype == "yesno" and not isinstance(default, bool):
+            raise node.fail("default", "是/否列的默认值应为 true 或 false")
+        bounds = node.get("bounds", list, [])
+        minimum, maximum = (Decimal(b) if b is not None else None for b in (bounds or [None, None]))
+        column = Column(node.get("id", str), node.get("label", str), ctype, required, choices, depends,
+                        choices_by, default, minimum, maximum, self.size(node, "max_length"),
+                        node.get("width", int, 0))
         node.done()
+        return column
+
+    def row_checks(self, node: _Node, fid: str, row_types: dict[str, str]) -> tuple[Check, ...]:
+        result, seen = [], set()
+        local = {**row_types, "row": expr.NUMBER}
+        for item, _ in node.items("checks", []):
+            ident = item.get("id", str)
+            if ident in seen:
+                raise item.fail("id", f"校验编号“{ident}”重复")
+            seen.add(ident)
+            severity = item.get("severity", str)
+            if severity not in SEVERITIES:
+                raise item.fail("severity", "应为 error（错误）或 warning（警告）")
+            condition = self.compile(item, "assert", expr.BOOL, local)
+            when = self.compile(item, "when", expr.BOOL, local) if "when" in item.data else None
+            message = item.get("message", str)
+            self.check_placeholders(item, message, set(local))
+            result.append(Check(ident, severity, message, condition, when, (), (fid,)))
+            item.done()
+        return tuple(result)
 
     @staticmethod
     def answers(node: _Node, ftype: str) -> tuple[str, str]:
@@ -456,6 +580,20 @@ class _FormBuilder:
             else:
                 params["numerator"] = self.compile(node, "numerator", expr.NUMBER)
                 params["denominator"] = self.compile(node, "denominator", expr.NUMBER)
+        if kind in ("proportional", "ceiling", "deduct", "floor"):
+            params["rate_places"] = node.get("rate_places", int, None)
+            zero = node.get("zero_denominator", str, "full")
+            if zero not in ("full", "not_applicable"):
+                raise node.fail("zero_denominator", "应为 full（按满分计）或 not_applicable（不适用）")
+            params["zero_not_applicable"] = zero == "not_applicable"
+        if kind == "rows":
+            table = node.get("table", str)
+            spec = self.pending_spec(table)
+            if spec is None or not spec.score or not spec.weight:
+                raise node.fail("table", f"“{table}”不是写明了 score 和 weight 的表格字段（type: rows）")
+            params["table"] = table
+            if "where" in node.data:
+                params["where"] = self.compile(node, "where", expr.BOOL, self.row_scopes[table])
         if kind in ("ceiling", "deduct", "floor"):
             params["step"] = node.get("step", Decimal)
         if kind == "floor":
@@ -476,8 +614,14 @@ class _FormBuilder:
         node.done()
         return Rule(**params)
 
+    def pending_spec(self, fid: str) -> Rows | None:
+        field = self.fields.get(fid)
+        return field.rows if field is not None else None
+
     def inputs(self, node: _Node, rule: Rule) -> tuple[str, ...]:
         names: set[str] = set()
+        if rule.table:
+            names.add(rule.table)
         for compiled in (rule.numerator, rule.denominator, rule.percent):
             if compiled is not None:
                 names |= compiled.names
