@@ -103,6 +103,13 @@ class Rows:
     applicable: str = ""  # the yes/no column; false marks a 不适用 row
     min_rows: int = 0
     max_rows: int = 200
+    # how a row prints in the score table: the 二级 cell it is grouped by, the 三级 cell, the
+    # 评分标准 and 指标值 cells (templates over the row: "{target}{unit}") and the 原因 column
+    print_group: str = ""
+    print_title: str = ""
+    print_criteria: str = ""
+    print_value: str = ""
+    print_reason: str = ""
 
     def column(self, cid: str) -> Column | None:
         return next((c for c in self.columns if c.id == cid), None)

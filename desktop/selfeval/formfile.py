@@ -418,7 +418,26 @@ class _FormBuilder:
         min_rows = node.get("min_rows", int, 0)
         max_rows = self.size(node, "max_rows", 200)
         return Rows(tuple(columns), tuple(computed), checks, roles["score"], roles["weight"],
-                    roles["applicable"], min_rows, max_rows)
+                    roles["applicable"], min_rows, max_rows, **self.row_print(node, row_types))
+
+    def row_print(self, node: _Node, row_types: dict[str, str]) -> dict[str, str]:
+        """``print: {group, title, reason}`` (names of the row) and ``{criteria, value}``
+        (templates over the row): how a row is laid out in the score table."""
+        if "print" not in node.data:
+            return {}
+        spec = node.child("print")
+        result = {}
+        for key in ("group", "title", "reason"):
+            name = spec.get(key, str, "")
+            if name and name not in row_types:
+                raise spec.fail(key, f"“{name}”不是本表格的列或行计算值")
+            result[f"print_{key}"] = name
+        for key in ("criteria", "value"):
+            template = spec.get(key, str, "")
+            self.check_placeholders(spec, template, set(row_types), key=key)
+            result[f"print_{key}"] = template
+        spec.done()
+        return result
 
     def column(self, node: _Node, row_types: dict[str, str]) -> Column:
         ctype = node.get("type", str)
