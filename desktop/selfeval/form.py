@@ -231,6 +231,21 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Sheet:
+    """A score table printed as one form (``table.sheet``): header fields, a grid of amounts
+    with its rate indicator on the first row, text fields, then the indicator rows."""
+
+    header: tuple[str, ...] = ()  # fields shown as label | value
+    grid_title: str = ""  # 项目资金（万元）
+    grid_field: str = ""  # the fields <grid_field>.<row>.<column>
+    grid_rows: tuple[tuple[str, str], ...] = ()  # (id, label)
+    grid_columns: tuple[tuple[str, str], ...] = ()
+    grid_indicator: str = ""  # a leaf shown beside the first row (分值, 执行率, 得分)
+    texts_title: str = ""  # 年度总体目标
+    texts: tuple[str, ...] = ()  # fields shown as label | text
+
+
+@dataclass(frozen=True)
 class GradeBand:
     grade: str
     minimum: Decimal
@@ -303,6 +318,7 @@ class Form:
     short_title: str = ""  # the kind of report without 报告: names packages and the signing reason
     table_title: str = ""  # the score table's name: 部门整体支出绩效自评表
     table_columns: tuple[str, ...] = ()  # the score table's eight column headings
+    sheet: Sheet | None = None  # the score table as one printed form (a project's 自评表)
     source: str = ""
     total_weight: Decimal = Decimal(100)
     limits: Limits = Limits()

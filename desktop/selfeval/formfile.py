@@ -46,6 +46,7 @@ from .form import (
     RowComputed,
     Rule,
     Section,
+    Sheet,
 )
 
 MESSAGE_FORMATS = ("money", "percent", "points", "number", "int", "text", "date")
@@ -226,7 +227,7 @@ class _FormBuilder:
         edition = str(root.get("edition", (str, Decimal, int)))
         title = root.get("title", str)
         short_title = root.get("short_title", str, title.removesuffix("报告"))
-        table_title, table_columns = self.table(root, short_title)
+        table_title, table_columns, sheet_node = self.table(root, short_title)
         years = root.child("years")
         first_year = years.get("first", int)
         last_year = years.get("last", int, None)
@@ -265,6 +266,7 @@ class _FormBuilder:
         grades = self.grades(root)
         adjustments = self.adjustments(root)
         sections = self.sections(root, nodes, leaves)
+        sheet = self.sheet(sheet_node, leaves) if sheet_node is not None else None
         root.done()
         return Form(
             id=form_id,
@@ -283,6 +285,7 @@ class _FormBuilder:
             short_title=short_title,
             table_title=table_title,
             table_columns=table_columns,
+            sheet=sheet,
             source=self.path,
             total_weight=total,
             limits=limits,
@@ -295,17 +298,51 @@ class _FormBuilder:
             base_fields_of=self.base_fields_of,
         )
 
-    def table(self, root: _Node, short_title: str) -> tuple[str, tuple[str, ...]]:
-        """The score table's title and column headings (``table: {title, columns}``)."""
+    def table(self, root: _Node, short_title: str) -> tuple[str, tuple[str, ...], _Node | None]:
+        """The score table's title and column headings (``table: {title, columns}``), and its
+        ``sheet`` (read once the fields and indicators are known)."""
         if "table" not in root.data:
-            return short_title + "表", TABLE_COLUMNS
+            return short_title + "表", TABLE_COLUMNS, None
         node = root.child("table")
         title = node.get("title", str, short_title + "表")
         columns = node.strings("columns", TABLE_COLUMNS)
         if len(columns) != len(TABLE_COLUMNS):
             raise node.fail("columns", f"评分表应有 {len(TABLE_COLUMNS)} 列：{'、'.join(TABLE_COLUMNS)}")
+        sheet = node.child("sheet") if "sheet" in node.data else None
         node.done()
-        return title, columns
+        return title, columns, sheet
+
+    def sheet(self, node: _Node, leaves: dict) -> Sheet:
+        """``table.sheet: {header, grid: {title, field, rows, columns, indicator}, texts: {title, fields}}``."""
+        def known(where: _Node, key: str, ids) -> None:
+            for fid in ids:
+                if fid not in self.fields:
+                    raise where.fail(key, f"未知的字段“{fid}”")
+
+        def pairs(where: _Node, key: str) -> tuple[tuple[str, str], ...]:
+            mapping = where.get(key, dict)
+            return tuple((str(k), str(v)) for k, v in mapping.items())
+
+        header = node.strings("header")
+        known(node, "header", header)
+        params: dict[str, Any] = {"header": header}
+        if "grid" in node.data:
+            grid = node.child("grid")
+            params.update(grid_title=grid.get("title", str), grid_field=grid.get("field", str),
+                          grid_rows=pairs(grid, "rows"), grid_columns=pairs(grid, "columns"),
+                          grid_indicator=grid.get("indicator", str, ""))
+            known(grid, "rows", [f"{params['grid_field']}.{r}.{c}" for r, _ in params["grid_rows"]
+                                 for c, _ in params["grid_columns"]])
+            if params["grid_indicator"] and params["grid_indicator"] not in leaves:
+                raise grid.fail("indicator", f"未知的末级指标“{params['grid_indicator']}”")
+            grid.done()
+        if "texts" in node.data:
+            texts = node.child("texts")
+            params.update(texts_title=texts.get("title", str), texts=texts.strings("fields"))
+            known(texts, "fields", params["texts"])
+            texts.done()
+        node.done()
+        return Sheet(**params)
 
     def check_program_fields(self, root: _Node) -> None:
         """The fields the program reads by id exist, with the type it expects."""

@@ -59,7 +59,11 @@ def render_workbook(report: OpenReport, evaluation: Evaluation, generated_at: da
     book = Workbook()
     scores = book.active
     scores.title = "自评表"
-    _score_sheet(_Sheet(scores, tuple(zip(report.form.table_columns, SCORE_WIDTHS))), report, evaluation)
+    if report.form.sheet is not None:  # one form per report (项目支出绩效自评表)
+        from .xlsx_sheet import WIDTHS, write_sheet
+        write_sheet(_Sheet(scores, tuple(zip(report.form.table_columns, WIDTHS))), report, evaluation)
+    else:
+        _score_sheet(_Sheet(scores, tuple(zip(report.form.table_columns, SCORE_WIDTHS))), report, evaluation)
     _data_sheet(_Sheet(book.create_sheet("基础数据"), DATA_COLUMNS), report.form, evaluation)
     _check_sheet(_Sheet(book.create_sheet("校验结果"), CHECK_COLUMNS), report.form, evaluation)
 
