@@ -171,7 +171,7 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
     findings = _run_checks(form, env, explanations)
     findings += _required(form, env)
     findings += _missing_reasons(form, env, scores)
-    findings += _row_findings(form, env)
+    findings += row_findings(form, env)
     return Evaluation(
         computed=computed,
         scores=scores,
@@ -210,7 +210,7 @@ def _run_checks(form: Form, env: dict, explanations: Mapping[str, str]) -> list[
     return findings
 
 
-def _row_findings(form: Form, env: dict) -> list[Finding]:
+def row_findings(form: Form, env: dict) -> list[Finding]:
     """Each table's rows: required cells, then the table's per-row checks (instance id
     ``<table>.<row>.<check>``), then too few rows."""
     findings = []

@@ -72,6 +72,8 @@ class Column:
     maximum: Decimal | None = None
     max_length: int | None = None
     width: int = 0  # a hint for the table page: characters shown
+    # offered choices (not enforced) when another column holds a value: ((column, value, choices), …)
+    suggest: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
     @property
     def expr_type(self) -> str:
@@ -82,6 +84,10 @@ class Column:
         if not self.depends:
             return self.choices
         return dict(self.choices_by).get(row.get(self.depends), ())
+
+    def suggestions(self, row: dict) -> tuple[str, ...]:
+        """The answers offered for this row (a 定性 row's three bands), else ()."""
+        return next((choices for column, value, choices in self.suggest if row.get(column) == value), ())
 
 
 @dataclass(frozen=True)

@@ -506,9 +506,14 @@ class _FormBuilder:
             raise node.fail("default", "是/否列的默认值应为 true 或 false")
         bounds = node.get("bounds", list, [])
         minimum, maximum = (Decimal(b) if b is not None else None for b in (bounds or [None, None]))
+        suggest = []
+        for other, by_value in node.get("suggest", dict, {}).items():
+            if other not in row_types or not isinstance(by_value, dict):
+                raise node.fail("suggest", "应为 {本表格的列: {该列的值: [建议的选项, …]}}")
+            suggest += [(str(other), str(value), tuple(str(c) for c in options)) for value, options in by_value.items()]
         column = Column(node.get("id", str), node.get("label", str), ctype, required, choices, depends,
                         choices_by, default, minimum, maximum, self.size(node, "max_length"),
-                        node.get("width", int, 0))
+                        node.get("width", int, 0), tuple(suggest))
         node.done()
         return column
 
