@@ -521,13 +521,7 @@ class _FormBuilder:
         result, seen = [], set()
         local = {**row_types, "row": expr.NUMBER}
         for item, _ in node.items("checks", []):
-            ident = item.get("id", str)
-            if ident in seen:
-                raise item.fail("id", f"校验编号“{ident}”重复")
-            seen.add(ident)
-            severity = item.get("severity", str)
-            if severity not in SEVERITIES:
-                raise item.fail("severity", "应为 error（错误）或 warning（警告）")
+            ident, severity = self.check_head(item, seen)
             condition = self.compile(item, "assert", expr.BOOL, local)
             when = self.compile(item, "when", expr.BOOL, local) if "when" in item.data else None
             message = item.get("message", str)
@@ -740,16 +734,22 @@ class _FormBuilder:
 
     # -- checks, grades, adjustments
 
+    @staticmethod
+    def check_head(node: _Node, seen: set[str]) -> tuple[str, str]:
+        """A check's id (not used before in ``seen``) and its severity."""
+        ident = node.get("id", str)
+        if ident in seen:
+            raise node.fail("id", f"校验编号“{ident}”重复")
+        seen.add(ident)
+        severity = node.get("severity", str)
+        if severity not in SEVERITIES:
+            raise node.fail("severity", "应为 error（错误）或 warning（警告）")
+        return ident, severity
+
     def checks(self, root: _Node) -> tuple[Check, ...]:
         result, seen = [], set()
         for node, _ in root.items("checks", []):
-            ident = node.get("id", str)
-            if ident in seen:
-                raise node.fail("id", f"校验编号“{ident}”重复")
-            seen.add(ident)
-            severity = node.get("severity", str)
-            if severity not in SEVERITIES:
-                raise node.fail("severity", "应为 error（错误）或 warning（警告）")
+            ident, severity = self.check_head(node, seen)
             for_each = node.strings("for_each")
             extra = {}
             if for_each:

@@ -81,12 +81,7 @@ def _score_sheet(sheet: _Sheet, report: OpenReport, ev: Evaluation) -> None:
     from openpyxl.worksheet.pagebreak import Break
 
     form, width = report.form, len(SCORE_WIDTHS)
-    fill_date = report.values.get("report.fill_date")
-    sheet.put(1, 1, table_title(report), span=width, font=(HEAD_FONT, 16, True), align="center", border=False)
-    sheet.put(2, 1, f"填报单位（盖章）：{report.info.unit_name}", span=4, border=False)
-    sheet.put(2, 5, f"填报日期：{format_date_cn(fill_date) if fill_date else ''}", span=3, border=False)
-    sheet.put(2, width, amount_unit(form), align="right", border=False)
-    sheet.fit(2)
+    title_rows(sheet, report, width)
     sheet.header(HEADER_ROW)
 
     table = score_rows(form, report.values, ev)
@@ -113,6 +108,16 @@ def _score_sheet(sheet: _Sheet, report: OpenReport, ev: Evaluation) -> None:
     _label_groups(sheet, table.leaves, breaks)
     for last in breaks:
         ws.row_breaks.append(Break(id=last))
+
+
+def title_rows(sheet: _Sheet, report: OpenReport, width: int) -> None:
+    """The table's title on row 1; 填报单位, 填报日期 and 金额单位 on row 2."""
+    fill_date = report.values.get("report.fill_date")
+    sheet.put(1, 1, table_title(report), span=width, font=(HEAD_FONT, 16, True), align="center", border=False)
+    sheet.put(2, 1, f"填报单位（盖章）：{report.info.unit_name}", span=4, border=False)
+    sheet.put(2, 5, f"填报日期：{format_date_cn(fill_date) if fill_date else ''}", span=3, border=False)
+    sheet.put(2, width, amount_unit(report.form), align="right", border=False)
+    sheet.fit(2)
 
 
 def _leaf_row(sheet: _Sheet, row: int, leaf: LeafRow) -> None:

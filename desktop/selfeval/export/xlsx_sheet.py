@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..parsing import format_date_cn
 from ..score_table import signoff_parts
 from ..sheet_layout import COLUMNS, sheet_cells
-from .pdf_text import amount_unit, table_title
 
 if TYPE_CHECKING:
     from ..engine import Evaluation
@@ -19,15 +17,10 @@ FIRST_ROW = 3
 
 def write_sheet(sheet, report: OpenReport, ev: Evaluation) -> None:
     """The sheet's cells from row 3, under the title and the 填报单位 line."""
-    from .xlsx import BODY_FONT, HEAD_FONT, MONEY, POINTS, SIZE
+    from .xlsx import BODY_FONT, HEAD_FONT, MONEY, POINTS, SIZE, title_rows
 
     form = report.form
-    fill_date = report.values.get("report.fill_date")
-    sheet.put(1, 1, table_title(report), span=COLUMNS, font=(HEAD_FONT, 16, True), align="center", border=False)
-    sheet.put(2, 1, f"填报单位（盖章）：{report.info.unit_name}", span=4, border=False)
-    sheet.put(2, 5, f"填报日期：{format_date_cn(fill_date) if fill_date else ''}", span=3, border=False)
-    sheet.put(2, COLUMNS, amount_unit(form), align="right", border=False)
-    sheet.fit(2)
+    title_rows(sheet, report, COLUMNS)
     cells, rows = sheet_cells(form, report.values, ev)
     for cell in cells:  # every cell a span covers gets its border first
         for row in range(cell.row, cell.row + cell.rowspan):
