@@ -237,3 +237,22 @@ def test_the_command_line_takes_a_project_report_through(cli, tmp_path):
     assert code == 0
     code, out, _ = cli("score", out.strip(), "--json")
     assert json.loads(out)["total"] == "97.28"
+
+
+def test_two_projects_of_one_unit_export_to_packages_of_their_own_and_verify(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("SELFEVAL_PFX_PASSWORD", "project-test-pass")
+    pfx = tmp_path / "unit.pfx"
+    assert cli("cert", "new", "--out", pfx, "--unit", "政协乐昌市委员会机关", "--person", "陈明")[0] == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    for path in DEMO:
+        report = cli("import", path)[1].strip()
+        assert cli("finalize", report)[0] == 0
+        code, _, err = cli("export", report, "--pfx", pfx, "--out", out)
+        assert code == 0, err
+    packages = sorted(p.name for p in out.iterdir())
+    assert packages == ["2022_政协乐昌市委员会机关_政协委员履职服务保障项目支出绩效自评",
+                        "2022_政协乐昌市委员会机关_文史资料编纂出版项目支出绩效自评"]
+    for name in packages:
+        code, text, _ = cli("verify", out / name)
+        assert code == 0, text

@@ -325,6 +325,7 @@ class Form:
     table_title: str = ""  # the score table's name: 部门整体支出绩效自评表
     table_columns: tuple[str, ...] = ()  # the score table's eight column headings
     sheet: Sheet | None = None  # the score table as one printed form (a project's 自评表)
+    subject: str = ""  # a text field naming what one report is about (project.name), before the title
     source: str = ""
     total_weight: Decimal = Decimal(100)
     limits: Limits = Limits()
@@ -363,6 +364,10 @@ class Form:
         """The unit every money field is entered in (万元), or '' when the form has none."""
         units = {f.unit for f in self.fields.values() if f.type == "money"}
         return units.pop() if len(units) == 1 else ""
+
+    def subject_of(self, values) -> str:
+        """The report's own subject (a project's name) when the form has one, else ''."""
+        return str(values.get(self.subject) or "") if self.subject else ""
 
     @property
     def signoff_fields(self) -> tuple[str, ...]:

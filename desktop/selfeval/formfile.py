@@ -234,6 +234,7 @@ class _FormBuilder:
         years.done()
         total = root.get("total", Decimal, Decimal(100))
         rescale = root.get("rescale", bool, False)
+        subject = root.get("subject", str, "")
         texts = dict(DEFAULT_TEXTS)
         if "texts" in root.data:
             text_node = root.child("texts")
@@ -251,6 +252,8 @@ class _FormBuilder:
             self.fields[fid] = dataclasses.replace(self.fields[fid], rows=self.table_rows(fid, node))
             node.done()
         self.check_program_fields(root)
+        if subject and (subject not in self.fields or self.fields[subject].type != "text"):
+            raise root.fail("subject", f"“{subject}”应为本表单的单行文字字段（如 project.name）")
         for node, _ in root.items("computed", []):
             self.add_computed(node)
         indicators = tuple(
@@ -292,6 +295,7 @@ class _FormBuilder:
             previous_fields=previous_fields,
             max_change=max_change,
             rescale=rescale,
+            subject=subject,
             leaves=leaves,
             nodes=nodes,
             computed_order=tuple(self.computed),
