@@ -98,3 +98,11 @@ def test_rows_copied_from_excel_paste_as_rows(qtbot, window):
     assert editor.table.rowCount() == 11
     assert [editor.raw[i]["name"] for i in (9, 10)] == ["家属满意度", "来访满意度"]
     assert scores(editor)[9:] == ["5.00", "4.50"]
+
+
+def test_the_list_and_the_heading_name_the_project(qtbot, window):
+    wizard = open_project(window)
+    assert "政协委员履职服务保障项目支出绩效自评报告" in wizard.heading.text()
+    window.show_list()
+    table = window.report_list.table
+    assert table.item(0, 2).text().startswith("政协委员履职服务保障项目支出绩效自评报告")
