@@ -256,3 +256,5 @@ def test_two_projects_of_one_unit_export_to_packages_of_their_own_and_verify(cli
     for name in packages:
         code, text, _ = cli("verify", out / name)
         assert code == 0, text
+    code, text, _ = cli("receive", out)  # the bureau's desk: two projects, not two versions of one
+    assert code == 0 and "受理 2" in text and "重新报送" not in text, text
