@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from . import parsing, rows as table_rows
-from .form import PLACEHOLDER, PREVIOUS_PREFIX, Check, Form
+from .form import COUNTED_PREFIX, PLACEHOLDER, PREVIOUS_PREFIX, Check, Form
 from .scoring import (
     ZERO,
     Score,
@@ -121,8 +121,9 @@ class Evaluation:
 
 
 def build_env(form: Form, values: Mapping[str, Any],
-              previous: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    env = {}
+              previous: Mapping[str, Any] | None = None,
+              counted: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    env = {COUNTED_PREFIX + fid: n for fid, n in (counted or {}).items()}
     for fid, value in values.items():
         field = form.fields.get(fid)
         if field is not None and not is_empty(value):
@@ -140,11 +141,12 @@ def build_env(form: Form, values: Mapping[str, Any],
 
 
 def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, str] | None = None,
-             previous: Mapping[str, Any] | None = None) -> Evaluation:
+             previous: Mapping[str, Any] | None = None, counted: Mapping[str, Any] | None = None) -> Evaluation:
     """Everything the form says about ``values`` (typed values keyed by field id); ``previous``
-    holds the values of the report this one was started from (``previous.<id>`` in checks)."""
+    holds the values of the report this one was started from (``previous.<id>`` in checks),
+    ``counted`` the counts from the unit's other reports (``counted.<id>``, see counting.py)."""
     explanations = explanations or {}
-    env = build_env(form, values, previous)
+    env = build_env(form, values, previous, counted)
     computed = {}
     for cid in form.computed_order:
         computed[cid] = env[cid] = form.computed[cid].expr(env)
@@ -172,6 +174,7 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
     findings += _required(form, env)
     findings += _missing_reasons(form, env, scores)
     findings += row_findings(form, env)
+    findings += _counted_differs(form, env, explanations)
     return Evaluation(
         computed=computed,
         scores=scores,
@@ -207,6 +210,19 @@ def _run_checks(form: Form, env: dict, explanations: Mapping[str, str]) -> list[
             finding = _run_one(form, check, env, check.id, check.fields, explanations)
             if finding:
                 findings.append(finding)
+    return findings
+
+
+def _counted_differs(form: Form, env: dict, explanations: Mapping[str, str]) -> list[Finding]:
+    """A typed count that differs from the count of the unit's reports (a warning)."""
+    findings = []
+    for fid, _ in form.counted:
+        typed, counted = env.get(fid), env.get(COUNTED_PREFIX + fid)
+        if typed is not None and counted is not None and typed != counted:
+            check = COUNTED_PREFIX + fid
+            findings.append(Finding(check, "warning", f"「{form.fields[fid].label}」填为 {int(typed)}，"
+                                    f"按本单位本年度的报告计数为 {int(counted)}，请核对或说明。", (fid,),
+                                    explanations.get(check)))
     return findings
 
 

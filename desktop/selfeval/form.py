@@ -52,6 +52,7 @@ SEVERITIES = ("error", "warning")
 FOR_EACH_LOCALS = ("this", "criteria", "earlier")
 PREVIOUS_PREFIX = "previous."  # previous.<field id>: the value in the report this one was started from
 PREVIOUS_TYPES = ("money", "count", "percent", "number")
+COUNTED_PREFIX = "counted."  # counted.<field id>: how many of the unit's reports of another form count
 # "{name}" or "{name:format}" in a check's message or a statement: a value filled in
 PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([^{}]+))?\}")
 
@@ -326,6 +327,10 @@ class Form:
     table_columns: tuple[str, ...] = ()  # the score table's eight column headings
     sheet: Sheet | None = None  # the score table as one printed form (a project's 自评表)
     subject: str = ""  # a text field naming what one report is about (project.name), before the title
+    # count fields that the unit's reports of the same year of another form (its projects) can fill:
+    # the form, and each field with the condition (over one such report) that makes a report count
+    counted_from: str = ""
+    counted: tuple[tuple[str, str], ...] = ()
     source: str = ""
     total_weight: Decimal = Decimal(100)
     limits: Limits = Limits()

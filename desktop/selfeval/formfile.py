@@ -19,6 +19,7 @@ import yaml
 from . import expr
 from .form import (
     COLUMN_TYPES,
+    COUNTED_PREFIX,
     FIELD_TYPES,
     FOR_EACH_LOCALS,
     PREVIOUS_PREFIX,
@@ -252,6 +253,7 @@ class _FormBuilder:
             self.fields[fid] = dataclasses.replace(self.fields[fid], rows=self.table_rows(fid, node))
             node.done()
         self.check_program_fields(root)
+        counted_from, counted = self.counted(root)
         if subject and (subject not in self.fields or self.fields[subject].type != "text"):
             raise root.fail("subject", f"“{subject}”应为本表单的单行文字字段（如 project.name）")
         for node, _ in root.items("computed", []):
@@ -296,6 +298,8 @@ class _FormBuilder:
             max_change=max_change,
             rescale=rescale,
             subject=subject,
+            counted_from=counted_from,
+            counted=counted,
             leaves=leaves,
             nodes=nodes,
             computed_order=tuple(self.computed),
@@ -716,6 +720,25 @@ class _FormBuilder:
                 self.fields[fld.id] = fld
                 self.types[fld.id] = fld.expr_type
 
+    def counted(self, root: _Node) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """``counted: {from: form id, fields: {count field: condition}}``: checks see
+        ``counted.<field>``; the conditions are read against that form by the catalog."""
+        if "counted" not in root.data:
+            return "", ()
+        node = root.child("counted")
+        other = node.get("from", str)
+        fields = node.get("fields", dict)
+        result = []
+        for fid, condition in fields.items():
+            if fid not in self.fields or self.fields[fid].type != "count":
+                raise node.fail("fields", f"“{fid}”不是本表单的计数字段（type: count）")
+            if not isinstance(condition, str) or not condition.strip():
+                raise node.fail("fields", f"“{fid}”的计数条件应为表达式文字，例如 \"true\"")
+            result.append((fid, condition))
+            self.types[COUNTED_PREFIX + fid] = expr.NUMBER
+        node.done()
+        return other, tuple(result)
+
     def previous(self, root: _Node) -> tuple[tuple[str, ...], Decimal]:
         """``previous: {fields: [...], max_change: 0.3}``: last year's values that checks read."""
         default = Form.__dataclass_fields__["max_change"].default
@@ -783,7 +806,7 @@ class _FormBuilder:
     def check_placeholders(self, node: _Node, message: str, local: set[str], key: str = "message") -> None:
         for name, fmt in PLACEHOLDER.findall(message):
             if name not in local and name not in self.fields and name not in self.computed \
-                    and not (name.startswith(PREVIOUS_PREFIX) and name in self.types):
+                    and not (name.startswith((PREVIOUS_PREFIX, COUNTED_PREFIX)) and name in self.types):
                 raise node.fail(key, f"占位符“{{{name}}}”不是已知的编号")
             if fmt and fmt not in MESSAGE_FORMATS:
                 raise node.fail(key, f"占位符格式“{fmt}”应为 {'、'.join(MESSAGE_FORMATS)} 之一")

@@ -46,8 +46,9 @@ class ReportSession:
             self.navigator.remember(previous)
         self.carried = report.carried
         self.previous = report.previous
+        self.counted = report.counted
         self.imported = set(self.workspace.imported_unchanged(self.report_id))  # marks clear on edit
-        self.evaluation = evaluate(self.form, self.values, self.explanations, self.previous)
+        self.evaluation = evaluate(self.form, self.values, self.explanations, self.previous, self.counted)
 
     def carried_unchanged(self) -> frozenset[str]:
         """Texts carried over from last year's report and not changed since."""
@@ -117,7 +118,7 @@ class ReportSession:
         return previous_shown(self.form, self.previous, field_id)
 
     def refresh(self) -> Evaluation:
-        self.evaluation = evaluate(self.form, self.values, self.explanations, self.previous)
+        self.evaluation = evaluate(self.form, self.values, self.explanations, self.previous, self.counted)
         return self.evaluation
 
     def flush(self) -> bool:
