@@ -61,7 +61,20 @@ class FormCatalog:
                 if key in seen:
                     raise FormError(form.source, None, "edition", f"表单 {form.id} 版本 {form.edition} 重复")
                 seen.add(key)
+            self._check_counted()
         return self._forms
+
+    def _check_counted(self) -> None:
+        """Each form's counting conditions (``counted``) read right against the form they count."""
+        from .counting import compile_conditions
+        from .expr import ExprError
+
+        for form in self._forms:
+            for other in (f for f in self._forms if form.counted_from and f.id == form.counted_from):
+                try:
+                    compile_conditions(form, other)
+                except ExprError as error:
+                    raise FormError(form.source, None, "counted", f"按“{other.id}”计数的条件有误：{error}") from None
 
     def get(self, form_id: str, edition: str | None = None, *, year: int | None = None) -> Form:
         """The form ``form_id`` in ``edition``, or the newest edition covering ``year``."""

@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=_report_id, metavar="编号")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
+    p = command("count", "按本单位同一年度的其他报告（如项目支出绩效自评报告）计数，填入尚未填写的项目数")
+    p.add_argument("id", type=_report_id, metavar="编号")
+
     p = command("list", "列出数据库中的全部报告")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
@@ -385,6 +388,22 @@ def cmd_score(ws: Workspace, args) -> int:
     return OK
 
 
+def cmd_count(ws: Workspace, args) -> int:
+    form = ws.open_report(args.id).form
+    if not form.counted_from:
+        raise CommandError(f"表单“{form.title}”没有可按其他报告计数的字段。")
+    counted, filled = ws.fill_counts(args.id)
+    if not counted:
+        print(f"本单位本年度还没有“{form.counted_from}”表单的报告，未计数。")
+        return OK
+    values = ws.open_report(args.id).values
+    for fid, _ in form.counted:
+        state = "已填入" if fid in filled else (
+            "已填写，与计数一致" if values.get(fid) == counted[fid] else f"已填写 {values.get(fid)}，与计数不同")
+        print(f"{form.fields[fid].label}：{int(counted[fid])}（{state}）")
+    return OK
+
+
 def cmd_list(ws: Workspace, args) -> int:
     reports = ws.store.reports()
     if args.json:
@@ -624,6 +643,7 @@ COMMANDS = {
     "check": cmd_check,
     "score": cmd_score,
     "list": cmd_list,
+    "count": cmd_count,
     "new": cmd_new,
     "set": cmd_set,
     "explain": cmd_explain,

@@ -6,13 +6,15 @@ computed values, leaves and checks with closures compiled at form load.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections import ChainMap
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Mapping
 
-from . import parsing
-from .form import PLACEHOLDER, PREVIOUS_PREFIX, Check, Form
+from . import parsing, rows as table_rows
+from .form import COUNTED_PREFIX, PLACEHOLDER, PREVIOUS_PREFIX, Check, Form
 from .scoring import (
     ZERO,
     Score,
@@ -21,6 +23,7 @@ from .scoring import (
     format_rate,
     grade_for,
     round2,
+    scaled_total,
     score_leaf,
 )
 from .values import display, is_empty, to_env
@@ -38,6 +41,7 @@ class Finding:
     fields: tuple[str, ...]
     explanation: str | None = None
     excerpt: str | None = None  # the words flagged in a text field, to select them there
+    row: int | None = None  # a table's row (1-based) the finding is about
 
     @property
     def severity_name(self) -> str:
@@ -61,6 +65,7 @@ class Evaluation:
     findings: tuple[Finding, ...]
     env: dict[str, Any]  # every field and computed value as expressions see them
     summed: frozenset[str] = frozenset()  # totals left empty that took the sum of their parts (sum_of)
+    rows: dict[str, list] = dataclasses.field(default_factory=dict)  # table field → its rows' scores (rows.RowScore)
 
     @property
     def complete(self) -> bool:
@@ -99,6 +104,8 @@ class Evaluation:
             "grade": self.grade,
             "complete": self.complete,
             "unscored": list(self.unscored),
+            **({"rows": {fid: [row.json() for row in results] for fid, results in self.rows.items()}}
+               if self.rows else {}),
         }
 
     def check_json(self) -> list[dict]:
@@ -109,14 +116,16 @@ class Evaluation:
                 "message": f.message,
                 "fields": list(f.fields),
                 "explanation": f.explanation,
+                **({"row": f.row} if f.row is not None else {}),
             }
             for f in self.findings
         ]
 
 
 def build_env(form: Form, values: Mapping[str, Any],
-              previous: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    env = {}
+              previous: Mapping[str, Any] | None = None,
+              counted: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    env = {COUNTED_PREFIX + fid: n for fid, n in (counted or {}).items()}
     for fid, value in values.items():
         field = form.fields.get(fid)
         if field is not None and not is_empty(value):
@@ -128,6 +137,9 @@ def build_env(form: Form, values: Mapping[str, Any],
             if not is_empty(value):
                 env[PREVIOUS_PREFIX + fid] = to_env(form.fields[fid], value)
     _sum_totals(form, env)
+    for fid, field in form.fields.items():
+        if field.rows is not None:  # after the other fields: a row's values may read them
+            env[fid] = table_rows.row_envs(field, env.get(fid), env) or None
     return env
 
 
@@ -140,19 +152,23 @@ def _sum_totals(form: Form, env: dict[str, Any]) -> None:
 
 
 def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, str] | None = None,
-             previous: Mapping[str, Any] | None = None) -> Evaluation:
+             previous: Mapping[str, Any] | None = None, counted: Mapping[str, Any] | None = None) -> Evaluation:
     """Everything the form says about ``values`` (typed values keyed by field id); ``previous``
-    holds the values of the report this one was started from (``previous.<id>`` in checks)."""
+    holds the values of the report this one was started from (``previous.<id>`` in checks),
+    ``counted`` the counts from the unit's other reports (``counted.<id>``, see counting.py)."""
     explanations = explanations or {}
-    env = build_env(form, values, previous)
+    env = build_env(form, values, previous, counted)
     summed = frozenset(fid for fid in form.fields if form.fields[fid].sum_of and fid in env
                        and is_empty(values.get(fid)))
     computed = {}
     for cid in form.computed_order:
         computed[cid] = env[cid] = form.computed[cid].expr(env)
 
+    row_scores = {fid: table_rows.row_results(field, env.get(fid) or [])
+                  for fid, field in form.fields.items() if field.rows is not None}
     scores = {
-        leaf_id: score_leaf(form, leaf, env)
+        leaf_id: (table_rows.score_rows_leaf(form, leaf, env, row_scores[leaf.rule.table])
+                  if leaf.rule.kind == "rows" else score_leaf(form, leaf, env))
         for leaf_id, leaf in form.leaves.items()
     }
     subtotals = {
@@ -164,10 +180,14 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
     rules = form.adjustments
     low, high = (rules.final_min, rules.final_max) if rules else (ZERO, form.total_weight)
     total = round2(clamp(base + adjust, low, high))
+    if form.rescale:
+        total = round2(clamp(scaled_total(scores.values(), form.total_weight) + adjust, low, high))
 
     findings = _run_checks(form, env, explanations)
     findings += _required(form, env)
     findings += _missing_reasons(form, env, scores)
+    findings += row_findings(form, env)
+    findings += _counted_differs(form, env, explanations)
     return Evaluation(
         computed=computed,
         scores=scores,
@@ -179,6 +199,7 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
         findings=tuple(findings),
         env=env,
         summed=summed,
+        rows=row_scores,
     )
 
 
@@ -206,6 +227,45 @@ def _run_checks(form: Form, env: dict, explanations: Mapping[str, str]) -> list[
             finding = _run_one(form, check, env, check.id, check.fields, explanations)
             if finding:
                 findings.append(finding)
+    return findings
+
+
+def _counted_differs(form: Form, env: dict, explanations: Mapping[str, str]) -> list[Finding]:
+    """A typed count that differs from the count of the unit's reports (a warning)."""
+    findings = []
+    for fid, _ in form.counted:
+        typed, counted = env.get(fid), env.get(COUNTED_PREFIX + fid)
+        if typed is not None and counted is not None and typed != counted:
+            check = COUNTED_PREFIX + fid
+            findings.append(Finding(check, "warning", f"「{form.fields[fid].label}」填为 {int(typed)}，"
+                                    f"按本单位本年度的报告计数为 {int(counted)}，请核对或说明。", (fid,),
+                                    explanations.get(check)))
+    return findings
+
+
+def row_findings(form: Form, env: dict) -> list[Finding]:
+    """Each table's rows: required cells, then the table's per-row checks (instance id
+    ``<table>.<row>.<check>``), then too few rows."""
+    findings = []
+    for fid, field in form.fields.items():
+        spec = field.rows
+        if spec is None:
+            continue
+        envs = env.get(fid) or []
+        for number, row in enumerate(envs, 1):
+            local = ChainMap(row, {"row": Decimal(number)}, env)
+            for column in spec.columns:
+                if column.required is not None and row.get(column.id) is None and column.required(local) is True:
+                    findings.append(Finding(f"{fid}.{number}.required.{column.id}", "error",
+                                            f"「{field.label}」第 {number} 行「{column.label}」尚未填写。",
+                                            (fid,), row=number))
+            for check in spec.checks:
+                finding = _run_one(form, check, local, f"{fid}.{number}.{check.id}", (fid,), {})
+                if finding:
+                    findings.append(dataclasses.replace(finding, row=number))
+        if len(envs) < spec.min_rows:
+            findings.append(Finding(f"{fid}.min_rows", "error",
+                                    f"「{field.label}」至少应有 {spec.min_rows} 行，现在有 {len(envs)} 行。", (fid,)))
     return findings
 
 

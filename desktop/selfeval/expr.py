@@ -22,6 +22,8 @@ Grammar (lowest precedence first)::
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import ChainMap
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
@@ -273,6 +275,18 @@ class _Function:
     strict: bool = True  # strict: any missing argument makes the result missing
 
 
+_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def _fn_number(text: str) -> Decimal | None:
+    """A number written as text ("1,200", "95%", "３０"), or missing when it is none."""
+    cleaned = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
+    cleaned = cleaned.removesuffix("%")
+    if not _NUMBER_TEXT.fullmatch(cleaned):
+        return None
+    return Decimal(cleaned)
+
+
 def _fn_default(value, fallback):
     return fallback if value is None else value
 
@@ -295,6 +309,7 @@ FUNCTIONS: dict[str, _Function] = {
     "text": _Function(("any",), TEXT, _as_text),
     "find": _Function((TEXT, TEXT), TEXT, _find),
     "strip": _Function((TEXT, TEXT), TEXT, _strip),
+    "number": _Function((TEXT,), NUMBER, _fn_number),
     "stray_years": _Function(
         (TEXT, "number*"), TEXT, lambda s, *ys: _stray_years(s, frozenset(int(y) for y in ys))
     ),
@@ -312,10 +327,17 @@ FUNCTIONS: dict[str, _Function] = {
 # ---------------------------------------------------------------- compiler
 
 
+# Sums and counts over the rows of a table field (type rows): the first argument names the
+# field, the others are expressions over one row's columns and computed values.
+ROW_FUNCTIONS = {"sum_rows": (2, 3), "count_rows": (1, 2)}
+
+
 class _Compiler:
-    def __init__(self, source: str, types: Mapping[str, str]):
+    def __init__(self, source: str, types: Mapping[str, str],
+                 row_scopes: Mapping[str, Mapping[str, str]] | None = None):
         self.source = source
         self.types = types
+        self.row_scopes = row_scopes or {}
         self.names: set[str] = set()
 
     def fail(self, message: str, pos: int):
@@ -386,6 +408,8 @@ class _Compiler:
         return (NUMBER if op in _ARITH else BOOL), run
 
     def c_call(self, pos, name, args):
+        if name in ROW_FUNCTIONS:
+            return self.row_function(pos, name, args)
         fn = FUNCTIONS.get(name)
         if fn is None:
             self.fail(f"未知的函数“{name}”", pos)
@@ -412,6 +436,43 @@ class _Compiler:
             def run(env):
                 return impl(*[r(env) for r in runs])
         return result, run
+
+    def row_function(self, pos, name, args):
+        """``sum_rows(table, value[, where])`` and ``count_rows(table[, where])``: rows whose
+        ``where`` is missing are left out; a missing value makes the sum missing."""
+        low, high = ROW_FUNCTIONS[name]
+        if not low <= len(args) <= high:
+            self.fail(f"函数“{name}”需要 {low} 到 {high} 个参数，给了 {len(args)} 个", pos)
+        (kind, *rest), _ = args[0]
+        if kind != "name" or rest[0] not in self.row_scopes:
+            known = "、".join(self.row_scopes) or "无"
+            self.fail(f"函数“{name}”的第一个参数应为表格字段的编号（本表单的表格字段：{known}）", pos)
+        table = rest[0]
+        self.names.add(table)
+        inner = _Compiler(self.source, {**self.types, **self.row_scopes[table]})
+        value_run = None
+        if name == "sum_rows":
+            value_type, value_run = inner.compile(args[1])
+            self.expect(value_type, NUMBER, pos, name)
+        where_run = None
+        if len(args) == high:
+            where_type, where_run = inner.compile(args[-1])
+            self.expect(where_type, BOOL, pos, name)
+        self.names |= {n for n in inner.names if n not in self.row_scopes[table]}
+
+        def run(env):
+            total = Decimal(0)
+            for row in env.get(table) or ():
+                local = ChainMap(row, env)
+                if where_run is not None and where_run(local) is not True:
+                    continue
+                value = value_run(local) if value_run is not None else Decimal(1)
+                if value is None:
+                    return None
+                total += value
+            return total
+
+        return NUMBER, run
 
     def check_arity(self, name: str, fn: _Function, arg_types: list[str], pos: int):
         params = list(fn.params)
@@ -456,11 +517,13 @@ def _logic(op: str, lrun: Evaluator, rrun: Evaluator) -> Evaluator:
     return run
 
 
-def compile_expression(source: str, types: Mapping[str, str], want: str | None = None) -> Compiled:
-    """Parse, type-check and compile ``source``; ``types`` maps each known id to its type."""
+def compile_expression(source: str, types: Mapping[str, str], want: str | None = None,
+                       row_scopes: Mapping[str, Mapping[str, str]] | None = None) -> Compiled:
+    """Parse, type-check and compile ``source``; ``types`` maps each known id to its type,
+    ``row_scopes`` each table field to the types of a row's names."""
     if not isinstance(source, str) or not source.strip():
         raise ExprError("表达式为空", str(source or ""))
-    compiler = _Compiler(source, types)
+    compiler = _Compiler(source, types, row_scopes)
     try:
         type_, run = compiler.compile(_Parser(source).parse())
     except RecursionError:

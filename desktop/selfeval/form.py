@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field as dataclass_field
 from decimal import Decimal
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from .expr import BOOL, DATE, LIST, NUMBER, TEXT, Compiled
 from .parsing import format_yesno
@@ -29,6 +29,7 @@ FIELD_TYPES = {
     "yesno": BOOL,
     "lines": LIST,
     "adjustments": LIST,
+    "rows": LIST,  # a table whose rows the clerk adds (see Column and Rows)
 }
 INTEGER_TYPES = frozenset({"year", "count"})
 DECIMAL_TYPES = frozenset({"money", "percent", "number", "score"})
@@ -40,7 +41,10 @@ OPTIONAL_FIELDS = {"unit.credit_code": "credit_code", "unit.region": "text"}
 SIGNOFF_PREFIX = "signoff."  # sign-off fields: short texts printed under the score table
 MAX_INDICATOR_LEVELS = 3  # the score table has a column for each level
 
-RULE_KINDS = ("manual", "proportional", "ceiling", "deduct", "floor", "checklist")
+RULE_KINDS = ("manual", "proportional", "ceiling", "deduct", "floor", "checklist", "rows")
+# Column types of a table field, with the expression type of each; a choice column is text.
+COLUMN_TYPES = {"text": TEXT, "longtext": TEXT, "number": NUMBER, "score": NUMBER,
+                "yesno": BOOL, "choice": TEXT}
 SEVERITIES = ("error", "warning")
 # Names a per-field check (for_each) sees besides the report's ids: the field's text, the
 # 评分标准 of the indicator whose 情况说明 it is ('' for other fields), and the text of the fields of the same
@@ -48,8 +52,74 @@ SEVERITIES = ("error", "warning")
 FOR_EACH_LOCALS = ("this", "criteria", "earlier")
 PREVIOUS_PREFIX = "previous."  # previous.<field id>: the value in the report this one was started from
 PREVIOUS_TYPES = ("money", "count", "percent", "number")
+COUNTED_PREFIX = "counted."  # counted.<field id>: how many of the unit's reports of another form count
 # "{name}" or "{name:format}" in a check's message or a statement: a value filled in
 PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([^{}]+))?\}")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table field: each row holds a value of this type under ``id``."""
+
+    id: str
+    label: str
+    type: str  # a key of COLUMN_TYPES
+    required: Compiled | None = None  # over the row: when true, an empty cell is an error
+    choices: tuple[str, ...] = ()  # choice: the options (of every parent option, in order)
+    depends: str = ""  # choice: the column whose value picks the options
+    choices_by: tuple[tuple[str, tuple[str, ...]], ...] = ()  # parent option → options
+    default: Any = None  # the value of a new row (yesno: true or false)
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    max_length: int | None = None
+    width: int = 0  # a hint for the table page: characters shown
+    # offered choices (not enforced) when another column holds a value: ((column, value, choices), …)
+    suggest: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+    @property
+    def expr_type(self) -> str:
+        return COLUMN_TYPES[self.type]
+
+    def options(self, row: dict) -> tuple[str, ...]:
+        """The choices this row may take (for a dependent column, those under its parent)."""
+        if not self.depends:
+            return self.choices
+        return dict(self.choices_by).get(row.get(self.depends), ())
+
+    def suggestions(self, row: dict) -> tuple[str, ...]:
+        """The answers offered for this row (a 定性 row's three bands), else ()."""
+        return next((choices for column, value, choices in self.suggest if row.get(column) == value), ())
+
+
+@dataclass(frozen=True)
+class RowComputed:
+    id: str
+    label: str
+    expr: Compiled
+
+
+@dataclass(frozen=True)
+class Rows:
+    """What a table field (type ``rows``) holds and how each row is scored and checked."""
+
+    columns: tuple[Column, ...]
+    computed: tuple[RowComputed, ...] = ()  # per row, in order; later ones see earlier ones
+    checks: tuple["Check", ...] = ()  # per row; messages may name {row}, the row's number
+    score: str = ""  # the computed value that is a row's score, rounded half-up and clamped
+    weight: str = ""  # the column holding a row's 分值
+    applicable: str = ""  # the yes/no column; false marks a 不适用 row
+    min_rows: int = 0
+    max_rows: int = 200
+    # how a row prints in the score table: the 二级 cell it is grouped by, the 三级 cell, the
+    # 评分标准 and 指标值 cells (templates over the row: "{target}{unit}") and the 原因 column
+    print_group: str = ""
+    print_title: str = ""
+    print_criteria: str = ""
+    print_value: str = ""
+    print_reason: str = ""
+
+    def column(self, cid: str) -> Column | None:
+        return next((c for c in self.columns if c.id == cid), None)
 
 
 @dataclass(frozen=True)
@@ -69,6 +139,7 @@ class Field:
     yes: str = ""  # yes/no fields: what is true when the answer is 是 …
     no: str = ""  # … and when it is 否
     sum_of: tuple[str, ...] = ()  # a total left empty takes the sum of these fields
+    rows: Rows | None = None  # a table field: its columns, per-row values and checks
 
     @property
     def expr_type(self) -> str:
@@ -119,6 +190,10 @@ class Rule:
     threshold: Decimal | None = None  # floor: full marks at or above, in points
     items: tuple[ChecklistItem, ...] = ()
     reason_below_full: bool = True  # manual: a reason is required below full marks
+    rate_places: int | None = None  # rate rules: the rate rounded to these places before use
+    zero_not_applicable: bool = False  # rate rules: a zero denominator makes the indicator 不适用
+    table: str = ""  # rows: the table field whose rows are scored here …
+    where: Compiled | None = None  # … those for which this holds
 
     @property
     def is_rate(self) -> bool:
@@ -161,6 +236,21 @@ class Check:
     show: tuple[tuple[str, Compiled], ...] = ()
     fields: tuple[str, ...] = ()
     for_each: tuple[str, ...] = ()  # field types: one instance per field of these types
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A score table printed as one form (``table.sheet``): header fields, a grid of amounts
+    with its rate indicator on the first row, text fields, then the indicator rows."""
+
+    header: tuple[str, ...] = ()  # fields shown as label | value
+    grid_title: str = ""  # 项目资金（万元）
+    grid_field: str = ""  # the fields <grid_field>.<row>.<column>
+    grid_rows: tuple[tuple[str, str], ...] = ()  # (id, label)
+    grid_columns: tuple[tuple[str, str], ...] = ()
+    grid_indicator: str = ""  # a leaf shown beside the first row (分值, 执行率, 得分)
+    texts_title: str = ""  # 年度总体目标
+    texts: tuple[str, ...] = ()  # fields shown as label | text
 
 
 @dataclass(frozen=True)
@@ -236,6 +326,12 @@ class Form:
     short_title: str = ""  # the kind of report without 报告: names packages and the signing reason
     table_title: str = ""  # the score table's name: 部门整体支出绩效自评表
     table_columns: tuple[str, ...] = ()  # the score table's eight column headings
+    sheet: Sheet | None = None  # the score table as one printed form (a project's 自评表)
+    subject: str = ""  # a text field naming what one report is about (project.name), before the title
+    # count fields that the unit's reports of the same year of another form (its projects) can fill:
+    # the form, and each field with the condition (over one such report) that makes a report count
+    counted_from: str = ""
+    counted: tuple[tuple[str, str], ...] = ()
     source: str = ""
     total_weight: Decimal = Decimal(100)
     limits: Limits = Limits()
@@ -243,6 +339,9 @@ class Form:
     # from them (a share) that passes the year-over-year checks
     previous_fields: tuple[str, ...] = ()
     max_change: Decimal = Decimal("0.3")
+    # 不适用 indicators and rows leave the total: it is scaled to total_weight from the
+    # weights that apply (the 项目支出 rule); otherwise the total is the plain sum
+    rescale: bool = False
     # derived lookups, filled by the loader
     leaves: dict[str, Indicator] = dataclass_field(default_factory=dict)
     nodes: dict[str, Indicator] = dataclass_field(default_factory=dict)
@@ -271,6 +370,10 @@ class Form:
         """The unit every money field is entered in (万元), or '' when the form has none."""
         units = {f.unit for f in self.fields.values() if f.type == "money"}
         return units.pop() if len(units) == 1 else ""
+
+    def subject_of(self, values) -> str:
+        """The report's own subject (a project's name) when the form has one, else ''."""
+        return str(values.get(self.subject) or "") if self.subject else ""
 
     @property
     def signoff_fields(self) -> tuple[str, ...]:

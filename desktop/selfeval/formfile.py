@@ -18,6 +18,8 @@ import yaml
 
 from . import expr
 from .form import (
+    COLUMN_TYPES,
+    COUNTED_PREFIX,
     FIELD_TYPES,
     FOR_EACH_LOCALS,
     PREVIOUS_PREFIX,
@@ -33,6 +35,7 @@ from .form import (
     Adjustments,
     Check,
     ChecklistItem,
+    Column,
     ComputedValue,
     Field,
     Form,
@@ -40,8 +43,11 @@ from .form import (
     Indicator,
     Limits,
     Part,
+    Rows,
+    RowComputed,
     Rule,
     Section,
+    Sheet,
 )
 
 MESSAGE_FORMATS = ("money", "percent", "points", "number", "int", "text", "date")
@@ -205,12 +211,14 @@ class _FormBuilder:
         self.computed: dict[str, ComputedValue] = {}
         self.base_fields_of: dict[str, frozenset[str]] = {}
         self.field_lines: dict[str, int] = {}
+        self.row_scopes: dict[str, dict[str, str]] = {}  # table field → types of a row's names
+        self.pending_rows: list[tuple[str, _Node]] = []
 
     def compile(self, node: _Node, key: str, want: str | None, extra: dict | None = None):
         source = node.get(key, str)
         types = {**self.types, **(extra or {})}
         try:
-            return expr.compile_expression(source, types, want)
+            return expr.compile_expression(source, types, want, self.row_scopes)
         except expr.ExprError as error:
             raise node.fail(key, str(error)) from None
 
@@ -220,12 +228,14 @@ class _FormBuilder:
         edition = str(root.get("edition", (str, Decimal, int)))
         title = root.get("title", str)
         short_title = root.get("short_title", str, title.removesuffix("报告"))
-        table_title, table_columns = self.table(root, short_title)
+        table_title, table_columns, sheet_node = self.table(root, short_title)
         years = root.child("years")
         first_year = years.get("first", int)
         last_year = years.get("last", int, None)
         years.done()
         total = root.get("total", Decimal, Decimal(100))
+        rescale = root.get("rescale", bool, False)
+        subject = root.get("subject", str, "")
         texts = dict(DEFAULT_TEXTS)
         if "texts" in root.data:
             text_node = root.child("texts")
@@ -239,7 +249,13 @@ class _FormBuilder:
 
         for node, _ in root.items("fields"):
             self.add_field(node)
+        for fid, node in self.pending_rows:
+            self.fields[fid] = dataclasses.replace(self.fields[fid], rows=self.table_rows(fid, node))
+            node.done()
         self.check_program_fields(root)
+        counted_from, counted = self.counted(root)
+        if subject and (subject not in self.fields or self.fields[subject].type != "text"):
+            raise root.fail("subject", f"“{subject}”应为本表单的单行文字字段（如 project.name）")
         for node, _ in root.items("computed", []):
             self.add_computed(node)
         indicators = tuple(
@@ -255,6 +271,7 @@ class _FormBuilder:
         grades = self.grades(root)
         adjustments = self.adjustments(root)
         sections = self.sections(root, nodes, leaves)
+        sheet = self.sheet(sheet_node, leaves) if sheet_node is not None else None
         root.done()
         return Form(
             id=form_id,
@@ -273,28 +290,67 @@ class _FormBuilder:
             short_title=short_title,
             table_title=table_title,
             table_columns=table_columns,
+            sheet=sheet,
             source=self.path,
             total_weight=total,
             limits=limits,
             previous_fields=previous_fields,
             max_change=max_change,
+            rescale=rescale,
+            subject=subject,
+            counted_from=counted_from,
+            counted=counted,
             leaves=leaves,
             nodes=nodes,
             computed_order=tuple(self.computed),
             base_fields_of=self.base_fields_of,
         )
 
-    def table(self, root: _Node, short_title: str) -> tuple[str, tuple[str, ...]]:
-        """The score table's title and column headings (``table: {title, columns}``)."""
+    def table(self, root: _Node, short_title: str) -> tuple[str, tuple[str, ...], _Node | None]:
+        """The score table's title and column headings (``table: {title, columns}``), and its
+        ``sheet`` (read once the fields and indicators are known)."""
         if "table" not in root.data:
-            return short_title + "表", TABLE_COLUMNS
+            return short_title + "表", TABLE_COLUMNS, None
         node = root.child("table")
         title = node.get("title", str, short_title + "表")
         columns = node.strings("columns", TABLE_COLUMNS)
         if len(columns) != len(TABLE_COLUMNS):
             raise node.fail("columns", f"评分表应有 {len(TABLE_COLUMNS)} 列：{'、'.join(TABLE_COLUMNS)}")
+        sheet = node.child("sheet") if "sheet" in node.data else None
         node.done()
-        return title, columns
+        return title, columns, sheet
+
+    def sheet(self, node: _Node, leaves: dict) -> Sheet:
+        """``table.sheet: {header, grid: {title, field, rows, columns, indicator}, texts: {title, fields}}``."""
+        def known(where: _Node, key: str, ids) -> None:
+            for fid in ids:
+                if fid not in self.fields:
+                    raise where.fail(key, f"未知的字段“{fid}”")
+
+        def pairs(where: _Node, key: str) -> tuple[tuple[str, str], ...]:
+            mapping = where.get(key, dict)
+            return tuple((str(k), str(v)) for k, v in mapping.items())
+
+        header = node.strings("header")
+        known(node, "header", header)
+        params: dict[str, Any] = {"header": header}
+        if "grid" in node.data:
+            grid = node.child("grid")
+            params.update(grid_title=grid.get("title", str), grid_field=grid.get("field", str),
+                          grid_rows=pairs(grid, "rows"), grid_columns=pairs(grid, "columns"),
+                          grid_indicator=grid.get("indicator", str, ""))
+            known(grid, "rows", [f"{params['grid_field']}.{r}.{c}" for r, _ in params["grid_rows"]
+                                 for c, _ in params["grid_columns"]])
+            if params["grid_indicator"] and params["grid_indicator"] not in leaves:
+                raise grid.fail("indicator", f"未知的末级指标“{params['grid_indicator']}”")
+            grid.done()
+        if "texts" in node.data:
+            texts = node.child("texts")
+            params.update(texts_title=texts.get("title", str), texts=texts.strings("fields"))
+            known(texts, "fields", params["texts"])
+            texts.done()
+        node.done()
+        return Sheet(**params)
 
     def check_program_fields(self, root: _Node) -> None:
         """The fields the program reads by id exist, with the type it expects."""
@@ -330,6 +386,9 @@ class _FormBuilder:
             raise node.fail("bounds", "应为 [最小值, 最大值]，不限用 null")
         minimum, maximum = (Decimal(b) if b is not None else None for b in (bounds or [None, None]))
         yes, no = self.answers(node, ftype)
+        if ftype == "rows":
+            self.pending_rows.append((ident, node))
+            self.row_scopes[ident] = self.row_columns(node)
         self.fields[ident] = Field(
             id=ident,
             label=node.get("label", str),
@@ -350,7 +409,135 @@ class _FormBuilder:
             raise node.fail("max_items", f"只有 {'、'.join(LIST_TYPES)} 类型的字段有项数上限")
         self.field_lines[ident] = node.line
         self.types[ident] = FIELD_TYPES[ftype]
+        if ftype != "rows":
+            node.done()  # a table's rows are read once every field is known
+
+    # -- table fields (type rows)
+
+    def row_columns(self, node: _Node) -> dict[str, str]:
+        """The expression types of a row's columns (their full reading waits for table_rows)."""
+        types: dict[str, str] = {}
+        for column, _ in node.items("columns"):
+            cid, ctype = column.get("id", str), column.get("type", str)
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", cid) or cid in types or cid == "row":
+                raise column.fail("id", f"列编号“{cid}”应由小写字母、数字和下划线组成，且不重复（row 留作行号）")
+            if ctype not in COLUMN_TYPES:
+                raise column.fail("type", f"未知的列类型“{ctype}”，可用：{'、'.join(COLUMN_TYPES)}")
+            types[cid] = COLUMN_TYPES[ctype]
+        for computed, _ in node.items("computed", []):
+            cid = computed.get("id", str)
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", cid) or cid in types:
+                raise computed.fail("id", f"行计算值编号“{cid}”应由小写字母、数字和下划线组成，且不与列重复")
+            types[cid] = "pending"
+        if not types:
+            raise node.fail("columns", "表格字段至少要有一列")
+        return types
+
+    def table_rows(self, fid: str, node: _Node) -> Rows:
+        """``columns``, per-row ``computed`` and ``checks``, and which names are the row's
+        ``score``, ``weight`` and ``applicable`` of a field of type rows."""
+        scope = self.row_scopes[fid]
+        row_types = {cid: t for cid, t in scope.items() if t != "pending"}
+        columns = [self.column(item, row_types) for item, _ in node.items("columns")]
+        computed = []
+        for item, _ in node.items("computed", []):
+            compiled = self.compile(item, "expr", None, row_types)
+            row_types[item.get("id", str)] = compiled.type
+            computed.append(RowComputed(item.get("id", str), item.get("label", str, ""), compiled))
+            item.done()
+        scope.clear()
+        scope.update(row_types)
+        by_id = {c.id: c for c in columns}
+        for column in columns:
+            if column.depends and (column.depends not in by_id or by_id[column.depends].type != "choice"
+                                   or columns.index(by_id[column.depends]) > columns.index(column)):
+                raise node.fail("columns", f"列“{column.id}”依赖的“{column.depends}”应为排在它之前的选择列")
+        roles = {}
+        for key, want in (("score", expr.NUMBER), ("weight", expr.NUMBER), ("applicable", expr.BOOL)):
+            name = node.get(key, str, "")
+            if name and row_types.get(name) != want:
+                raise node.fail(key, f"“{name}”应为本表格中{expr.TYPE_NAMES[want]}类型的列或行计算值")
+            roles[key] = name
+        if roles["applicable"] and (by_id.get(roles["applicable"]) is None):
+            raise node.fail("applicable", "适用与否应为一列（yesno）")
+        checks = self.row_checks(node, fid, row_types)
+        min_rows = node.get("min_rows", int, 0)
+        max_rows = self.size(node, "max_rows", 200)
+        return Rows(tuple(columns), tuple(computed), checks, roles["score"], roles["weight"],
+                    roles["applicable"], min_rows, max_rows, **self.row_print(node, row_types))
+
+    def row_print(self, node: _Node, row_types: dict[str, str]) -> dict[str, str]:
+        """``print: {group, title, reason}`` (names of the row) and ``{criteria, value}``
+        (templates over the row): how a row is laid out in the score table."""
+        if "print" not in node.data:
+            return {}
+        spec = node.child("print")
+        result = {}
+        for key in ("group", "title", "reason"):
+            name = spec.get(key, str, "")
+            if name and name not in row_types:
+                raise spec.fail(key, f"“{name}”不是本表格的列或行计算值")
+            result[f"print_{key}"] = name
+        for key in ("criteria", "value"):
+            template = spec.get(key, str, "")
+            self.check_placeholders(spec, template, set(row_types), key=key)
+            result[f"print_{key}"] = template
+        spec.done()
+        return result
+
+    def column(self, node: _Node, row_types: dict[str, str]) -> Column:
+        ctype = node.get("type", str)
+        required = node.get("required", (bool, str), False)
+        if required is True:
+            required = expr.compile_expression("true", {})
+        elif isinstance(required, str):
+            required = self.compile(node, "required", expr.BOOL, row_types)
+        else:
+            required = None
+        choices, choices_by, depends = (), (), node.get("depends", str, "")
+        if ctype == "choice":
+            raw = node.get("choices", (list, dict))
+            if depends:
+                if not isinstance(raw, dict):
+                    raise node.fail("choices", "依赖上一列的选择列，choices 应为 {上一列的选项: [本列选项, …]}")
+                choices_by = tuple((str(key), tuple(str(v) for v in value)) for key, value in raw.items())
+                choices = tuple(option for _, options in choices_by for option in options)
+            else:
+                if not isinstance(raw, list):
+                    raise node.fail("choices", "choices 应为选项列表")
+                choices = tuple(str(v) for v in raw)
+            if not choices:
+                raise node.fail("choices", "选择列至少要有一个选项")
+        elif "choices" in node.data or depends:
+            raise node.fail("choices" if "choices" in node.data else "depends", "只有选择列（type: choice）有选项")
+        default = node.get("default", (bool, str, int, Decimal), None)
+        if default is not None and ctype == "yesno" and not isinstance(default, bool):
+            raise node.fail("default", "是/否列的默认值应为 true 或 false")
+        bounds = node.get("bounds", list, [])
+        minimum, maximum = (Decimal(b) if b is not None else None for b in (bounds or [None, None]))
+        suggest = []
+        for other, by_value in node.get("suggest", dict, {}).items():
+            if other not in row_types or not isinstance(by_value, dict):
+                raise node.fail("suggest", "应为 {本表格的列: {该列的值: [建议的选项, …]}}")
+            suggest += [(str(other), str(value), tuple(str(c) for c in options)) for value, options in by_value.items()]
+        column = Column(node.get("id", str), node.get("label", str), ctype, required, choices, depends,
+                        choices_by, default, minimum, maximum, self.size(node, "max_length"),
+                        node.get("width", int, 0), tuple(suggest))
         node.done()
+        return column
+
+    def row_checks(self, node: _Node, fid: str, row_types: dict[str, str]) -> tuple[Check, ...]:
+        result, seen = [], set()
+        local = {**row_types, "row": expr.NUMBER}
+        for item, _ in node.items("checks", []):
+            ident, severity = self.check_head(item, seen)
+            condition = self.compile(item, "assert", expr.BOOL, local)
+            when = self.compile(item, "when", expr.BOOL, local) if "when" in item.data else None
+            message = item.get("message", str)
+            self.check_placeholders(item, message, set(local))
+            result.append(Check(ident, severity, message, condition, when, (), (fid,)))
+            item.done()
+        return tuple(result)
 
     def parts(self, node: _Node, ftype: str) -> tuple[str, ...]:
         """``sum_of``: fields above this one, of its type, whose sum it takes when left empty."""
@@ -469,6 +656,20 @@ class _FormBuilder:
             else:
                 params["numerator"] = self.compile(node, "numerator", expr.NUMBER)
                 params["denominator"] = self.compile(node, "denominator", expr.NUMBER)
+        if kind in ("proportional", "ceiling", "deduct", "floor"):
+            params["rate_places"] = node.get("rate_places", int, None)
+            zero = node.get("zero_denominator", str, "full")
+            if zero not in ("full", "not_applicable"):
+                raise node.fail("zero_denominator", "应为 full（按满分计）或 not_applicable（不适用）")
+            params["zero_not_applicable"] = zero == "not_applicable"
+        if kind == "rows":
+            table = node.get("table", str)
+            spec = self.pending_spec(table)
+            if spec is None or not spec.score or not spec.weight:
+                raise node.fail("table", f"“{table}”不是写明了 score 和 weight 的表格字段（type: rows）")
+            params["table"] = table
+            if "where" in node.data:
+                params["where"] = self.compile(node, "where", expr.BOOL, self.row_scopes[table])
         if kind in ("ceiling", "deduct", "floor"):
             params["step"] = node.get("step", Decimal)
         if kind == "floor":
@@ -489,8 +690,14 @@ class _FormBuilder:
         node.done()
         return Rule(**params)
 
+    def pending_spec(self, fid: str) -> Rows | None:
+        field = self.fields.get(fid)
+        return field.rows if field is not None else None
+
     def inputs(self, node: _Node, rule: Rule) -> tuple[str, ...]:
         names: set[str] = set()
+        if rule.table:
+            names.add(rule.table)
         for compiled in (rule.numerator, rule.denominator, rule.percent):
             if compiled is not None:
                 names |= compiled.names
@@ -526,6 +733,25 @@ class _FormBuilder:
                 self.fields[fld.id] = fld
                 self.types[fld.id] = fld.expr_type
 
+    def counted(self, root: _Node) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """``counted: {from: form id, fields: {count field: condition}}``: checks see
+        ``counted.<field>``; the conditions are read against that form by the catalog."""
+        if "counted" not in root.data:
+            return "", ()
+        node = root.child("counted")
+        other = node.get("from", str)
+        fields = node.get("fields", dict)
+        result = []
+        for fid, condition in fields.items():
+            if fid not in self.fields or self.fields[fid].type != "count":
+                raise node.fail("fields", f"“{fid}”不是本表单的计数字段（type: count）")
+            if not isinstance(condition, str) or not condition.strip():
+                raise node.fail("fields", f"“{fid}”的计数条件应为表达式文字，例如 \"true\"")
+            result.append((fid, condition))
+            self.types[COUNTED_PREFIX + fid] = expr.NUMBER
+        node.done()
+        return other, tuple(result)
+
     def previous(self, root: _Node) -> tuple[tuple[str, ...], Decimal]:
         """``previous: {fields: [...], max_change: 0.3}``: last year's values that checks read."""
         default = Form.__dataclass_fields__["max_change"].default
@@ -548,16 +774,22 @@ class _FormBuilder:
 
     # -- checks, grades, adjustments
 
+    @staticmethod
+    def check_head(node: _Node, seen: set[str]) -> tuple[str, str]:
+        """A check's id (not used before in ``seen``) and its severity."""
+        ident = node.get("id", str)
+        if ident in seen:
+            raise node.fail("id", f"校验编号“{ident}”重复")
+        seen.add(ident)
+        severity = node.get("severity", str)
+        if severity not in SEVERITIES:
+            raise node.fail("severity", "应为 error（错误）或 warning（警告）")
+        return ident, severity
+
     def checks(self, root: _Node) -> tuple[Check, ...]:
         result, seen = [], set()
         for node, _ in root.items("checks", []):
-            ident = node.get("id", str)
-            if ident in seen:
-                raise node.fail("id", f"校验编号“{ident}”重复")
-            seen.add(ident)
-            severity = node.get("severity", str)
-            if severity not in SEVERITIES:
-                raise node.fail("severity", "应为 error（错误）或 warning（警告）")
+            ident, severity = self.check_head(node, seen)
             for_each = node.strings("for_each")
             extra = {}
             if for_each:
@@ -590,7 +822,7 @@ class _FormBuilder:
     def check_placeholders(self, node: _Node, message: str, local: set[str], key: str = "message") -> None:
         for name, fmt in PLACEHOLDER.findall(message):
             if name not in local and name not in self.fields and name not in self.computed \
-                    and not (name.startswith(PREVIOUS_PREFIX) and name in self.types):
+                    and not (name.startswith((PREVIOUS_PREFIX, COUNTED_PREFIX)) and name in self.types):
                 raise node.fail(key, f"占位符“{{{name}}}”不是已知的编号")
             if fmt and fmt not in MESSAGE_FORMATS:
                 raise node.fail(key, f"占位符格式“{fmt}”应为 {'、'.join(MESSAGE_FORMATS)} 之一")

@@ -47,7 +47,7 @@ class ReportData:
 
 def explainable_checks(form: Form) -> set[str]:
     """Ids that may carry an 出错说明: warnings, per field for per-field checks."""
-    ids = set()
+    ids = {f"counted.{fid}" for fid, _ in form.counted}  # a typed count unlike the counted one
     for check in form.checks:
         if check.severity != "warning":
             continue

@@ -25,7 +25,7 @@ from .engine import Evaluation, format_value
 from .expr import Compiled
 from .form import INTEGER_TYPES, Form, Indicator
 from .parsing import format_decimal, format_ratio
-from .scoring import adjustment_lines
+from .scoring import NOT_APPLICABLE, adjustment_lines
 
 NO_FIGURE = "—"  # the 指标值 of an indicator scored without figures (manual), or before its inputs
 NO_ADJUSTMENT = "无"
@@ -60,6 +60,8 @@ class LeafRow:
     rate: Decimal | None  # the exact ratio, for outputs that hold numbers
     note: str  # the score's note ("无此类事项，按满分计"), or why it is not scored
     deduction: str  # "扣 1.00 分：原因", empty at full marks
+    applicable: bool = True  # False: 不适用, shown instead of a score
+    criteria_text: str | None = None  # a table row's 评分标准 cell; None: the leaf's criteria
 
     @property
     def leaf(self) -> Indicator:
@@ -82,7 +84,7 @@ class LeafRow:
 
     @property
     def criteria(self) -> str:
-        return self.leaf.criteria
+        return self.leaf.criteria if self.criteria_text is None else self.criteria_text
 
     @property
     def weight(self) -> Decimal:
@@ -90,6 +92,8 @@ class LeafRow:
 
     @property
     def shown_score(self) -> str:
+        if not self.applicable:
+            return NOT_APPLICABLE
         return UNSCORED if self.score is None else score_text(self.score)
 
     @property
@@ -121,8 +125,23 @@ class ScoreRows:
 
 def score_rows(form: Form, values: Mapping[str, Any], ev: Evaluation) -> ScoreRows:
     """The table of ``ev``: a row per leaf in form order, then the footer rows."""
-    leaves = tuple(_leaf_row(form, path, ev) for path in _paths(form))
+    leaves = tuple(row for path in _paths(form) for row in (
+        _table_rows(form, path, ev) if path[-1].rule.kind == "rows" else [_leaf_row(form, path, ev)]))
     return ScoreRows(leaves, _footer(form, values, ev))
+
+
+def _table_rows(form: Form, path: tuple[Indicator, ...], ev: Evaluation) -> list[LeafRow]:
+    """A leaf scored from a table field: one row per table row, grouped (see rows_table)."""
+    from .rows_table import row_cells, row_paths
+
+    result = []
+    for row_path, local, row in row_paths(form, path[-1], ev):
+        value, note, reason = row_cells(form, path[-1], ev, local, row)
+        lost = "" if row.score is None or row.score >= (row.weight or 0) else \
+            f"扣 {score_text(row.weight - row.score)} 分：{reason or NO_REASON}"
+        result.append(LeafRow((*path[:-1], *row_path), value or NO_FIGURE, row.score, None, note, lost,
+                              row.applicable, row_path[-1].criteria))
+    return result
 
 
 def _paths(form: Form):
@@ -142,7 +161,7 @@ def _leaf_row(form: Form, path: tuple[Indicator, ...], ev: Evaluation) -> LeafRo
     score = ev.scores[leaf.id]
     note = score.note if score.scored else f"{UNSCORED}：{score.note}"
     return LeafRow(path, indicator_value(form, leaf, ev), score.score, score.rate, note,
-                   deduction(form, leaf, ev))
+                   deduction(form, leaf, ev), score.applicable)
 
 
 def indicator_value(form: Form, leaf: Indicator, ev: Evaluation) -> str:
@@ -214,9 +233,19 @@ def _footer(form: Form, values: Mapping[str, Any], ev: Evaluation) -> tuple[Foot
         note = "\n".join(adjustment_lines(form.adjustments, entries, ev.adjustments)) or NO_ADJUSTMENT
         rows.append(FooterRow("加减分项", None, ev.adjustments, note))
     rows.append(FooterRow("总分", form.total_weight, ev.total,
-                          "" if ev.complete else f"尚有 {len(ev.unscored)} 个指标未评分，总分不完整"))
+                          "" if ev.complete else f"尚有 {len(ev.unscored)} 个指标未评分，总分不完整"
+                          if not form.rescale else rescale_note(form, ev)))
     rows.append(FooterRow("评价等级", None, None, "" if ev.complete else PROVISIONAL_GRADE, grade=ev.grade))
     return tuple(rows)
+
+
+def rescale_note(form: Form, ev: Evaluation) -> str:
+    """“不适用项不计分值：92.42 ÷ 95 × 100 = 97.28”, when a 不适用 item changed the total."""
+    counted = sum((s.counted_weight for s in ev.scores.values()), Decimal(0))
+    if counted == form.total_weight or counted == 0:
+        return "" if ev.complete else f"尚有 {len(ev.unscored)} 个指标未评分，总分不完整"
+    return (f"不适用项不计分值：{score_text(ev.base)} ÷ {format_decimal(counted)} × "
+            f"{format_decimal(form.total_weight)} = {score_text(ev.total)}")
 
 
 def signoff_parts(form: Form, values: Mapping[str, Any]) -> list[str]:

@@ -17,6 +17,7 @@ CENT = Decimal("0.01")
 RATE_PLACES = Decimal("0.0001")
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
+NOT_APPLICABLE = "不适用"
 
 
 def round2(value: Decimal) -> Decimal:
@@ -35,6 +36,14 @@ class Score:
     rate: Decimal | None = None  # exact ratio; shown rounded to 4 places (0.9849)
     note: str = ""
     missing: tuple[str, ...] = ()  # ids of the inputs still missing
+    applicable: bool = True  # False: 不适用, left out of a rescaled total
+    applicable_weight: Decimal | None = None  # the weight that counts in a rescaled total
+
+    @property
+    def counted_weight(self) -> Decimal:
+        if not self.applicable:
+            return ZERO
+        return self.weight if self.applicable_weight is None else self.applicable_weight
 
     @property
     def scored(self) -> bool:
@@ -74,12 +83,16 @@ def score_leaf(form: Form, leaf: Indicator, env: Mapping[str, Any]) -> Score:
         denominator = rule.denominator(env)
         if denominator is None:
             return unscored(rule.denominator.names | rule.numerator.names)
+        if denominator == 0 and rule.zero_not_applicable:
+            return Score(leaf.id, weight, ZERO, note=NOT_APPLICABLE, applicable=False)
         if denominator == 0:
             return Score(leaf.id, weight, round2(weight), note=texts["zero_denominator"])
         numerator = rule.numerator(env)
         if numerator is None:
             return unscored(rule.numerator.names)
         rate = numerator / denominator
+    if rule.rate_places is not None:
+        rate = rate.quantize(Decimal(1).scaleb(-rule.rate_places), rounding=ROUND_HALF_UP)
     return Score(leaf.id, weight, round2(clamp(rate_score(rule, weight, rate), ZERO, weight)), rate)
 
 
@@ -124,6 +137,17 @@ def adjustment_lines(rules: Adjustments | None, entries: list[dict] | None, tota
     if raw != total:
         lines.append(f"（按上限合计 {format_decimal(total)} 分）")
     return lines
+
+
+def scaled_total(scores: Iterable[Score], total_weight: Decimal) -> Decimal:
+    """Σ scores ÷ Σ weights that apply × ``total_weight``: 不适用 indicators and rows leave
+    both sums, so a report where everything applies gets the plain sum."""
+    scores = list(scores)
+    earned = sum((s.score for s in scores if s.scored and s.applicable), ZERO)
+    weights = sum((s.counted_weight for s in scores), ZERO)
+    if weights == 0:
+        return round2(ZERO)
+    return round2(earned / weights * total_weight)
 
 
 def grade_for(bands: tuple[GradeBand, ...], total: Decimal) -> str:

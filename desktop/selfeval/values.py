@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from . import parsing
+from . import parsing, rows
 from .form import DECIMAL_TYPES, INTEGER_TYPES, Field, Form
 from .parsing import ParseError, Parsed
 
@@ -71,10 +71,12 @@ def parse_input(form: Form, field: Field, text: str) -> Parsed:
         return parsing.parse_lines(text, label, max_items=field.max_items, max_length=field.max_length)
     if kind == "adjustments":
         return Parsed(parse_adjustment_lines(form, field, text))
+    if kind == "rows":
+        return rows.parse_rows_text(field, text)
     raise AssertionError(f"unhandled field type {kind}")
 
 
-_SIZED_TYPES = ("text", "longtext", "lines", "adjustments")  # the types limits apply to
+_SIZED_TYPES = ("text", "longtext", "lines", "adjustments", "rows")  # the types limits apply to
 _OTHER_BOUND = 1000  # numbers, dates, codes: far longer than any way of writing one
 
 
@@ -182,6 +184,8 @@ def from_json(form: Form, field: Field, raw: Any) -> Any:
                 raise _rejected(field, raw, "应为列表")
             _check_count(field, raw)
             return [adjustment_entry(form, field, item) for item in raw] or None
+        if kind == "rows":
+            return rows.rows_from_json(field, raw)
     except ParseError as error:
         raise ValueRejected(f"{error.message}（{field.id}）") from None
     raise AssertionError(f"unhandled field type {kind}")
@@ -195,6 +199,8 @@ def to_json(field: Field, value: Any) -> Any:
         return format(value, "f")
     if field.type == "date":
         return value.isoformat()
+    if field.type == "rows":
+        return rows.rows_to_json(field, value)
     if field.type in ("lines", "adjustments"):
         return [dict(item) if isinstance(item, dict) else item for item in value]
     return value
@@ -226,6 +232,8 @@ def display(field: Field, value: Any) -> str:
         return parsing.format_yesno(value)
     if kind == "lines":
         return "\n".join(value)
+    if kind == "rows":
+        return rows.display_rows(field, value)
     if kind == "adjustments":
         return "\n".join(f"{e['kind']}（{e['level']}）：{e['description']}" for e in value)
     return str(value)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import paths, report_text
+from . import counting, paths, report_text
 from .errors import PartlyDone, os_message
 from .catalog import FormCatalog
 from .engine import Evaluation, evaluate
@@ -49,9 +49,10 @@ class OpenReport:
     explanations: dict[str, str]
     carried: CarriedOver | None = None
     previous: dict[str, Any] | None = None  # the values of the report it was started from
+    counted: dict[str, Any] | None = None  # counts from the unit's reports of the year (counting.py)
 
     def evaluate(self) -> Evaluation:
-        return evaluate(self.form, self.values, self.explanations, self.previous)
+        return evaluate(self.form, self.values, self.explanations, self.previous, self.counted)
 
 
 def carried_unchanged(form: Form, carried: CarriedOver | None, values: Mapping[str, Any]) -> frozenset[str]:
@@ -98,11 +99,40 @@ class Workspace:
     def open_report(self, report_id: int) -> OpenReport:
         info = self.store.report(report_id)
         form = self.form_of(info)
-        raw = self.store.values(report_id)
-        values = {fid: from_json(form, form.fields[fid], raw[fid]) for fid in form.fields if fid in raw}
+        values = self._typed(form, report_id)
         carried = self.store.carried_over(report_id)
         return OpenReport(info, form, values, self.store.explanations(report_id), carried,
-                          self.previous_values(form, carried))
+                          self.previous_values(form, carried), self.counted_values(form, info))
+
+    def _typed(self, form: Form, report_id: int) -> dict[str, Any]:
+        raw = self.store.values(report_id)
+        return {fid: from_json(form, form.fields[fid], raw[fid]) for fid in form.fields if fid in raw}
+
+    def counted_values(self, form: Form, info: ReportInfo) -> dict[str, Any] | None:
+        """The counts the form takes from the unit's reports of ``form.counted_from`` for the
+        same year (its project reports); None when the form counts nothing."""
+        if not form.counted_from:
+            return None
+        others = []
+        for other in self.store.reports():
+            if (other.form_id, other.unit_name, other.year) != (form.counted_from, info.unit_name, info.year) \
+                    or other.damage:
+                continue
+            try:
+                other_form = self.form_of(other)
+                others.append((other_form, self._typed(other_form, other.id)))
+            except (LookupError, ValueRejected, StoreError):  # a report this program cannot read is not counted
+                continue
+        return counting.count(form, others)
+
+    def fill_counts(self, report_id: int) -> tuple[dict[str, Any], dict[str, int]]:
+        """Fill the counted fields still empty; returns the counts and what was filled."""
+        report = self.open_report(report_id)
+        counted = report.counted or {}
+        filled = counting.to_fill(report.form, report.values, counted)
+        if filled:
+            self.set_values(report_id, filled)
+        return counted, filled
 
     def previous_values(self, form: Form, carried: CarriedOver | None) -> dict[str, Any] | None:
         """Last year's figures that the form compares with (``previous: fields``), read from the

@@ -77,7 +77,7 @@ def unit_of(report: OpenReport) -> str:
 
 def title_lines(report: OpenReport) -> tuple[str, str]:
     """The report title in its two natural halves: year and unit, then the kind of report."""
-    return f"{year_of(report)}年度{unit_of(report)}", report.form.title
+    return f"{year_of(report)}年度{unit_of(report)}", report.form.subject_of(report.values) + report.form.title
 
 
 def table_title(report: OpenReport) -> str:

@@ -135,7 +135,8 @@ def _build_signed(report: OpenReport, evaluation: Evaluation, signer, roots: lis
     if missing:
         notes = (f"PDF 所用字体中没有这些字的字形，打印出来会是空白：{missing}。"
                  "请在装有完整中文字体（如 Windows 自带的仿宋、黑体、楷体）的电脑上导出，或改用常用字。",)
-    name = package_name(report.info.year, report.info.unit_name, report.form.short_title)
+    name = package_name(report.info.year, report.info.unit_name,
+                        report.form.subject_of(report.values) + report.form.short_title)
     fields = manifest_fields(report, evaluation, created=moment)
     fields["cert_sha256"] = fingerprint(signer.signing_cert)
     step(2)

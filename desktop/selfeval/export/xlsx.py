@@ -61,7 +61,11 @@ def render_workbook(report: OpenReport, evaluation: Evaluation, generated_at: da
     book = Workbook()
     scores = book.active
     scores.title = "自评表"
-    _score_sheet(_Sheet(scores, tuple(zip(report.form.table_columns, SCORE_WIDTHS))), report, evaluation)
+    if report.form.sheet is not None:  # one form per report (项目支出绩效自评表)
+        from .xlsx_sheet import WIDTHS, write_sheet
+        write_sheet(_Sheet(scores, tuple(zip(report.form.table_columns, WIDTHS))), report, evaluation)
+    else:
+        _score_sheet(_Sheet(scores, tuple(zip(report.form.table_columns, SCORE_WIDTHS))), report, evaluation)
     _data_sheet(_Sheet(book.create_sheet("基础数据"), DATA_COLUMNS), report.form, evaluation)
     _check_sheet(_Sheet(book.create_sheet("校验结果"), CHECK_COLUMNS), report.form, evaluation)
 
@@ -92,12 +96,7 @@ def _score_sheet(sheet: _Sheet, report: OpenReport, ev: Evaluation) -> None:
     from openpyxl.worksheet.pagebreak import Break
 
     form, width = report.form, len(SCORE_WIDTHS)
-    fill_date = report.values.get("report.fill_date")
-    sheet.put(1, 1, table_title(report), span=width, font=(HEAD_FONT, 16, True), align="center", border=False)
-    sheet.put(2, 1, f"填报单位（盖章）：{report.info.unit_name}", span=4, border=False)
-    sheet.put(2, 5, f"填报日期：{format_date_cn(fill_date) if fill_date else ''}", span=3, border=False)
-    sheet.put(2, width, amount_unit(form), align="right", border=False)
-    sheet.fit(2)
+    title_rows(sheet, report, width)
     sheet.header(HEADER_ROW)
 
     table = score_rows(form, report.values, ev)
@@ -124,6 +123,16 @@ def _score_sheet(sheet: _Sheet, report: OpenReport, ev: Evaluation) -> None:
     _label_groups(sheet, table.leaves, breaks)
     for last in breaks:
         ws.row_breaks.append(Break(id=last))
+
+
+def title_rows(sheet: _Sheet, report: OpenReport, width: int) -> None:
+    """The table's title on row 1; 填报单位, 填报日期 and 金额单位 on row 2."""
+    fill_date = report.values.get("report.fill_date")
+    sheet.put(1, 1, table_title(report), span=width, font=(HEAD_FONT, 16, True), align="center", border=False)
+    sheet.put(2, 1, f"填报单位（盖章）：{report.info.unit_name}", span=4, border=False)
+    sheet.put(2, 5, f"填报日期：{format_date_cn(fill_date) if fill_date else ''}", span=3, border=False)
+    sheet.put(2, width, amount_unit(report.form), align="right", border=False)
+    sheet.fit(2)
 
 
 def _leaf_row(sheet: _Sheet, row: int, leaf: LeafRow) -> None:

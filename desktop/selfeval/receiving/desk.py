@@ -120,6 +120,7 @@ def rescore(sealed: dict[str, bytes], catalog: FormCatalog) -> dict:
     return {
         "ok": not problems, "problems": problems, "notes": notes,
         "form": f"{data.form.title}（{data.form.edition}）", "form_id": data.form.id,
+        "subject": data.form.subject_of(data.values),  # one project's report apart from the unit's others
         "total": mine["total"], "grade": mine["grade"],
         "scores": {leaf: score["score"] for leaf, score in mine["indicators"].items()},
         "titles": {leaf: data.form.leaves[leaf].title for leaf in mine["indicators"]},

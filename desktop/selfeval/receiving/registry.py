@@ -236,12 +236,13 @@ _COLUMNS = ("id", "digest", "unit", "year", "form_id", "form_edition", "total", 
 
 
 def _number_versions(received: list[Received]) -> None:
-    """Number each unit's packages for one year and form by signing time (failed and rejected ones are
-    no version of the report); mark the newest accepted one."""
+    """Number each unit's packages for one year, form and subject (a project) by signing time (failed
+    and rejected ones are no version of the report); mark the newest accepted one."""
     groups: dict[tuple, list[Received]] = {}
     for item in received:
         if item.state in (ACCEPTED, PENDING):
-            groups.setdefault((item.unit, item.year, item.form_id), []).append(item)
+            subject = item.rescore.get("subject", "") if isinstance(item.rescore, dict) else ""
+            groups.setdefault((item.unit, item.year, item.form_id, subject), []).append(item)
     for group in groups.values():
         group.sort(key=lambda r: (r.signed_at, r.id))
         for number, item in enumerate(group, 1):

@@ -583,4 +583,7 @@ EDITORS: dict[str, Callable[[Form, Field, QWidget | None], FieldEditor]] = {
 
 
 def editor_for(form: Form, field: Field, parent: QWidget | None = None) -> FieldEditor:
+    if field.type == "rows":  # a table field: the table page (ui/rows_editor.py)
+        from .rows_editor import RowsEditor
+        return RowsEditor(form, field, parent)
     return EDITORS.get(field.type, LineEditor)(form, field, parent)

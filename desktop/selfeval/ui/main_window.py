@@ -95,7 +95,8 @@ class MainWindow(QMainWindow):
             form = self.workspace.form_of(info)
         except LookupError:
             return f"{info.form_id} {info.form_edition}"
-        return f"{form.title}（{form.edition}）"
+        subject = form.subject_of(self.workspace.store.values(info.id)) if form.subject and not info.damage else ""
+        return f"{subject}{form.title}（{form.edition}）"  # a project's name before 项目支出绩效自评报告
 
     def show_list(self) -> None:
         if self.wizard is not None:

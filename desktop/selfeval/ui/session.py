@@ -49,6 +49,7 @@ class ReportSession:
             self.navigator.remember(previous)
         self.carried = report.carried
         self.previous = report.previous
+        self.counted = report.counted
         self.imported = set(self.workspace.imported_unchanged(self.report_id))  # marks clear on edit
         self.previous_explanations = self._previous_explanations()
         self.refresh()
@@ -137,7 +138,7 @@ class ReportSession:
         """Evaluate the values as typed; blanks that leave an indicator unscored and
         texts not accepted are among the errors (see :mod:`selfeval.readiness`)."""
         self.evaluation = with_blocking(self.form, evaluate(self.form, self.values, self.explanations,
-                                                            self.previous), self.parse_errors)
+                                                            self.previous, self.counted), self.parse_errors)
         return self.evaluation
 
     def flush(self) -> bool:

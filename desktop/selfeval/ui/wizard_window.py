@@ -356,7 +356,8 @@ class WizardView(QWidget):
 
     def _show_header(self) -> None:
         info = self.session.info
-        self.heading.setText(f"{info.unit_name} · {info.year} 年度 · {self.session.form.title}")
+        form = self.session.form
+        self.heading.setText(f"{info.unit_name} · {info.year} 年度 · {form.subject_of(self.session.values)}{form.title}")
         self.banner.setText(tr("本报告已定稿，只读。") if self.session.final else "")
         self.reopen_button.setVisible(self.session.final)
 
