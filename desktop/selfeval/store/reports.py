@@ -172,6 +172,12 @@ class Store:
     def database(self) -> peewee.SqliteDatabase:
         return self._db
 
+    def set_lock_wait(self, seconds: float) -> None:
+        """How long a write waits for another program's lock before it fails (10 s by default;
+        the wizard waits less and retries by itself, so typing never freezes for long)."""
+        with self._session():
+            self._db.pragma("busy_timeout", int(seconds * 1000), permanent=True)
+
     def close(self, *, backup: bool = True) -> None:
         """Close, making the day's automatic backup first; should that fail, what was
         saved stays saved and ``backup_problem`` says why (in Chinese)."""

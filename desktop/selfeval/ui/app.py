@@ -106,6 +106,7 @@ def run(db_path: Path | None = None) -> int:
         return 1
     window = MainWindow(workspace, open_settings())
     window.show()
+    window.offer_recovery()
     if previous_crash is not None:
         dialogs.warn(window, tr("程序出错"),
                      f"{tr('上次运行时程序意外退出。')}\n{tr('详细信息已写入日志文件：')}\n{previous_crash}")

@@ -7,6 +7,7 @@ from ..store import StoreError
 from .session import ReportSession
 
 AUTOSAVE_MS = 500
+RETRY_MS = 3000  # after a failed write (database locked by another program, disk full)
 
 
 class Autosave(QObject):
@@ -20,6 +21,11 @@ class Autosave(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.flush)
+        self.retry = QTimer(self)  # while writing fails: what was typed stays in the session
+        self.retry.setSingleShot(True)
+        self.retry.setInterval(RETRY_MS)
+        self.retry.timeout.connect(self.flush)
+        self.failing = False
 
     def schedule(self) -> None:
         """Called after every accepted edit; does not postpone an already planned write."""
@@ -28,11 +34,19 @@ class Autosave(QObject):
 
     def flush(self) -> bool:
         self.timer.stop()
+        self.retry.stop()
         try:
             written = self.session.flush()
         except StoreError as error:
+            self.failing = True
             self.failed.emit(str(error))
+            self.retry.start()
             return False
-        if written:
+        if written or self.failing:
+            self.failing = False
             self.saved.emit()
         return written
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.retry.stop()

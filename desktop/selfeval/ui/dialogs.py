@@ -18,6 +18,20 @@ def confirm(parent: QWidget, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def choose(parent: QWidget, title: str, text: str, choices: list[tuple[str, str]]) -> str:
+    """One of several answers: ``choices`` are (key, button text), the first the default; Esc
+    gives the last."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+    buttons = {box.addButton(label, QMessageBox.ButtonRole.ActionRole): key for key, label in choices}
+    first, last = list(buttons)[0], list(buttons)[-1]
+    box.setDefaultButton(first)
+    box.setEscapeButton(last)
+    box.exec()
+    answer = buttons.get(box.clickedButton(), choices[-1][0])
+    box.deleteLater()
+    return answer
+
+
 def inform(parent: QWidget, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from .. import errors
 from ..catalog import demo_report_path
+from ..recovery import RecoveryError, apply_unsaved, discard_unsaved, keep_unsaved, read_unsaved
 from ..store import StoreError, restore_from
 from ..workspace import Workspace
 from . import dialogs
@@ -98,8 +99,56 @@ class MainWindow(QMainWindow):
         subject = form.subject_of(self.workspace.store.values(info.id)) if form.subject and not info.damage else ""
         return f"{subject}{form.title}（{form.edition}）"  # a project's name before 项目支出绩效自评报告
 
+    def settle_unsaved(self) -> bool:
+        """Before a report is closed: try once more to save; should that fail, ask whether to keep
+        the edits in a recovery file, go on editing, or drop them. False: go on editing."""
+        wizard = self.wizard
+        if wizard is None or not wizard.session.dirty or wizard.flush() or not wizard.session.dirty:
+            return True
+        answer = dialogs.choose(self, tr("修改没有保存"), tr(
+            "数据库现在无法写入（可能被其他程序占用，或磁盘已满），最近的修改还没有保存。\n"
+            "可以把这些修改写入数据库旁的恢复文件，下次启动时再恢复。"),
+            [("keep", tr("写入恢复文件后关闭")), ("stay", tr("返回继续编辑")), ("drop", tr("放弃这些修改"))])
+        if answer == "stay":
+            return False
+        if answer == "keep":
+            try:
+                path = keep_unsaved(self.workspace.store.path, wizard.session.unsaved())
+            except RecoveryError as error:
+                dialogs.warn(self, tr("修改没有保存"), str(error))
+                return False
+            dialogs.inform(self, tr("修改没有保存"), f"{tr('修改已写入恢复文件：')}\n{path}")
+        wizard.autosave.stop()
+        wizard.session.pending.clear()
+        wizard.session.pending_explanations.clear()
+        return True
+
+    def offer_recovery(self) -> None:
+        """At start: apply the edits a previous run could not save, if the clerk wants them."""
+        try:
+            unsaved = read_unsaved(self.workspace.store.path)
+        except RecoveryError as error:
+            dialogs.warn(self, tr("恢复未保存的修改"), str(error))
+            return
+        if unsaved is None:
+            return
+        if not dialogs.confirm(self, tr("恢复未保存的修改"),
+                               f"{unsaved.describe()}（上次关闭时写入恢复文件）。现在恢复到报告中吗？\n"
+                               "选“否”将删除恢复文件。"):
+            discard_unsaved(self.workspace.store.path)
+            return
+        try:
+            written = apply_unsaved(self.workspace, unsaved)
+        except RecoveryError as error:
+            dialogs.warn(self, tr("恢复未保存的修改"), str(error))
+            return
+        self.refresh_list(select=unsaved.report_id)
+        dialogs.inform(self, tr("恢复未保存的修改"), f"已恢复 {len(written) + len(unsaved.explanations)} 项修改。")
+
     def show_list(self) -> None:
         if self.wizard is not None:
+            if not self.settle_unsaved():
+                return
             report_id = self.wizard.session.report_id
             self.wizard.shutdown()
             self.stack.removeWidget(self.wizard)
@@ -118,6 +167,8 @@ class MainWindow(QMainWindow):
             return None
         if self.wizard is not None:
             self.show_list()
+            if self.wizard is not None:  # the clerk went back to unsaved edits
+                return None
         from .wizard_window import WizardView  # loaded when the first report opens, not at start
 
         self.wizard = WizardView(self.workspace, report_id, self.stack, settings=self.settings)
@@ -288,9 +339,12 @@ class MainWindow(QMainWindow):
         self.refresh_list()
         dialogs.inform(self, tr("恢复数据库"), f"{tr('已恢复。恢复前的数据库保存在：')}\n{safety}")
 
-    # -- closing never asks: everything is already saved
+    # -- closing asks only when edits could not be saved
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.settle_unsaved():
+            event.ignore()
+            return
         if self.wizard is not None:
             self.wizard.shutdown()
         if self.receive_window is not None:

@@ -26,6 +26,8 @@ class ScorePanel(QFrame):
         self.errors.setWordWrap(True)
         self.warnings = QLabel(self)
         self.saved = QLabel(self)
+        self.saved.setObjectName("saved")
+        self.saved.setWordWrap(True)
         self.saved.setStyleSheet("color: #666;")
         rows = [
             (tr("总分："), self.total), (tr("等级："), self.grade), (tr("未评分指标："), self.unscored),
@@ -53,4 +55,10 @@ class ScorePanel(QFrame):
         self.warnings.setStyleSheet("color: #8a5300; font-weight: bold;" if open_warnings else "")
 
     def show_saved(self, text: str) -> None:
+        self.saved.setStyleSheet("color: #666;")
+        self.saved.setText(text)
+
+    def show_unsaved(self, text: str) -> None:
+        """A failed save, in red, until a later save succeeds."""
+        self.saved.setStyleSheet("color: #b3261e; font-weight: bold;")
         self.saved.setText(text)

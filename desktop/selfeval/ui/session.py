@@ -13,8 +13,9 @@ from ..engine import Evaluation, evaluate
 from ..navigation import Navigator
 from ..parsing import ParseError
 from ..readiness import with_blocking
+from ..recovery import Unsaved
 from ..store import StoreError
-from ..values import display, is_empty, parse_input
+from ..values import display, is_empty, parse_input, to_json
 from ..workspace import Workspace, carried_unchanged, previous_shown
 
 
@@ -74,6 +75,13 @@ class ReportSession:
     @property
     def dirty(self) -> bool:
         return bool(self.pending or self.pending_explanations)
+
+    def unsaved(self) -> Unsaved:
+        """What is typed but not written yet, for a recovery file."""
+        values = {fid: None if value is None else to_json(self.form.fields[fid], value)
+                  for fid, value in self.pending.items()}
+        return Unsaved(self.report_id, self.info.unit_name, self.info.year, values,
+                       dict(self.pending_explanations))
 
     def shown(self, field_id: str) -> str:
         """The stored value as the field shows it when not being edited."""

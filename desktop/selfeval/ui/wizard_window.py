@@ -32,6 +32,7 @@ from .session import ReportSession
 from .settings import open_settings
 
 REFRESH_MS = 0  # coalesces the edits of one event-loop pass
+LOCK_WAIT_SECONDS = 1.0  # a save waits this long for another program's lock, then retries later
 
 
 class WizardView(QWidget):
@@ -44,13 +45,13 @@ class WizardView(QWidget):
                  settings: QSettings | None = None):
         super().__init__(parent)
         self.settings = settings if settings is not None else open_settings()
+        workspace.store.set_lock_wait(LOCK_WAIT_SECONDS)
         self.session = ReportSession(workspace, report_id)
         self.exporting = False
         self.autosave = Autosave(self.session, self)
         self.autosave.saved.connect(lambda: self.score_panel.show_saved(
             f"{tr('已保存')} {datetime.now():%H:%M:%S}"))
         self.autosave.failed.connect(self._save_failed)
-        self._save_error_shown = False
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setSingleShot(True)
         self.refresh_timer.setInterval(REFRESH_MS)
@@ -335,10 +336,8 @@ class WizardView(QWidget):
         return self.autosave.flush()
 
     def _save_failed(self, message: str) -> None:
-        self.score_panel.show_saved(tr("保存失败：") + message)
-        if not self._save_error_shown:
-            self._save_error_shown = True
-            dialogs.warn(self, tr("保存失败："), message)
+        """Shown at once and kept until a retry succeeds; nothing typed is dropped meanwhile."""
+        self.score_panel.show_unsaved(f"{tr('保存失败，修改仍保留在窗口中，每 3 秒重试：')}{message}")
 
     # -- what the person sees
 
