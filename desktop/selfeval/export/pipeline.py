@@ -77,7 +77,7 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
         write_package,
     )
     from .pdf import render_report_placed, unprintable_characters
-    from .sign import sign_pdf
+    from .sign import sign_pdf, stamp_lines
     from .verify import verify
     from .xlsx import render_workbook
 
@@ -93,7 +93,8 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
     step(0)
     xlsx = render_workbook(report, evaluation, generated_at=moment)
     step(1)
-    rendered = render_report_placed(report, evaluation, generated_at=moment)
+    # the stamp text is drawn into the page with the fonts the PDF embeds anyway
+    rendered = render_report_placed(report, evaluation, generated_at=moment, stamp=stamp_lines(signer, moment))
     pdf = rendered.pdf
     notes = ()
     missing = unprintable_characters(report)
@@ -108,7 +109,7 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
         pdf, signer,
         attachments=[(f"{name}.xlsx", xlsx, XLSX_MIME), summary_attachment(fields),
                      *report_attachments(report, evaluation)],
-        box=rendered.signature_box, reason=f"{report.form.title}定稿报送",
+        box=rendered.signature_box, drawn=True, reason=f"{report.form.title}定稿报送",
     )
     step(3)
     problems = []
