@@ -165,3 +165,60 @@ def test_bundled_font_is_the_application_font_and_missing_is_quiet(qtbot, monkey
         assert family and QApplication.font().family() == family
     monkeypatch.setattr(app, "resources_dir", lambda: tmp_path)
     assert app._add_bundled_font() is None
+
+
+def _main_windows():
+    from PySide6.QtWidgets import QApplication
+
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, main_window.MainWindow)]
+
+
+def test_the_window_is_shown_before_the_database_is_opened(qtbot, home, monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from selfeval.ui import app as gui
+
+    seen = {}
+    real = gui.open_workspace
+
+    def opening(db_path=None):
+        seen["visible_before"] = [w.isVisible() and w.workspace is None for w in _main_windows()]
+        workspace = real(db_path)
+
+        def done():
+            seen["attached"] = [w.workspace is workspace for w in _main_windows()]
+            QApplication.quit()
+
+        QTimer.singleShot(0, done)
+        return workspace
+
+    monkeypatch.setattr(gui, "open_workspace", opening)
+    gui.application()
+    try:
+        assert gui.run() == 0
+    finally:
+        for window in _main_windows():
+            window.close()
+            window.deleteLater()
+    assert seen == {"visible_before": [True], "attached": [True]}
+
+
+def test_giving_up_on_the_database_after_the_window_showed_exits_with_1(qtbot, home, monkeypatch):
+    from selfeval.ui import app as gui
+
+    monkeypatch.setattr(gui, "open_workspace", lambda db_path=None: None)
+    gui.application()
+    try:
+        assert gui.run() == 1
+    finally:
+        for window in _main_windows():
+            window.close()
+            window.deleteLater()
+
+
+def test_actions_wait_for_the_database(qtbot, home):
+    window = main_window.MainWindow(None, open_settings())
+    qtbot.addWidget(window)
+    window.do_action("demo")  # ignored: nothing to act on yet
+    assert window.report_list.reports == [] and window.wizard is None

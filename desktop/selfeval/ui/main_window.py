@@ -10,15 +10,13 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from .. import errors
-from ..catalog import demo_report_path
-from ..store import StoreError, restore_from
-from ..workspace import Workspace
 from . import dialogs
 from .i18n import LANGUAGES, language, tr
 from .report_list import ReportList, ask_new_report
 from .settings import restore_geometry, save_geometry
 
 if TYPE_CHECKING:
+    from ..workspace import Workspace
     from .wizard_window import WizardView
 
 GEOMETRY_KEY = "window/main"
@@ -26,7 +24,8 @@ BACKUP_FILTER = "SQLite (*.sqlite3 *.sqlite *.db);;* (*)"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, workspace: Workspace, settings: QSettings, parent: QWidget | None = None):
+    def __init__(self, workspace: Workspace | None, settings: QSettings, parent: QWidget | None = None):
+        """Without a workspace the window shows an empty list until :meth:`attach` gives it one."""
         super().__init__(parent)
         self.workspace = workspace
         self.settings = settings
@@ -41,6 +40,12 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.report_list)
         self._menus()
         restore_geometry(settings, GEOMETRY_KEY, self, QSize(1200, 800))
+        if workspace is not None:
+            self.attach(workspace)
+
+    def attach(self, workspace: Workspace) -> None:
+        """Show the reports of ``workspace`` (opened after the window first appeared)."""
+        self.workspace = workspace
         self.refresh_list()
         self.report_list.focus_reports()
 
@@ -77,7 +82,8 @@ class MainWindow(QMainWindow):
     # -- the list
 
     def refresh_list(self, select: int | None = None) -> None:
-        self.report_list.show_reports(self.workspace.store.reports(), select, self._form_name)
+        if self.workspace is not None:
+            self.report_list.show_reports(self.workspace.store.reports(), select, self._form_name)
 
     def _form_name(self, info) -> str:
         try:
@@ -120,6 +126,10 @@ class MainWindow(QMainWindow):
         return self.wizard
 
     def do_action(self, key: str) -> None:
+        if self.workspace is None:  # the database is still being opened
+            return
+        from ..store import StoreError
+
         handler = getattr(self, f"action_{key}")
         try:
             handler()
@@ -153,6 +163,8 @@ class MainWindow(QMainWindow):
         return self.receive_window
 
     def action_demo(self) -> None:
+        from ..catalog import demo_report_path
+
         report_id = self.workspace.import_json(demo_report_path().read_text(encoding="utf-8"))
         self.refresh_list(select=report_id)
         self.open_report(report_id)
@@ -175,6 +187,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{tr('已删除。删除前的备份：')}{safety}", 10000)
 
     def action_import(self) -> None:
+        from ..store import StoreError
+
         path = dialogs.open_file(self, tr("导入 JSON"), Path.home(), "JSON (*.json)")
         if path is None:
             return
@@ -194,6 +208,7 @@ class MainWindow(QMainWindow):
         """Last year's Word report into the open or selected draft (or a new report): the clerk
         reviews every text and figure before anything is stored."""
         from .. import docimport
+        from ..store import StoreError
         from .import_dialog import review_import
 
         if self.wizard is not None:
@@ -239,6 +254,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 10000)
 
     def action_export(self) -> None:
+        from ..store import StoreError
+
         report_id = self.report_list.selected_id()
         if report_id is None:
             return
@@ -261,6 +278,9 @@ class MainWindow(QMainWindow):
         dialogs.inform(self, tr("备份数据库"), f"{tr('已备份到：')}\n{target}")
 
     def action_restore(self) -> None:
+        from ..store import restore_from
+        from ..workspace import Workspace
+
         store = self.workspace.store
         source = dialogs.open_file(self, tr("恢复数据库"), store.backup_dir, BACKUP_FILTER)
         if source is None:
