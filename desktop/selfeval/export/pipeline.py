@@ -68,6 +68,7 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
     from .certs import fingerprint, load_signer
     from .package import (
         ZipNotWritten,
+        fit_to_path,
         manifest_fields,
         package_name,
         pdf_name,
@@ -101,7 +102,7 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
     if missing:
         notes = (f"PDF 所用字体中没有这些字的字形，打印出来会是空白：{missing}。"
                  "请在装有完整中文字体（如 Windows 自带的仿宋、黑体、楷体）的电脑上导出，或改用常用字。",)
-    name = package_name(report.info.year, report.info.unit_name, report.form.short_title)
+    name = fit_to_path(package_name(report.info.year, report.info.unit_name, report.form.short_title), out_dir)
     fields = manifest_fields(report, evaluation, created=moment)
     fields["cert_sha256"] = fingerprint(signer.signing_cert)
     step(2)
