@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import paths
 from ..catalog import resources_dir
+from ..streams import ensure_streams
 from . import crash, dialogs
 from .i18n import install_qt_translations, set_language, tr
 from .main_window import BACKUP_FILTER, MainWindow
@@ -157,6 +158,7 @@ def after_first_paint(widget, action: Callable[[], None], fallback_ms: int = 500
 
 
 def main(argv: list[str] | None = None) -> int:
+    ensure_streams()  # selfeval-gui.exe is a windowed program: no sys.stdout or sys.stderr
     parser = argparse.ArgumentParser(prog="selfeval-gui", description="部门整体支出绩效自评（图形界面）")
     parser.add_argument("--db", type=Path, help="数据库文件（默认使用数据目录中的数据库）")
     args = parser.parse_args(argv)
