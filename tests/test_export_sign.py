@@ -420,3 +420,17 @@ def test_stamp_lines_fill_in_the_time(signer):
 
     lines = stamp_lines(signer, datetime(2023, 1, 15, 10, 32), ["支出率 98%"])
     assert lines[2] == "签署时间：2023年1月15日 10:32" and lines[-1] == "支出率 98%"
+
+
+def test_the_signer_parses_its_key_once_and_signs_as_pyhanko_does(signer, monkeypatch):
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign.signers import SimpleSigner
+
+    expected = SimpleSigner.sign_raw(signer, b"report", "sha256")
+    parses = []
+    real = serialization.load_der_private_key
+    monkeypatch.setattr(serialization, "load_der_private_key",
+                        lambda *args, **kwargs: parses.append(1) or real(*args, **kwargs))
+    signer._parsed = None
+    assert [signer.sign_raw(b"report", "sha256") for _ in range(3)] == [expected] * 3
+    assert len(parses) == 1
