@@ -252,3 +252,27 @@ def test_a_title_font_installed_for_one_user_is_found(windows_fonts, file_name):
     _system, user = windows_fonts
     (user / file_name).write_bytes(b"")
     assert fontmod.find_official("title") == user / file_name
+
+
+def test_an_export_into_a_deep_folder_fits_and_verifies_without_a_rename_warning(tmp_path):
+    from selfeval.catalog import demo_report_path
+    from selfeval.export.certs import new_self_signed
+    from selfeval.export.pipeline import export_report
+    from selfeval.workspace import Workspace
+
+    workspace = Workspace.open(tmp_path / "db.sqlite3")
+    try:
+        report_id = workspace.import_json(demo_report_path().read_text(encoding="utf-8"))
+        workspace.set_values(report_id, {"unit.name": "广东省韶关市乐昌市" + "某" * 30 + "局"})
+        for finding in workspace.evaluate(report_id).unexplained_warnings:
+            workspace.set_explanation(report_id, finding.check, "已核对。")
+        workspace.finalize(report_id)
+        pfx = new_self_signed(tmp_path / "a.pfx", unit_name="某局", person="张三", password="secret-123")
+        out = deep_folder(tmp_path / "stick", 170)
+        result = export_report(workspace, report_id, pfx=pfx, password="secret-123", out_dir=out, make_zip=True)
+    finally:
+        workspace.close()
+    assert result.verdict.ok and result.problems == ()
+    assert not any("改过名" in warning for warning in result.verdict.warnings), result.verdict.warnings
+    assert longest_written(out) <= MAX_PATH_CHARS and result.folder.name.endswith("_" + TITLE)
+    assert len(result.folder.name) < len(package_name(2022, "广东省韶关市乐昌市" + "某" * 30 + "局", TITLE))
