@@ -268,7 +268,7 @@ def test_an_export_into_a_deep_folder_fits_and_verifies_without_a_rename_warning
             workspace.set_explanation(report_id, finding.check, "已核对。")
         workspace.finalize(report_id)
         pfx = new_self_signed(tmp_path / "a.pfx", unit_name="某局", person="张三", password="secret-123")
-        out = deep_folder(tmp_path / "stick", 170)
+        out = deep_folder(tmp_path / "stick", 200)
         result = export_report(workspace, report_id, pfx=pfx, password="secret-123", out_dir=out, make_zip=True)
     finally:
         workspace.close()
