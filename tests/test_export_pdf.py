@@ -452,3 +452,25 @@ def test_balanced_lines_take_a_character_down_only_where_the_rules_allow():
         assert "".join(line.text for line in lines) == sample
         assert all(measure(line.text) <= width + 0.5 for line in lines)
         assert all(line.text[0] not in NO_START and line.text[-1] not in NO_END for line in lines)
+
+
+def test_stamp_lines_are_drawn_inside_the_signature_box(demo):
+    report, evaluation, _ = demo
+    long_unit = "签署单位：" + "某某县人民政府办公室机关事务服务中心" * 3
+    stamp = (long_unit, "签署人：张三", "签署时间：2023年1月16日 09:30", "证书指纹：07E7 733D F8D3 42D6")
+    rendered = render_report_placed(report, evaluation, generated_at=WHEN, stamp=stamp)
+    page_index, (x1, y1, x2, y2) = rendered.signature_box
+    page = pypdf.PdfReader(io.BytesIO(rendered.pdf)).pages[page_index]
+    inside, outside = [], []
+
+    def visit(text, cm, tm, _font, size):
+        if not text.strip():
+            return
+        x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        inside.append(text) if x1 <= x and x + size * len(text) <= x2 + 1 and y1 <= y <= y2 else outside.append(text)
+
+    page.extract_text(visitor_text=visit)
+    drawn = flat("".join(inside))
+    for line in stamp:
+        assert flat(line) in drawn, line
+    assert flat(report.values["unit.name"]) in flat("".join(outside))  # the unit name stays under the box

@@ -107,3 +107,39 @@ def test_characters_the_fonts_cannot_draw_are_named(workspace, pfx, tmp_path, mo
     (note,) = result.notes
     named = note.split("：")[1].split("。")[0]
     assert "𠀀" in named and "𪚥" in named and "喆" not in named and "王" not in named
+
+
+def test_the_stamp_is_on_the_page_and_the_signature_embeds_no_second_font(workspace, pfx, tmp_path):
+    import io
+
+    import pypdf
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from selfeval.export.certs import load_signer, short_fingerprint
+
+    report, evaluation = exportable(workspace, demo(workspace, final=True))
+    out = tmp_path / "out"
+    out.mkdir()
+    result = build_package(report, evaluation, pfx=pfx, password=PASSWORD, out_dir=out)
+    data = result.pdf_path.read_bytes()
+    field = PdfFileReader(io.BytesIO(data)).embedded_signatures[0].sig_field
+    appearance = field["/AP"]["/N"]
+    assert "/Font" not in appearance.get("/Resources", {}) and b"Tj" not in appearance.data
+    (x1, y1, x2, y2) = [float(v) for v in field["/Rect"]]
+
+    def in_box(page) -> str:
+        inside = []
+
+        def visit(text, cm, tm, _font, _size):
+            x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if x1 - 1 <= x <= x2 and y1 - 1 <= y <= y2:
+                inside.append(text)
+
+        page.extract_text(visitor_text=visit)
+        return "".join(inside).replace(" ", "").replace("\n", "")
+
+    (drawn,) = [text for text in map(in_box, pypdf.PdfReader(io.BytesIO(data)).pages) if "签署人" in text]
+    cert = load_signer(pfx, PASSWORD).signing_cert
+    for text in ("签署单位：示例单位", "签署人：张三", "签署时间：", short_fingerprint(cert), "（自签名证书）"):
+        assert text.replace(" ", "") in drawn, text
+

@@ -402,3 +402,35 @@ def test_appended_bytes_are_caught(signed, tmp_path):
 def test_unsigned_pdf_is_not_verified(stand_in, tmp_path):
     pdf, _ = stand_in
     assert "PDF 没有签名" in _failed(_verdict(tmp_path, pdf))
+
+
+def test_drawn_stamp_gets_a_border_without_a_font(signer, stand_in, tmp_path):
+    pdf, _ = stand_in
+    data = sign_pdf(pdf, signer, box=BOX, drawn=True, font=tmp_path / "none.ttf")  # no font is read
+    _, status = _validate(data, signer.signing_cert)
+    assert status.bottom_line
+    field, _ = _widget(data)
+    assert [round(float(v)) for v in field["/Rect"]] == [320, 50, 560, 150]
+    appearance = field["/AP"]["/N"]
+    assert "/Font" not in appearance.get("/Resources", {}) and b" re S" in appearance.data
+
+
+def test_stamp_lines_fill_in_the_time(signer):
+    from selfeval.export.sign import stamp_lines
+
+    lines = stamp_lines(signer, datetime(2023, 1, 15, 10, 32), ["支出率 98%"])
+    assert lines[2] == "签署时间：2023年1月15日 10:32" and lines[-1] == "支出率 98%"
+
+
+def test_the_signer_parses_its_key_once_and_signs_as_pyhanko_does(signer, monkeypatch):
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign.signers import SimpleSigner
+
+    expected = SimpleSigner.sign_raw(signer, b"report", "sha256")
+    parses = []
+    real = serialization.load_der_private_key
+    monkeypatch.setattr(serialization, "load_der_private_key",
+                        lambda *args, **kwargs: parses.append(1) or real(*args, **kwargs))
+    signer._parsed = None
+    assert [signer.sign_raw(b"report", "sha256") for _ in range(3)] == [expected] * 3
+    assert len(parses) == 1

@@ -12,6 +12,9 @@ bash tools/dev.sh debs libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-ke
 start=$(date +%s)
 .venv/bin/pyinstaller --noconfirm --clean --log-level WARN build_installer.spec
 built=$(date +%s)
+# PyInstaller links some libraries from the top folder to their copy under PySide6/; the spec left
+# out the ones nothing needs (build_installer.spec, SYSTEM_LIBRARIES), so their links point nowhere.
+find dist/selfeval -xtype l -print -delete | sed 's/^/removed dangling link: /'
 # Linux: the GUI starts through the same program (see build_installer.spec).
 cat > dist/selfeval/selfeval-gui <<'LAUNCHER'
 #!/bin/sh

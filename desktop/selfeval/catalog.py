@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .form import Form
-from .formfile import FormError, load_form
+if TYPE_CHECKING:  # the forms are read when first asked for, so the paths below import nothing heavy
+    from .form import Form
 
 
 def app_root() -> Path:
@@ -50,6 +51,8 @@ class FormCatalog:
         self._forms: list[Form] | None = None
 
     def forms(self) -> list[Form]:
+        from .formfile import FormError, load_form
+
         if self._forms is None:
             files = sorted(self.folder.glob("*.yaml"))
             if not files:
@@ -68,6 +71,7 @@ class FormCatalog:
         """Each form's counting conditions (``counted``) read right against the form they count."""
         from .counting import compile_conditions
         from .expr import ExprError
+        from .formfile import FormError
 
         for form in self._forms:
             for other in (f for f in self._forms if form.counted_from and f.id == form.counted_from):

@@ -19,6 +19,7 @@ from .formfile import FormError, load_form
 from .interchange import MAX_FILE_BYTES, InterchangeError, dumps
 from .parsing import ParseError, show_invisible
 from .store import StoreError, restore_from
+from .streams import ensure_streams
 from .values import ValueRejected, parse_explanation
 from .workspace import NotReady, Workspace
 
@@ -207,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    ensure_streams()  # started without a console (pythonw, a windowed program) there are none
     for stream in (sys.stdout, sys.stderr):
         # also for UTF-8: a lone surrogate (from argv or JSON) in a message must not crash printing
         if hasattr(stream, "reconfigure"):

@@ -165,3 +165,54 @@ def test_bundled_font_is_the_application_font_and_missing_is_quiet(qtbot, monkey
         assert family and QApplication.font().family() == family
     monkeypatch.setattr(app, "resources_dir", lambda: tmp_path)
     assert app._add_bundled_font() is None
+
+
+START_ORDER = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from selfeval.ui import app, main_window
+
+real = app.open_workspace
+
+def windows():
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, main_window.MainWindow)]
+
+def opening(db_path=None):
+    print("before", [w.isVisible() and w.workspace is None for w in windows()], flush=True)
+    workspace = real(db_path) if sys.argv[1] == "open" else None
+    QTimer.singleShot(0, lambda: (print("after", [w.workspace is workspace for w in windows()], flush=True),
+                                  QApplication.quit()))
+    return workspace
+
+app.open_workspace = opening
+app.application()
+print("EXIT", app.run(), flush=True)
+"""
+
+
+def start(tmp_path, how: str) -> list[str]:
+    """Start the program in a child process (its crash handlers are process-wide); what it printed."""
+    import os
+    import subprocess
+
+    env = dict(os.environ, SELFEVAL_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen")
+    child = subprocess.run([sys.executable, "-c", START_ORDER, how], env=env, capture_output=True, text=True,
+                           timeout=60)
+    assert child.returncode == 0, child.stderr
+    return child.stdout.splitlines()
+
+
+def test_the_window_is_shown_before_the_database_is_opened(tmp_path):
+    assert start(tmp_path, "open") == ["before [True]", "after [True]", "EXIT 0"]
+
+
+def test_giving_up_on_the_database_after_the_window_showed_exits_with_1(tmp_path):
+    assert start(tmp_path, "give up") == ["before [True]", "EXIT 1"]
+
+
+def test_actions_wait_for_the_database(qtbot, home):
+    window = main_window.MainWindow(None, open_settings())
+    qtbot.addWidget(window)
+    window.do_action("demo")  # ignored: nothing to act on yet
+    assert window.report_list.reports == [] and window.wizard is None

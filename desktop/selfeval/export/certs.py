@@ -89,7 +89,7 @@ def load_signer(pfx_path: Path | str, password: str):
     path = Path(pfx_path)
     data = _read(path)
     try:
-        return signers.SimpleSigner.load_pkcs12_data(data, [], passphrase=password.encode("utf-8"))
+        return _key_parsed_once(signers.SimpleSigner.load_pkcs12_data(data, [], passphrase=password.encode("utf-8")))
     except ValueError:
         pass
     try:
@@ -100,6 +100,34 @@ def load_signer(pfx_path: Path | str, password: str):
     if readable:
         raise CertError("证书密码不正确，请重新输入。")
     raise CertError(f"证书文件“{path}”已损坏，或不是 PKCS#12（.pfx）证书文件。")
+
+
+def _key_parsed_once(signer):
+    """``signer`` (a pyHanko SimpleSigner), made to parse its RSA key once instead of on every signature.
+
+    pyHanko parses the key from DER for each signature it makes, two per PDF (one to size the
+    signature), and cryptography checks an RSA key's consistency on each parse: 0.1–0.2 s for a
+    3072-bit key.  The key was checked when the .pfx was opened, so later parses skip the check.
+    """
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    from pyhanko.sign.signers import SimpleSigner
+
+    class KeyParsedOnce(SimpleSigner):
+        _parsed = None
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            if mechanism.signature_algo != "rsassa_pkcs1v15":
+                return super().sign_raw(data, digest_algorithm)
+            if self._parsed is None:
+                self._parsed = serialization.load_der_private_key(
+                    self.signing_key.dump(), password=None, unsafe_skip_rsa_key_validation=True)
+            return self._parsed.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+
+    signer.__class__ = KeyParsedOnce
+    return signer
 
 
 def _as_cryptography(cert):

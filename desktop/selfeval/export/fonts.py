@@ -68,7 +68,7 @@ def _installed() -> dict[str, Path]:
             continue
         for root, _dirs, names in os.walk(folder):
             for name in names:
-                if name.lower().endswith(".ttf"):
+                if name.lower().endswith((".ttf", ".ttc")):  # Windows: simsun.ttc, msyh.ttc beside simfang.ttf
                     found.setdefault(name.lower(), Path(root) / name)
     return found
 
@@ -89,7 +89,7 @@ def _register(name: str, path: Path) -> bool:
     if name in pdfmetrics.getRegisteredFontNames():
         return True
     try:
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))  # the first font of a .ttc
     except (TTFError, OSError, ValueError):
         return False
     return True

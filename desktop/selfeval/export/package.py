@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import os_message
-from ..files import fsync_dir
+from ..files import fsync_dir, rename
 from ..files import write_new as _write_bytes
 
 MANIFEST = "manifest.json"
@@ -40,7 +40,9 @@ MAX_NAME_BYTES = 120
 MAX_PATH_CHARS = 250
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|]')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+# device names Windows reserves, with any extension ("NUL.txt"), also COM0/LPT0 and the superscript digits
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+             *(f"{port}{digit}" for port in ("COM", "LPT") for digit in "0123456789¹²³")}
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -146,12 +148,12 @@ def _put_in_place(partial: Path, final: Path) -> None:
     kept = None
     if final.exists():
         kept = _aside(final)
-        os.rename(final, kept)
+        rename(final, kept)
     try:
-        os.rename(partial, final)
+        rename(partial, final)
     except BaseException:
         if kept is not None:
-            os.rename(kept, final)
+            rename(kept, final)
         raise
     fsync_dir(final.parent)
 
@@ -174,12 +176,55 @@ def pdf_name(name: str, out_dir: Path | str) -> str:
     return _file_names(name, Path(out_dir))[0]
 
 
+def _partial_name(name: str, tag: str) -> str:
+    return f".{name}.partial-{tag}"
+
+
+def _longest_path(name: str, out_dir: Path, stem: str) -> int:
+    """Characters of the longest path the package writes: a file in the folder's temporary name."""
+    longest = max(f"{stem}.xlsx", MANIFEST, key=len)
+    return len(os.path.join(os.path.abspath(out_dir), _partial_name(name, "0" * 8), longest))
+
+
 def _file_names(name: str, out_dir: Path) -> tuple[str, str]:
     """The files are named like the folder; on a path too long for Windows, by the title part alone."""
     stem = name
-    if len(str(out_dir / name / f"{stem}.xlsx")) > MAX_PATH_CHARS:
+    if _longest_path(name, out_dir, stem) > MAX_PATH_CHARS:
         stem = name.rsplit("_", 1)[-1]
     return f"{stem}.pdf", f"{stem}.xlsx"
+
+
+def fit_to_path(name: str, out_dir: Path | str) -> str:
+    """``name`` (from :func:`package_name`), its unit part shortened until every path the package
+    writes in ``out_dir`` stays within Windows' 260 characters (MAX_PATH), where that is possible."""
+    out_dir = Path(out_dir)
+    head, rest = name.split("_", 1) if "_" in name else ("", name)
+    unit, _, title = rest.rpartition("_")
+    while len(unit) > 1 and _longest_path(name, out_dir, name.rsplit("_", 1)[-1]) > MAX_PATH_CHARS:
+        unit = unit[:-1].rstrip(". ") or unit[:1]
+        name = f"{head}_{unit}_{title}" if head else f"{unit}_{title}"
+    return name
+
+
+def is_package_name(name: str, year: int, unit: str, title: str) -> bool:
+    """``name`` is :func:`package_name` of these, or that with the unit shortened by :func:`fit_to_path`."""
+    full = package_name(year, unit, title)
+    if name == full:
+        return True
+    head, tail = f"{int(year)}_", f"_{title}"
+    short, whole = name[len(head):-len(tail)], full[len(head):-len(tail)]
+    return name.startswith(head) and name.endswith(tail) and bool(short) and whole.startswith(short)
+
+
+def too_deep(name: str, out_dir: Path | str) -> bool:
+    """True when even the shortest file names would pass Windows' path length limit in ``out_dir``."""
+    out_dir = Path(out_dir)
+    return _longest_path(name, out_dir, name.rsplit("_", 1)[-1]) > MAX_PATH_CHARS
+
+
+def _limited_paths() -> bool:
+    """Whether the system limits paths to MAX_PATH (Windows without long path support)."""
+    return os.name == "nt"
 
 
 def write_package(out_dir: Path | str, *, name: str, pdf: bytes, xlsx: bytes, manifest: dict,
@@ -198,7 +243,10 @@ def write_package(out_dir: Path | str, *, name: str, pdf: bytes, xlsx: bytes, ma
 
     if not out_dir.is_dir():
         raise PackageError(f"找不到目标文件夹“{out_dir}”，U 盘可能已拔出。请重新插入或另选位置。", final)
-    partial = out_dir / f".{name}.partial-{uuid.uuid4().hex[:8]}"
+    if _limited_paths() and too_deep(name, out_dir):
+        raise PackageError(f"目标文件夹“{out_dir}”的路径太长，Windows 无法在其中保存报送包。"
+                           "请选择路径较短的位置，例如 U 盘的根目录。", final)
+    partial = out_dir / _partial_name(name, uuid.uuid4().hex[:8])
     try:
         partial.mkdir()
         for file_name, data in contents.items():

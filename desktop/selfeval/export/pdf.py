@@ -46,8 +46,9 @@ def render_report(report: OpenReport, evaluation: Evaluation, *, generated_at: d
 
 
 def render_report_placed(report: OpenReport, evaluation: Evaluation, *,
-                         generated_at: datetime | None = None, draft: bool = False) -> RenderedReport:
-    """The report PDF and where the layout put the blank signature box."""
+                         generated_at: datetime | None = None, draft: bool = False,
+                         stamp: tuple[str, ...] = ()) -> RenderedReport:
+    """The report PDF and where the layout put the signature box (blank, or with ``stamp``'s lines)."""
     from reportlab.platypus import BaseDocTemplate
 
     from .fonts import register_fonts
@@ -55,7 +56,7 @@ def render_report_placed(report: OpenReport, evaluation: Evaluation, *,
     from .pdf_story import build_story
 
     fonts = register_fonts()
-    story, signature = build_story(report, evaluation, fonts)
+    story, signature = build_story(report, evaluation, fonts, tuple(stamp))
     title = "".join(title_lines(report))
     out = io.BytesIO()
     doc = BaseDocTemplate(

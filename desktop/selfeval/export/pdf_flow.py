@@ -250,11 +250,15 @@ class SignatureBlock(Flowable):
     over it (pushed left only as far as a long name needs to stay in the type area).  The box (``box_size`` points) is centred over both and left blank;
     its page and rectangle are stored as the named destination
     :data:`SIGNATURE_DEST` (/FitR) and in ``self.placed`` after drawing.
+    ``stamp``: lines drawn inside the box (the signature's stamp text), so the
+    signature itself needs no font of its own; empty leaves the box blank.
     """
 
     def __init__(self, unit: str, date: str, font: str, size: float, leading: float, *,
-                 cell: float, char_space: float, box_size: tuple[float, float], box_lines: int = 3):
+                 cell: float, char_space: float, box_size: tuple[float, float], box_lines: int = 3,
+                 stamp: tuple[str, ...] = ()):
         super().__init__()
+        self.stamp = stamp
         self.unit, self.date, self.font, self.size, self.leading = unit, date, font, size, leading
         self.cell, self.char_space = cell, char_space
         self.box_size, self.box_lines = box_size, box_lines
@@ -291,3 +295,41 @@ class SignatureBlock(Flowable):
         canvas.bookmarkPage(SIGNATURE_DEST, fit="FitR", left=rect[0], bottom=rect[1], right=rect[2], top=rect[3])
         canvas._doc.Catalog.Dests = PDFDictionary({SIGNATURE_DEST: canvas._bookmarkReference(SIGNATURE_DEST)})
         self.placed = (canvas.getPageNumber() - 1, rect)
+        if self.stamp:
+            draw_stamp(canvas, self.stamp, self.font, (x, y, box_w, box_h))
+
+
+STAMP_PADDING = 8.0
+
+
+def _stamp_rows(lines, font: str, size: float, width: float) -> list[str]:
+    """The stamp's lines at ``size``, a line too wide broken between characters."""
+    rows = []
+    for line in lines:
+        row = ""
+        for char in line:
+            if row and stringWidth(row + char, font, size) > width:
+                rows.append(row)
+                row = char
+            else:
+                row += char
+        rows.append(row)
+    return rows
+
+
+def draw_stamp(canvas, lines, font: str, box: tuple[float, float, float, float]) -> None:
+    """``lines`` from the top left of ``box`` (x, y, width, height), as large as fits (6 to 12 pt)."""
+    x, y, box_w, box_h = box
+    width, height = box_w - 2 * STAMP_PADDING, box_h - 2 * STAMP_PADDING
+    size = 12.0
+    rows = _stamp_rows(lines, font, size, width)
+    while size > 6 and len(rows) * size * 1.25 > height:
+        size -= 0.5
+        rows = _stamp_rows(lines, font, size, width)
+    rows = rows[:max(1, int(height // (size * 1.25)))]
+    text = canvas.beginText()
+    text.setFont(font, size, size * 1.25)
+    text.setTextOrigin(x + STAMP_PADDING, y + box_h - STAMP_PADDING - _ASCENT * size)
+    for row in rows:
+        text.textLine(row)
+    canvas.drawText(text)

@@ -22,12 +22,13 @@ TITLE_LEADING = 36.0
 CAPTION_SIZE, CAPTION_LEADING = 18.0, 30.0  # the table's title, 小二
 
 
-def build_story(report: OpenReport, ev: Evaluation, fonts: FontSet) -> tuple[list, SignatureBlock]:
+def build_story(report: OpenReport, ev: Evaluation, fonts: FontSet,
+                stamp: tuple[str, ...] = ()) -> tuple[list, SignatureBlock]:
     """Portrait pages with the text and the signature, then the landscape score table.
 
     The signature block is returned too: it knows where it was drawn once the story is built.
     """
-    text, signature = _text_pages(report, ev, fonts)
+    text, signature = _text_pages(report, ev, fonts, stamp)
     return text + _table_pages(report, ev, fonts), signature
 
 
@@ -42,7 +43,8 @@ def _body(text: str, font: str, **options) -> GridParagraph:
     return GridParagraph(text, font, BODY_SIZE, LEADING, **options)
 
 
-def _text_pages(report: OpenReport, ev: Evaluation, fonts: FontSet) -> tuple[list, SignatureBlock]:
+def _text_pages(report: OpenReport, ev: Evaluation, fonts: FontSet,
+                stamp: tuple[str, ...]) -> tuple[list, SignatureBlock]:
     fonts_of = {"h1": fonts.heading, "h2": fonts.kai, "h3": fonts.body, "body": fonts.body}
     story = _title(report, fonts.title, PORTRAIT.width)
     headings: list = []
@@ -61,7 +63,7 @@ def _text_pages(report: OpenReport, ev: Evaluation, fonts: FontSet) -> tuple[lis
     note = _body(f"附件：{table_title(report)}", fonts.body, indent=5 * CELL, space_before=LEADING)
     signature = SignatureBlock(unit_of(report), fill_date(report), fonts.body, BODY_SIZE, LEADING,
                                cell=CELL, char_space=BODY_CHAR_SPACE,
-                               box_size=(SIGNATURE_BOX_MM[0] * MM, SIGNATURE_BOX_MM[1] * MM))
+                               box_size=(SIGNATURE_BOX_MM[0] * MM, SIGNATURE_BOX_MM[1] * MM), stamp=stamp)
     ending = story[last:] + [note, signature]
     story[last:] = [GridKeepTogether(ending), NextPageTemplate("table"), PageBreak()]
     return story, signature

@@ -105,6 +105,7 @@ def _build_signed(report: OpenReport, evaluation: Evaluation, signer, roots: lis
     from .certs import fingerprint
     from .package import (
         ZipNotWritten,
+        fit_to_path,
         manifest_fields,
         package_name,
         pdf_name,
@@ -114,7 +115,7 @@ def _build_signed(report: OpenReport, evaluation: Evaluation, signer, roots: lis
         write_package,
     )
     from .pdf import render_report_placed, unprintable_characters
-    from .sign import sign_pdf
+    from .sign import sign_pdf, stamp_lines
     from .verify import verify
     from .xlsx import render_workbook
 
@@ -128,15 +129,16 @@ def _build_signed(report: OpenReport, evaluation: Evaluation, signer, roots: lis
     step(0)
     xlsx = render_workbook(report, evaluation, generated_at=moment)
     step(1)
-    rendered = render_report_placed(report, evaluation, generated_at=moment)
+    # the stamp text is drawn into the page with the fonts the PDF embeds anyway
+    rendered = render_report_placed(report, evaluation, generated_at=moment, stamp=stamp_lines(signer, moment))
     pdf = rendered.pdf
     notes = ()
     missing = unprintable_characters(report)
     if missing:
         notes = (f"PDF 所用字体中没有这些字的字形，打印出来会是空白：{missing}。"
                  "请在装有完整中文字体（如 Windows 自带的仿宋、黑体、楷体）的电脑上导出，或改用常用字。",)
-    name = package_name(report.info.year, report.info.unit_name,
-                        report.form.subject_of(report.values) + report.form.short_title)
+    name = fit_to_path(package_name(report.info.year, report.info.unit_name,
+                                    report.form.subject_of(report.values) + report.form.short_title), out_dir)
     fields = manifest_fields(report, evaluation, created=moment)
     fields["cert_sha256"] = fingerprint(signer.signing_cert)
     step(2)
@@ -144,7 +146,7 @@ def _build_signed(report: OpenReport, evaluation: Evaluation, signer, roots: lis
         pdf, signer,
         attachments=[(f"{name}.xlsx", xlsx, XLSX_MIME), summary_attachment(fields),
                      *report_attachments(report, evaluation)],
-        box=rendered.signature_box, reason=f"{report.form.title}定稿报送",
+        box=rendered.signature_box, drawn=True, reason=f"{report.form.title}定稿报送",
     )
     step(3)
     problems = []

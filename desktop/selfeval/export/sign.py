@@ -38,6 +38,28 @@ def _stamp_template(signer, extra: Iterable[str]) -> str:
     return "\n".join(lines)
 
 
+def stamp_lines(signer, moment: datetime, extra: Iterable[str] = ()) -> list[str]:
+    """The stamp's lines as drawn: signer, unit, ``moment`` the Chinese way, fingerprint, ``extra``."""
+    template = _stamp_template(signer, extra)
+    return (template % {"ts": zh_datetime(moment)}).split("\n")
+
+
+def _plain_style():
+    """A border only: for a page that carries the stamp text itself (no font in the appearance)."""
+    from pyhanko.stamp.base import BaseStamp, BaseStampStyle
+
+    class BorderOnly(BaseStamp):
+        def _render_inner_content(self):
+            return []
+
+    @dataclass(frozen=True)
+    class PlainStampStyle(BaseStampStyle):
+        def create_stamp(self, writer, box, text_params):
+            return BorderOnly(writer, self, box)
+
+    return PlainStampStyle(border_width=1)
+
+
 def _font_size(template: str, rect) -> int:
     """About the largest size (6 to 14 pt) at which the stamp text fits; pyHanko shrinks it if not."""
     x1, y1, x2, y2 = rect
@@ -100,8 +122,12 @@ def _free_field_name(writer) -> str:
 def sign_pdf(pdf_bytes: bytes, signer, *, attachments: Sequence[tuple[str, bytes, str]] = (),
              box: tuple[int, tuple[float, float, float, float]] | None = None,
              stamp_lines: Sequence[str] = (), reason: str = DEFAULT_REASON,
-             location: str | None = None, font: Path | str | None = None) -> bytes:
-    """Embed ``attachments`` (name, data, MIME type), then sign; ``box`` = (page index, rect in pt)."""
+             location: str | None = None, font: Path | str | None = None, drawn: bool = False) -> bytes:
+    """Embed ``attachments`` (name, data, MIME type), then sign; ``box`` = (page index, rect in pt).
+
+    ``drawn``: the page already shows the stamp text in the box (see :func:`stamp_lines`), so the
+    signature's appearance is a plain border and no font is embedded a second time.
+    """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -115,7 +141,10 @@ def sign_pdf(pdf_bytes: bytes, signer, *, attachments: Sequence[tuple[str, bytes
         reason=reason, location=location,
     )
     style = spec = None
-    if box is not None:
+    if box is not None and drawn:
+        spec = fields.SigFieldSpec(sig_field_name=name, on_page=box[0], box=tuple(round(v) for v in box[1]))
+        style = _plain_style()
+    elif box is not None:
         font = Path(font) if font else stamp_font()
         if not font.is_file():
             raise SignError(f"找不到签章所用的字体文件“{font}”，请重新安装本程序。")

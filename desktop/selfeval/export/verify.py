@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import os_message
 from .certs import fingerprint, grouped, is_self_signed, short_fingerprint, subject_names
 from .package import (FIELD_LABELS, MANIFEST, OPTIONAL_FIELDS, SUMMARY_ATTACHMENT, SUMMARY_FIELDS,
-                      manifest_bytes, package_name, sha256)
+                      is_package_name, manifest_bytes, sha256)
 from .sign import embedded_files, zh_datetime
 
 # Files an operating system leaves in a folder, ignored by exact name; "._name" only when it is AppleDouble.
@@ -281,7 +281,7 @@ def _check_names(verdict: Verdict, pdf_name: str) -> None:
     if not verdict.name or not unit or not isinstance(year, int):
         return
     tail = verdict.name.rsplit("_", 1)[-1]
-    if verdict.name != package_name(year, str(unit), tail):
+    if not is_package_name(verdict.name, year, str(unit), tail):
         verdict.warnings.append(f"报送文件夹的名称“{verdict.name}”与签名的单位和年度（{year} 年度 {unit}）"
                                 "不符，文件夹可能被改过名")
     stem = pdf_name[:-4]

@@ -5,7 +5,6 @@ How backup files are named and written is in :mod:`.backup_files`.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,6 +22,7 @@ from .backup_files import (
     local_stamp,
 )
 from ..errors import sqlite_message
+from ..files import replace
 from .database import StoreError, inspect_file, read_only_uri
 from .health import file_problems
 from .lock import DatabaseLock
@@ -126,7 +126,7 @@ def _move_aside(db_path: Path, target: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         companion = Path(f"{db_path}{suffix}")
         if companion.exists():
-            os.replace(companion, Path(f"{target}{suffix}"))
+            replace(companion, Path(f"{target}{suffix}"))
 
 
 def _preserve_current(db_path: Path, target: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import peewee
 
 from ..errors import private_file
-from ..files import fsync_dir, fsync_file
+from ..files import fsync_dir, fsync_file, replace
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 AUTOMATIC_NAME = re.compile(r"selfeval-(\d{8}-\d{6})\.sqlite3")
@@ -73,7 +73,7 @@ def backup_to(db: peewee.Database | sqlite3.Connection, target_path: Path | str)
         finally:
             dest.close()
         fsync_file(partial)
-        os.replace(partial, target)
+        replace(partial, target)
         fsync_dir(target.parent)
     except BaseException:
         partial.unlink(missing_ok=True)

@@ -16,7 +16,7 @@ from typing import Sequence
 import peewee
 
 from ..errors import RESTORE_HINT, log, os_message, private_file, sqlite_message
-from ..files import fsync_dir, fsync_file
+from ..files import fsync_dir, fsync_file, replace
 from .backup_files import backup_path, backup_to, default_backup_dir
 from .migrations import MIGRATIONS, SCHEMA_VERSION, TABLES, Migration, latest_version
 
@@ -158,7 +158,7 @@ def _create(path: Path, migrations: Sequence[Migration]) -> None:
             pass
         except OSError:  # a file system without hard links
             if not path.exists():
-                os.replace(partial, path)
+                replace(partial, path)
         fsync_dir(path.parent)
     except sqlite3.Error as error:
         raise _unreadable(path, error) from error

@@ -5,20 +5,22 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import paths
 from ..catalog import resources_dir
-from ..store import StoreError, restore_from
-from ..store.backup_files import default_backup_dir
-from ..workspace import Workspace
+from ..streams import ensure_streams
 from . import crash, dialogs
 from .i18n import install_qt_translations, set_language, tr
 from .main_window import BACKUP_FILTER, MainWindow
 from .settings import open_settings
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
 
 FONT_FILE = Path("fonts") / "SelfevalSans-Regular.ttf"
 FONT_POINT_SIZE = 10
@@ -73,6 +75,10 @@ def _show_error(title: str, text: str) -> None:
 def open_workspace(db_path: Path | None = None) -> Workspace | None:
     """Open the database; when it cannot be opened, offer to restore it from a backup
     (again, until it opens or the person gives up: then ``None``)."""
+    from ..store import StoreError, restore_from
+    from ..store.backup_files import default_backup_dir
+    from ..workspace import Workspace
+
     path = Path(db_path) if db_path else paths.database_path()
     while True:
         try:
@@ -101,24 +107,59 @@ def run(db_path: Path | None = None) -> int:
     previous_crash = crash.take_previous_crash(log_dir)
     crash.enable_faulthandler(log_dir)
     crash.install_excepthook(log_path, _show_error)
-    workspace = open_workspace(db_path)
-    if workspace is None:
-        return 1
-    window = MainWindow(workspace, open_settings())
+    # the window first; the database, the forms and the list once it has been drawn
+    window = MainWindow(None, open_settings())
     window.show()
-    window.offer_recovery()
-    if previous_crash is not None:
-        dialogs.warn(window, tr("程序出错"),
-                     f"{tr('上次运行时程序意外退出。')}\n{tr('详细信息已写入日志文件：')}\n{previous_crash}")
+
+    def attach() -> None:
+        workspace = open_workspace(db_path)
+        if workspace is None:
+            app.exit(1)
+            return
+        window.attach(workspace)
+        window.offer_recovery()
+        if previous_crash is not None:
+            dialogs.warn(window, tr("程序出错"),
+                         f"{tr('上次运行时程序意外退出。')}\n{tr('详细信息已写入日志文件：')}\n{previous_crash}")
+
+    after_first_paint(window, attach)
     try:
         return app.exec()
     finally:
         if window.wizard is not None:
             window.wizard.shutdown()
-        window.workspace.close()
+        if window.workspace is not None:
+            window.workspace.close()
+
+
+class _FirstPaint(QObject):
+    """Calls ``action`` once, from the event loop, after ``widget`` was first painted."""
+
+    def __init__(self, widget, action: Callable[[], None], fallback_ms: int):
+        super().__init__(widget)
+        self.action, self.done = action, False
+        widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self.fire)  # a window that is never painted (minimised) still opens
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint and not self.done:
+            QTimer.singleShot(0, self.fire)
+        return False
+
+    def fire(self) -> None:
+        if not self.done:
+            self.done = True
+            self.parent().removeEventFilter(self)
+            self.action()
+
+
+def after_first_paint(widget, action: Callable[[], None], fallback_ms: int = 500) -> None:
+    """Run ``action`` as soon as ``widget`` has been drawn once (at the latest after ``fallback_ms``)."""
+    _FirstPaint(widget, action, fallback_ms)
 
 
 def main(argv: list[str] | None = None) -> int:
+    ensure_streams()  # selfeval-gui.exe is a windowed program: no sys.stdout or sys.stderr
     parser = argparse.ArgumentParser(prog="selfeval-gui", description="部门整体支出绩效自评（图形界面）")
     parser.add_argument("--db", type=Path, help="数据库文件（默认使用数据目录中的数据库）")
     args = parser.parse_args(argv)

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Callable, TextIO
 
 from .. import errors
-from ..store import StoreError
 
 LOG_NAME = errors.LOG_NAME
 CRASH_NAME = "crash.log"
@@ -54,6 +53,8 @@ def enable_faulthandler(log_dir: Path) -> Path:
 
 def is_known_problem(error: BaseException) -> bool:
     """Problems to tell the person about (disk, database), as opposed to bugs."""
+    from ..store import StoreError  # loaded by then: a crash comes after the database opened
+
     return isinstance(error, (StoreError, OSError))
 
 

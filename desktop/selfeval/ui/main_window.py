@@ -10,16 +10,13 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from .. import errors
-from ..catalog import demo_report_path
-from ..recovery import RecoveryError, apply_unsaved, discard_unsaved, keep_unsaved, read_unsaved
-from ..store import StoreError, restore_from
-from ..workspace import Workspace
 from . import dialogs
 from .i18n import LANGUAGES, language, tr
 from .report_list import ReportList, ask_new_report
 from .settings import restore_geometry, save_geometry
 
 if TYPE_CHECKING:
+    from ..workspace import Workspace
     from .wizard_window import WizardView
 
 GEOMETRY_KEY = "window/main"
@@ -28,7 +25,8 @@ DEMO_IDS_KEY = "reports/demo"  # the ids of the demo reports opened from 打开�
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, workspace: Workspace, settings: QSettings, parent: QWidget | None = None):
+    def __init__(self, workspace: Workspace | None, settings: QSettings, parent: QWidget | None = None):
+        """Without a workspace the window shows an empty list until :meth:`attach` gives it one."""
         super().__init__(parent)
         self.workspace = workspace
         self.settings = settings
@@ -43,6 +41,12 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.report_list)
         self._menus()
         restore_geometry(settings, GEOMETRY_KEY, self, QSize(1200, 800))
+        if workspace is not None:
+            self.attach(workspace)
+
+    def attach(self, workspace: Workspace) -> None:
+        """Show the reports of ``workspace`` (opened after the window first appeared)."""
+        self.workspace = workspace
         self.refresh_list()
         self.report_list.focus_reports()
 
@@ -79,6 +83,8 @@ class MainWindow(QMainWindow):
     # -- the list
 
     def refresh_list(self, select: int | None = None) -> None:
+        if self.workspace is None:
+            return
         reports = self.workspace.store.reports()
         self.report_list.show_reports(reports, select, self._form_name)
         demos = self._demo_ids()
@@ -105,6 +111,8 @@ class MainWindow(QMainWindow):
         wizard = self.wizard
         if wizard is None or not wizard.session.dirty or wizard.flush() or not wizard.session.dirty:
             return True
+        from ..recovery import RecoveryError, keep_unsaved
+
         answer = dialogs.choose(self, tr("修改没有保存"), tr(
             "数据库现在无法写入（可能被其他程序占用，或磁盘已满），最近的修改还没有保存。\n"
             "可以把这些修改写入数据库旁的恢复文件，下次启动时再恢复。"),
@@ -125,6 +133,8 @@ class MainWindow(QMainWindow):
 
     def offer_recovery(self) -> None:
         """At start: apply the edits a previous run could not save, if the clerk wants them."""
+        from ..recovery import RecoveryError, apply_unsaved, discard_unsaved, read_unsaved
+
         try:
             unsaved = read_unsaved(self.workspace.store.path)
         except RecoveryError as error:
@@ -183,6 +193,10 @@ class MainWindow(QMainWindow):
         return self.wizard
 
     def do_action(self, key: str) -> None:
+        if self.workspace is None:  # the database is still being opened
+            return
+        from ..store import StoreError
+
         handler = getattr(self, f"action_{key}")
         try:
             handler()
@@ -216,6 +230,8 @@ class MainWindow(QMainWindow):
         return self.receive_window
 
     def action_demo(self) -> None:
+        from ..catalog import demo_report_path
+
         report_id = self.workspace.import_json(demo_report_path().read_text(encoding="utf-8"))
         self.settings.setValue(DEMO_IDS_KEY, ",".join(str(i) for i in sorted(self._demo_ids() | {report_id})))
         self.refresh_list(select=report_id)
@@ -239,6 +255,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{tr('已删除。删除前的备份：')}{safety}", 10000)
 
     def action_import(self) -> None:
+        from ..store import StoreError
+
         path = dialogs.open_file(self, tr("导入 JSON"), Path.home(), "JSON (*.json)")
         if path is None:
             return
@@ -258,6 +276,7 @@ class MainWindow(QMainWindow):
         """Last year's Word report into the open or selected draft (or a new report): the clerk
         reviews every text and figure before anything is stored."""
         from .. import docimport
+        from ..store import StoreError
         from .import_dialog import review_import
 
         if self.wizard is not None:
@@ -303,6 +322,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 10000)
 
     def action_export(self) -> None:
+        from ..store import StoreError
+
         report_id = self.report_list.selected_id()
         if report_id is None:
             return
@@ -325,6 +346,9 @@ class MainWindow(QMainWindow):
         dialogs.inform(self, tr("备份数据库"), f"{tr('已备份到：')}\n{target}")
 
     def action_restore(self) -> None:
+        from ..store import restore_from
+        from ..workspace import Workspace
+
         store = self.workspace.store
         source = dialogs.open_file(self, tr("恢复数据库"), store.backup_dir, BACKUP_FILTER)
         if source is None:

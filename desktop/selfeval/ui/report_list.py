@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
@@ -26,10 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..parsing import format_decimal
-from ..store import ReportInfo
-from ..workspace import Workspace
 from .i18n import tr
 from .tables import row_table
+
+if TYPE_CHECKING:
+    from ..store import ReportInfo
+    from ..workspace import Workspace
 
 COLUMNS = ("单位", "年度", "表单", "状态", "总分", "等级", "最后修改")
 # the keys of the list's buttons, shown in their tooltips: 新建报告 is the File menu's
