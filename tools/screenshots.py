@@ -40,10 +40,13 @@ def parse_args(argv: list[str]) -> tuple[tuple[int, int], Path]:
 
     parser = argparse.ArgumentParser(description="Screenshots of every page of the demo report")
     parser.add_argument("--size", default=f"{SIZE[0]}x{SIZE[1]}", help="window size, WIDTHxHEIGHT")
-    parser.add_argument("out", nargs="?", default=str(ROOT / "docs" / "screenshots"), help="output folder")
+    parser.add_argument("out", nargs="?", help="output folder (default: docs/screenshots/, or a "
+                                               "subfolder named after a size other than 1366x768)")
     args = parser.parse_args(argv[1:])
     width, _, height = args.size.lower().partition("x")
-    return (int(width), int(height)), Path(args.out)
+    size = (int(width), int(height))
+    folder = ROOT / "docs" / "screenshots"
+    return size, Path(args.out) if args.out else folder if size == SIZE else folder / f"{size[0]}x{size[1]}"
 
 
 def main(argv: list[str]) -> int:
