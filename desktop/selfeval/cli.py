@@ -391,18 +391,16 @@ def cmd_score(ws: Workspace, args) -> int:
 
 
 def cmd_count(ws: Workspace, args) -> int:
+    from . import counting
+
     form = ws.open_report(args.id).form
     if not form.counted_from:
         raise CommandError(f"表单“{form.title}”没有可按其他报告计数的字段。")
     counted, filled = ws.fill_counts(args.id)
     if not counted:
-        print(f"本单位本年度还没有“{form.counted_from}”表单的报告，未计数。")
+        print(counting.nothing_to_count(form))
         return OK
-    values = ws.open_report(args.id).values
-    for fid, _ in form.counted:
-        state = "已填入" if fid in filled else (
-            "已填写，与计数一致" if values.get(fid) == counted[fid] else f"已填写 {values.get(fid)}，与计数不同")
-        print(f"{form.fields[fid].label}：{int(counted[fid])}（{state}）")
+    print("\n".join(counting.summary_lines(form, ws.open_report(args.id).values, counted, filled)))
     return OK
 
 

@@ -55,3 +55,22 @@ def count(form: Form, reports: Iterable[tuple[Form, Mapping[str, Any]]]) -> dict
 def to_fill(form: Form, values: Mapping[str, Any], counted: Mapping[str, Decimal]) -> dict[str, int]:
     """The counted fields still empty in ``values``, with their counts."""
     return {fid: int(n) for fid, n in counted.items() if values.get(fid) is None}
+
+
+def summary_lines(form: Form, values: Mapping[str, Any], counted: Mapping[str, Decimal],
+                  filled: Mapping[str, int]) -> list[str]:
+    """"项目总数：3（已填入）" for each counted field, after :func:`to_fill` was written."""
+    lines = []
+    for fid, _ in form.counted:
+        if fid in filled:
+            state = "已填入"
+        elif values.get(fid) == counted[fid]:
+            state = "已填写，与计数一致"
+        else:
+            state = f"已填写 {values.get(fid)}，与计数不同"
+        lines.append(f"{form.fields[fid].label}：{int(counted[fid])}（{state}）")
+    return lines
+
+
+def nothing_to_count(form: Form) -> str:
+    return f"本单位本年度还没有“{form.counted_from}”表单的报告，未计数。"

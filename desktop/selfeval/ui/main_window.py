@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(tr("文件"))
         for text, key, shortcut in (("新建报告", "new", QKeySequence.StandardKey.New),
                                     ("导入 JSON", "import", None), ("从 Word 导入上年报告", "import_doc", None),
+                                    ("按本单位项目报告计数", "count", None),
                                     ("备份数据库", "backup", None), ("受理报送包…", "receive", None)):
             action = QAction(tr(text), self)
             if shortcut is not None:
@@ -271,6 +272,36 @@ class MainWindow(QMainWindow):
         except ValueError as error:
             raise StoreError(str(error)) from error
         self.refresh_list(select=report_id)
+
+    def action_count(self) -> None:
+        """Fill the open or selected report's counted fields (项目总数…) from the unit's project
+        reports of the year; counts already typed are kept, and one that differs stays a warning."""
+        from .. import counting
+
+        report_id = self.wizard.session.report_id if self.wizard is not None else self.report_list.selected_id()
+        title = tr("按本单位项目报告计数")
+        if report_id is None:
+            dialogs.inform(self, title, tr("请先打开或选中一份报告。"))
+            return
+        form = self.workspace.open_report(report_id).form
+        if not form.counted_from:
+            dialogs.inform(self, title, f"表单“{form.title}”没有可按其他报告计数的字段。")
+            return
+        if self.workspace.store.report(report_id).status == "final":
+            dialogs.inform(self, title, tr("报告已定稿；如需修改，请先重新打开。"))
+            return
+        reopen = self.wizard is not None
+        if reopen:
+            self.show_list()  # what was typed is written first, and the wizard reads the counts anew
+            if self.wizard is not None:  # the clerk went back to edits that could not be saved
+                return
+        counted, filled = self.workspace.fill_counts(report_id)
+        self.refresh_list(select=report_id)
+        if reopen:
+            self.open_report(report_id)
+        values = self.workspace.open_report(report_id).values
+        dialogs.inform(self, title, "\n".join(counting.summary_lines(form, values, counted, filled))
+                       if counted else counting.nothing_to_count(form))
 
     def action_import_doc(self) -> None:
         """Last year's Word report into the open or selected draft (or a new report): the clerk
