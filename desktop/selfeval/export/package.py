@@ -230,17 +230,31 @@ def _limited_paths() -> bool:
 def write_package(out_dir: Path | str, *, name: str, pdf: bytes, xlsx: bytes, manifest: dict,
                   make_zip: bool = False) -> Path:
     """Write ``out_dir/name/`` (and ``out_dir/name.zip`` if asked); returns the folder."""
+    out_dir = Path(out_dir)
+    return write_contents(out_dir, name, package_contents(name, out_dir, pdf=pdf, xlsx=xlsx, manifest=manifest),
+                          make_zip=make_zip)
+
+
+def package_contents(name: str, out_dir: Path | str, *, pdf: bytes, xlsx: bytes, manifest: dict) -> dict[str, bytes]:
+    """The files of the package ``out_dir/name``, by name: the PDF, the Excel table and the manifest."""
     missing = [key for key in SUMMARY_FIELDS if key not in manifest]
     if missing:
         raise ValueError(f"清单缺少字段：{'、'.join(FIELD_LABELS[key] for key in missing)}")
-    out_dir = Path(out_dir)
-    final = out_dir / name
-    pdf_name, xlsx_name = _file_names(name, out_dir)
-    contents = {pdf_name: pdf, xlsx_name: xlsx}
+    pdf_name, xlsx_name = _file_names(name, Path(out_dir))
+    return with_manifest({pdf_name: pdf, xlsx_name: xlsx}, manifest)
+
+
+def with_manifest(contents: dict[str, bytes], manifest: dict) -> dict[str, bytes]:
+    """``contents`` and a manifest of ``manifest``'s fields listing each of them with its size and SHA-256."""
     full = {key: value for key, value in manifest.items() if key != "files"}
     full["files"] = [{"name": n, "size": len(d), "sha256": sha256(d)} for n, d in contents.items()]
-    contents[MANIFEST] = manifest_bytes(full)
+    return {**contents, MANIFEST: manifest_bytes(full)}
 
+
+def write_contents(out_dir: Path, name: str, contents: dict[str, bytes], *, make_zip: bool = False) -> Path:
+    """Write ``contents`` (names may hold one sub-folder, "folder/file") as ``out_dir/name/``, checked, and
+    ``out_dir/name.zip`` if asked; returns the folder."""
+    final = out_dir / name
     if not out_dir.is_dir():
         raise PackageError(f"找不到目标文件夹“{out_dir}”，U 盘可能已拔出。请重新插入或另选位置。", final)
     if _limited_paths() and too_deep(name, out_dir):
@@ -249,9 +263,13 @@ def write_package(out_dir: Path | str, *, name: str, pdf: bytes, xlsx: bytes, ma
     partial = out_dir / _partial_name(name, uuid.uuid4().hex[:8])
     try:
         partial.mkdir()
+        folders = sorted({(partial / file_name).parent for file_name in contents})
+        for folder in folders:
+            folder.mkdir(exist_ok=True)
         for file_name, data in contents.items():
             _write_bytes(partial / file_name, data)
-        fsync_dir(partial)
+        for folder in reversed(folders):
+            fsync_dir(folder)
         _check_written(partial, contents)
         _put_in_place(partial, final)
     except OSError as exc:

@@ -99,39 +99,30 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
                              progress=progress, now=now)
 
 
-def _build_signed(report: OpenReport, evaluation: Evaluation, signer, roots: list | None, *,
-                  out_dir: Path | str, make_zip: bool, progress: Progress | None,
-                  now: datetime | None) -> ExportResult:
+@dataclass(frozen=True)
+class _Signed:
+    """One report rendered and signed: its package name, files and manifest fields."""
+    name: str
+    pdf: bytes
+    xlsx: bytes
+    fields: dict
+    notes: tuple[str, ...]
+
+
+def _sign_one(report: OpenReport, evaluation: Evaluation, signer, *, out_dir: Path | str, moment: datetime,
+              step: Callable[[int], None]) -> _Signed:
+    """Steps 0 to 2 for one report: the Excel table, the PDF with the stamp, the signature."""
     from .certs import fingerprint
-    from .package import (
-        ZipNotWritten,
-        fit_to_path,
-        manifest_fields,
-        package_name,
-        pdf_name,
-        report_attachments,
-        sha256,
-        summary_attachment,
-        write_package,
-    )
+    from .package import fit_to_path, manifest_fields, package_name, report_attachments, summary_attachment
     from .pdf import render_report_placed, unprintable_characters
     from .sign import sign_pdf, stamp_lines
-    from .verify import verify
     from .xlsx import render_workbook
 
-    started = time.perf_counter()
-
-    def step(index: int) -> None:
-        if progress:
-            progress(index, len(STEPS), STEPS[index])
-
-    moment = (now or datetime.now()).astimezone()
     step(0)
     xlsx = render_workbook(report, evaluation, generated_at=moment)
     step(1)
     # the stamp text is drawn into the page with the fonts the PDF embeds anyway
     rendered = render_report_placed(report, evaluation, generated_at=moment, stamp=stamp_lines(signer, moment))
-    pdf = rendered.pdf
     notes = ()
     missing = unprintable_characters(report)
     if missing:
@@ -143,15 +134,31 @@ def _build_signed(report: OpenReport, evaluation: Evaluation, signer, roots: lis
     fields["cert_sha256"] = fingerprint(signer.signing_cert)
     step(2)
     signed = sign_pdf(
-        pdf, signer,
+        rendered.pdf, signer,
         attachments=[(f"{name}.xlsx", xlsx, XLSX_MIME), summary_attachment(fields),
                      *report_attachments(report, evaluation)],
         box=rendered.signature_box, drawn=True, reason=f"{report.form.title}定稿报送",
     )
+    return _Signed(name, signed, xlsx, fields, notes)
+
+
+def _stepper(progress: Progress | None, total: int, label: str = "", offset: int = 0) -> Callable[[int], None]:
+    def step(index: int) -> None:
+        if progress:
+            progress(offset + index, total, label + STEPS[index])
+    return step
+
+
+def _finish(write: Callable[[], Path], name: str, out_dir: Path | str, make_zip: bool, roots: list | None,
+            step: Callable[[int], None]) -> tuple[Path, Path | None, object, list[str]]:
+    """Steps 3 and 4: write the package (``write`` returns its folder), verify it; (folder, zip, verdict, problems)."""
+    from .package import ZipNotWritten
+    from .verify import verify
+
     step(3)
     problems = []
     try:
-        folder = write_package(out_dir, name=name, pdf=signed, xlsx=xlsx, manifest=fields, make_zip=make_zip)
+        folder = write()
         zip_path = folder.parent / f"{name}.zip" if make_zip else None
     except ZipNotWritten as error:
         folder, zip_path = error.folder, None
@@ -161,8 +168,24 @@ def _build_signed(report: OpenReport, evaluation: Evaluation, signer, roots: lis
     if not folder.is_dir():
         problems.append(f"报送文件夹“{folder}”写入并核对无误后不见了（U 盘可能已拔出，或被杀毒软件移走）。"
                         "请检查 U 盘；如文件夹确实不在了，请重新导出。")
-    return ExportResult(folder, zip_path, folder / pdf_name(name, out_dir), verdict,
-                        time.perf_counter() - started, sha256(signed), notes, tuple(problems))
+    return folder, zip_path, verdict, problems
+
+
+def _build_signed(report: OpenReport, evaluation: Evaluation, signer, roots: list | None, *,
+                  out_dir: Path | str, make_zip: bool, progress: Progress | None,
+                  now: datetime | None) -> ExportResult:
+    from .package import pdf_name, sha256, write_package
+
+    started = time.perf_counter()
+    step = _stepper(progress, len(STEPS))
+    one = _sign_one(report, evaluation, signer, out_dir=out_dir, moment=(now or datetime.now()).astimezone(),
+                    step=step)
+    folder, zip_path, verdict, problems = _finish(
+        lambda: write_package(out_dir, name=one.name, pdf=one.pdf, xlsx=one.xlsx, manifest=one.fields,
+                              make_zip=make_zip),
+        one.name, out_dir, make_zip, roots, step)
+    return ExportResult(folder, zip_path, folder / pdf_name(one.name, out_dir), verdict,
+                        time.perf_counter() - started, sha256(one.pdf), one.notes, tuple(problems))
 
 
 def record_export(workspace: Workspace, report_id: int, result: ExportResult) -> None:
