@@ -32,7 +32,7 @@ SCORES_ATTACHMENT = "selfeval-scores.json"  # the scores as signed: every indica
 FIELD_LABELS = {
     "form_id": "表单编号", "form_edition": "表单版本", "program_version": "程序版本", "unit": "单位",
     "year": "年度", "total": "总分", "grade": "评价等级", "created": "生成时间", "files": "文件列表",
-    "cert_sha256": "证书指纹",
+    "cert_sha256": "证书指纹", "package_version": "格式版本", "reports": "报告列表", "subject": "项目名称",
 }
 SUMMARY_FIELDS = ("form_id", "form_edition", "program_version", "unit", "year", "total", "grade", "created")
 OPTIONAL_FIELDS = ("cert_sha256",)  # the signing certificate's SHA-256 fingerprint (since 0.2)
@@ -121,6 +121,42 @@ def report_attachments(report, evaluation) -> list[tuple[str, bytes, str]]:
     document = report_to_dict(report.form, report.values, report.explanations)
     return [(REPORT_ATTACHMENT, dumps(document).encode("utf-8"), "application/json"),
             (SCORES_ATTACHMENT, manifest_bytes(evaluation.score_json()), "application/json")]
+
+
+YEAR_VERSION = 2  # a package of several reports (the department report with its project reports)
+YEAR_FIELDS = ("package_version", "program_version", "unit", "year", "created", "reports", "files")
+REPORT_FIELDS = ("folder", "form_id", "form_edition", "subject", "total", "grade")
+
+
+def year_contents(out_dir: Path | str, signed: list[tuple[str, str, bytes, bytes, dict]], *,
+                  created: datetime) -> dict[str, bytes]:
+    """The files of a package of several reports, each ``(name, subject, pdf, xlsx, fields)`` in a sub-folder
+    ``name`` written as its own package would be, and one manifest listing the reports and every file."""
+    out_dir = Path(out_dir)
+    contents: dict[str, bytes] = {}
+    reports = []
+    for name, subject, pdf, xlsx, fields in signed:
+        if any(report["folder"] == name for report in reports):
+            raise PackageError(f"两份报告的报送文件夹同名（“{name}”），无法放进同一个报送包。"
+                               "请检查是否有名称相同的项目。", out_dir / name)
+        own = package_contents(name, out_dir, pdf=pdf, xlsx=xlsx, manifest=fields)
+        contents.update({f"{name}/{file_name}": data for file_name, data in own.items()})
+        reports.append({"folder": name, "form_id": fields["form_id"], "form_edition": fields["form_edition"],
+                        "subject": subject, "total": fields["total"], "grade": fields["grade"]})
+    head = signed[0][4]
+    return with_manifest(contents, {
+        "package_version": YEAR_VERSION, "program_version": __version__, "unit": head["unit"],
+        "year": head["year"], "created": created.isoformat(timespec="seconds"), "reports": reports,
+    })
+
+
+def is_year_manifest(data: bytes | None) -> bool:
+    """``data`` is the manifest of a package of several reports (it lists ``reports``)."""
+    try:
+        manifest = json.loads((data or b"").decode("utf-8"))
+    except ValueError:
+        return False
+    return isinstance(manifest, dict) and "reports" in manifest
 
 
 def manifest_bytes(manifest: dict) -> bytes:
