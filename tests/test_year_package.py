@@ -128,6 +128,17 @@ def test_an_unfinished_project_refuses_the_export_naming_it(tmp_path):
         ws.store.close(backup=False)
 
 
+def test_two_projects_of_the_same_name_refuse_the_export(tmp_path):
+    ws = Workspace.open(tmp_path / "db.sqlite3")
+    try:
+        ids = import_demos(ws)
+        demo.finalise(ws, ws.import_json(DEMOS[2].read_text(encoding="utf-8")))
+        with pytest.raises(ExportRefused, match=f"有 2 份项目报告的项目名称都是“{PROJECTS[1]}”"):
+            export_year(ws, ids[0], pfx=tmp_path / "none.pfx", password=PASSWORD, out_dir=tmp_path)
+    finally:
+        ws.store.close(backup=False)
+
+
 def test_the_desk_registers_each_report_with_one_certificate(made, tmp_path):
     registry = Registry(tmp_path / "home" / "receive.sqlite3")
     try:

@@ -222,8 +222,11 @@ def year_exportable(workspace: Workspace, report_id: int) -> Reports:
             problems.append(f"项目报告{_label(project)}不能导出：{refused}")
             continue
         reports.append((project, project_evaluation))
+    subjects = [project.form.subject_of(project.values) for project, _ in reports[1:]]
+    problems += [f"有 {subjects.count(subject)} 份项目报告的项目名称都是“{subject}”，放进同一个报送包会重名，"
+                 "请修改项目名称或删除重复的报告" for subject in dict.fromkeys(subjects) if subjects.count(subject) > 1]
     if problems:
-        raise ExportRefused("以下项目报告尚未定稿或有错误，请先处理，或去掉 --with-projects 只导出部门报告：\n"
+        raise ExportRefused("以下项目报告还不能一起导出，请先处理，或去掉 --with-projects 只导出部门报告：\n"
                             + "\n".join(problems))
     if len(reports) == 1:
         raise ExportRefused(f"{info.year} 年度“{info.unit_name}”没有项目支出绩效自评报告；"
