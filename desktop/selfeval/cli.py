@@ -172,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="UKey 中没有的 CA 证书（PEM 或 DER），嵌入签名的证书链，可多次给出")
     p.add_argument("--out", required=True, metavar="文件夹", help="报送包写入的文件夹（例如 U 盘）")
     p.add_argument("--zip", action="store_true", help="另外生成一个 .zip 压缩包")
+    p.add_argument("--with-projects", action="store_true",
+                   help="编号为部门整体支出绩效自评报告时，连同本单位同一年度的全部项目支出绩效自评报告放入同一个"
+                        "报送包（每份报告的 PDF 各自签名，一个清单列出全部文件）；有项目报告未定稿或有错误时不导出")
 
     p = command("verify", "验证报送包（文件夹、zip 或 PDF）：签名、内嵌 Excel、清单；全部通过时退出码为 0")
     p.add_argument("path", metavar="路径")
@@ -561,7 +564,7 @@ def _pin() -> str:
 
 
 def cmd_export(ws: Workspace, args) -> int:
-    from .export.pipeline import UKeyChoice, export_report
+    from .export.pipeline import UKeyChoice, export_report, export_year
 
     if bool(args.pfx) == bool(args.pkcs11_lib):
         raise CommandError("请给出 --pfx 证书文件，或用 --pkcs11-lib 指定 UKey 驱动（二者选一）。")
@@ -569,7 +572,7 @@ def cmd_export(ws: Workspace, args) -> int:
         raise CommandError("--token、--key 和 --ca 用于 UKey 签名，需同时给出 --pkcs11-lib。")
     ukey = UKeyChoice(Path(args.pkcs11_lib), args.token, args.key, tuple(map(Path, args.ca))) if args.pkcs11_lib else None
     out = Path(args.out)
-    result = export_report(
+    result = (export_year if args.with_projects else export_report)(
         ws, args.id, pfx=Path(args.pfx) if args.pfx else None, password=_pin() if ukey else _password(),
         out_dir=out, make_zip=args.zip, ukey=ukey,
         progress=lambda index, total, text: print(f"[{index + 1}/{total}] {text}…", file=sys.stderr),

@@ -114,9 +114,8 @@ class Workspace:
         if not form.counted_from:
             return None
         others = []
-        for other in self.store.reports():
-            if (other.form_id, other.unit_name, other.year) != (form.counted_from, info.unit_name, info.year) \
-                    or other.damage:
+        for other in self.counted_reports(form, info):
+            if other.damage:
                 continue
             try:
                 other_form = self.form_of(other)
@@ -124,6 +123,13 @@ class Workspace:
             except (LookupError, ValueRejected, StoreError):  # a report this program cannot read is not counted
                 continue
         return counting.count(form, others)
+
+    def counted_reports(self, form: Form, info: ReportInfo) -> list[ReportInfo]:
+        """The unit's reports of ``form.counted_from`` for the same year (its project reports), by number."""
+        if not form.counted_from:
+            return []
+        return [other for other in self.store.reports()
+                if (other.form_id, other.unit_name, other.year) == (form.counted_from, info.unit_name, info.year)]
 
     def fill_counts(self, report_id: int) -> tuple[dict[str, Any], dict[str, int]]:
         """Fill the counted fields still empty; returns the counts and what was filled."""

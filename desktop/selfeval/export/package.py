@@ -32,7 +32,7 @@ SCORES_ATTACHMENT = "selfeval-scores.json"  # the scores as signed: every indica
 FIELD_LABELS = {
     "form_id": "表单编号", "form_edition": "表单版本", "program_version": "程序版本", "unit": "单位",
     "year": "年度", "total": "总分", "grade": "评价等级", "created": "生成时间", "files": "文件列表",
-    "cert_sha256": "证书指纹",
+    "cert_sha256": "证书指纹", "package_version": "格式版本", "reports": "报告列表", "subject": "项目名称",
 }
 SUMMARY_FIELDS = ("form_id", "form_edition", "program_version", "unit", "year", "total", "grade", "created")
 OPTIONAL_FIELDS = ("cert_sha256",)  # the signing certificate's SHA-256 fingerprint (since 0.2)
@@ -121,6 +121,42 @@ def report_attachments(report, evaluation) -> list[tuple[str, bytes, str]]:
     document = report_to_dict(report.form, report.values, report.explanations)
     return [(REPORT_ATTACHMENT, dumps(document).encode("utf-8"), "application/json"),
             (SCORES_ATTACHMENT, manifest_bytes(evaluation.score_json()), "application/json")]
+
+
+YEAR_VERSION = 2  # a package of several reports (the department report with its project reports)
+YEAR_FIELDS = ("package_version", "program_version", "unit", "year", "created", "reports", "files")
+REPORT_FIELDS = ("folder", "form_id", "form_edition", "subject", "total", "grade")
+
+
+def year_contents(out_dir: Path | str, signed: list[tuple[str, str, bytes, bytes, dict]], *,
+                  created: datetime) -> dict[str, bytes]:
+    """The files of a package of several reports, each ``(name, subject, pdf, xlsx, fields)`` in a sub-folder
+    ``name`` written as its own package would be, and one manifest listing the reports and every file."""
+    out_dir = Path(out_dir)
+    contents: dict[str, bytes] = {}
+    reports = []
+    for name, subject, pdf, xlsx, fields in signed:
+        if any(report["folder"] == name for report in reports):
+            raise PackageError(f"两份报告的报送文件夹同名（“{name}”），无法放进同一个报送包。"
+                               "请检查是否有名称相同的项目。", out_dir / name)
+        own = package_contents(name, out_dir, pdf=pdf, xlsx=xlsx, manifest=fields)
+        contents.update({f"{name}/{file_name}": data for file_name, data in own.items()})
+        reports.append({"folder": name, "form_id": fields["form_id"], "form_edition": fields["form_edition"],
+                        "subject": subject, "total": fields["total"], "grade": fields["grade"]})
+    head = signed[0][4]
+    return with_manifest(contents, {
+        "package_version": YEAR_VERSION, "program_version": __version__, "unit": head["unit"],
+        "year": head["year"], "created": created.isoformat(timespec="seconds"), "reports": reports,
+    })
+
+
+def is_year_manifest(data: bytes | None) -> bool:
+    """``data`` is the manifest of a package of several reports (it lists ``reports``)."""
+    try:
+        manifest = json.loads((data or b"").decode("utf-8"))
+    except ValueError:
+        return False
+    return isinstance(manifest, dict) and "reports" in manifest
 
 
 def manifest_bytes(manifest: dict) -> bytes:
@@ -230,17 +266,31 @@ def _limited_paths() -> bool:
 def write_package(out_dir: Path | str, *, name: str, pdf: bytes, xlsx: bytes, manifest: dict,
                   make_zip: bool = False) -> Path:
     """Write ``out_dir/name/`` (and ``out_dir/name.zip`` if asked); returns the folder."""
+    out_dir = Path(out_dir)
+    return write_contents(out_dir, name, package_contents(name, out_dir, pdf=pdf, xlsx=xlsx, manifest=manifest),
+                          make_zip=make_zip)
+
+
+def package_contents(name: str, out_dir: Path | str, *, pdf: bytes, xlsx: bytes, manifest: dict) -> dict[str, bytes]:
+    """The files of the package ``out_dir/name``, by name: the PDF, the Excel table and the manifest."""
     missing = [key for key in SUMMARY_FIELDS if key not in manifest]
     if missing:
         raise ValueError(f"清单缺少字段：{'、'.join(FIELD_LABELS[key] for key in missing)}")
-    out_dir = Path(out_dir)
-    final = out_dir / name
-    pdf_name, xlsx_name = _file_names(name, out_dir)
-    contents = {pdf_name: pdf, xlsx_name: xlsx}
+    pdf_name, xlsx_name = _file_names(name, Path(out_dir))
+    return with_manifest({pdf_name: pdf, xlsx_name: xlsx}, manifest)
+
+
+def with_manifest(contents: dict[str, bytes], manifest: dict) -> dict[str, bytes]:
+    """``contents`` and a manifest of ``manifest``'s fields listing each of them with its size and SHA-256."""
     full = {key: value for key, value in manifest.items() if key != "files"}
     full["files"] = [{"name": n, "size": len(d), "sha256": sha256(d)} for n, d in contents.items()]
-    contents[MANIFEST] = manifest_bytes(full)
+    return {**contents, MANIFEST: manifest_bytes(full)}
 
+
+def write_contents(out_dir: Path, name: str, contents: dict[str, bytes], *, make_zip: bool = False) -> Path:
+    """Write ``contents`` (names may hold one sub-folder, "folder/file") as ``out_dir/name/``, checked, and
+    ``out_dir/name.zip`` if asked; returns the folder."""
+    final = out_dir / name
     if not out_dir.is_dir():
         raise PackageError(f"找不到目标文件夹“{out_dir}”，U 盘可能已拔出。请重新插入或另选位置。", final)
     if _limited_paths() and too_deep(name, out_dir):
@@ -249,9 +299,13 @@ def write_package(out_dir: Path | str, *, name: str, pdf: bytes, xlsx: bytes, ma
     partial = out_dir / _partial_name(name, uuid.uuid4().hex[:8])
     try:
         partial.mkdir()
+        folders = sorted({(partial / file_name).parent for file_name in contents})
+        for folder in folders:
+            folder.mkdir(exist_ok=True)
         for file_name, data in contents.items():
             _write_bytes(partial / file_name, data)
-        fsync_dir(partial)
+        for folder in reversed(folders):
+            fsync_dir(folder)
         _check_written(partial, contents)
         _put_in_place(partial, final)
     except OSError as exc:

@@ -43,6 +43,7 @@ class ExportResult:
     pdf_sha256: str = ""
     notes: tuple[str, ...] = ()  # things the clerk should look at in the files, in Chinese
     problems: tuple[str, ...] = ()  # what was asked but not done, in Chinese (exit status 1)
+    signed: tuple[tuple[int, str], ...] = ()  # in a year package: each report's number and its PDF's SHA-256
 
 
 def _refuse_unless_exportable(report: OpenReport, evaluation: Evaluation) -> None:
@@ -99,39 +100,31 @@ def build_package(report: OpenReport, evaluation: Evaluation, *, pfx: Path | str
                              progress=progress, now=now)
 
 
-def _build_signed(report: OpenReport, evaluation: Evaluation, signer, roots: list | None, *,
-                  out_dir: Path | str, make_zip: bool, progress: Progress | None,
-                  now: datetime | None) -> ExportResult:
+@dataclass(frozen=True)
+class _Signed:
+    """One report rendered and signed: its package name, files and manifest fields."""
+    name: str
+    pdf: bytes
+    xlsx: bytes
+    fields: dict
+    notes: tuple[str, ...]
+    subject: str = ""  # the project's name, for a project report
+
+
+def _sign_one(report: OpenReport, evaluation: Evaluation, signer, *, out_dir: Path | str, moment: datetime,
+              step: Callable[[int], None]) -> _Signed:
+    """Steps 0 to 2 for one report: the Excel table, the PDF with the stamp, the signature."""
     from .certs import fingerprint
-    from .package import (
-        ZipNotWritten,
-        fit_to_path,
-        manifest_fields,
-        package_name,
-        pdf_name,
-        report_attachments,
-        sha256,
-        summary_attachment,
-        write_package,
-    )
+    from .package import fit_to_path, manifest_fields, package_name, report_attachments, summary_attachment
     from .pdf import render_report_placed, unprintable_characters
     from .sign import sign_pdf, stamp_lines
-    from .verify import verify
     from .xlsx import render_workbook
 
-    started = time.perf_counter()
-
-    def step(index: int) -> None:
-        if progress:
-            progress(index, len(STEPS), STEPS[index])
-
-    moment = (now or datetime.now()).astimezone()
     step(0)
     xlsx = render_workbook(report, evaluation, generated_at=moment)
     step(1)
     # the stamp text is drawn into the page with the fonts the PDF embeds anyway
     rendered = render_report_placed(report, evaluation, generated_at=moment, stamp=stamp_lines(signer, moment))
-    pdf = rendered.pdf
     notes = ()
     missing = unprintable_characters(report)
     if missing:
@@ -143,15 +136,31 @@ def _build_signed(report: OpenReport, evaluation: Evaluation, signer, roots: lis
     fields["cert_sha256"] = fingerprint(signer.signing_cert)
     step(2)
     signed = sign_pdf(
-        pdf, signer,
+        rendered.pdf, signer,
         attachments=[(f"{name}.xlsx", xlsx, XLSX_MIME), summary_attachment(fields),
                      *report_attachments(report, evaluation)],
         box=rendered.signature_box, drawn=True, reason=f"{report.form.title}定稿报送",
     )
+    return _Signed(name, signed, xlsx, fields, notes, report.form.subject_of(report.values))
+
+
+def _stepper(progress: Progress | None, total: int, label: str = "", offset: int = 0) -> Callable[[int], None]:
+    def step(index: int) -> None:
+        if progress:
+            progress(offset + index, total, label + STEPS[index])
+    return step
+
+
+def _finish(write: Callable[[], Path], name: str, out_dir: Path | str, make_zip: bool, roots: list | None,
+            step: Callable[[int], None]) -> tuple[Path, Path | None, object, list[str]]:
+    """Steps 3 and 4: write the package (``write`` returns its folder), verify it; (folder, zip, verdict, problems)."""
+    from .package import ZipNotWritten
+    from .verify import verify
+
     step(3)
     problems = []
     try:
-        folder = write_package(out_dir, name=name, pdf=signed, xlsx=xlsx, manifest=fields, make_zip=make_zip)
+        folder = write()
         zip_path = folder.parent / f"{name}.zip" if make_zip else None
     except ZipNotWritten as error:
         folder, zip_path = error.folder, None
@@ -161,8 +170,112 @@ def _build_signed(report: OpenReport, evaluation: Evaluation, signer, roots: lis
     if not folder.is_dir():
         problems.append(f"报送文件夹“{folder}”写入并核对无误后不见了（U 盘可能已拔出，或被杀毒软件移走）。"
                         "请检查 U 盘；如文件夹确实不在了，请重新导出。")
-    return ExportResult(folder, zip_path, folder / pdf_name(name, out_dir), verdict,
-                        time.perf_counter() - started, sha256(signed), notes, tuple(problems))
+    return folder, zip_path, verdict, problems
+
+
+def _build_signed(report: OpenReport, evaluation: Evaluation, signer, roots: list | None, *,
+                  out_dir: Path | str, make_zip: bool, progress: Progress | None,
+                  now: datetime | None) -> ExportResult:
+    from .package import pdf_name, sha256, write_package
+
+    started = time.perf_counter()
+    step = _stepper(progress, len(STEPS))
+    one = _sign_one(report, evaluation, signer, out_dir=out_dir, moment=(now or datetime.now()).astimezone(),
+                    step=step)
+    folder, zip_path, verdict, problems = _finish(
+        lambda: write_package(out_dir, name=one.name, pdf=one.pdf, xlsx=one.xlsx, manifest=one.fields,
+                              make_zip=make_zip),
+        one.name, out_dir, make_zip, roots, step)
+    return ExportResult(folder, zip_path, folder / pdf_name(one.name, out_dir), verdict,
+                        time.perf_counter() - started, sha256(one.pdf), one.notes, tuple(problems))
+
+
+# -- one package for the year: the department report and its unit's project reports
+
+YEAR_SUFFIX = "（含项目）"  # the year package's title: 部门整体支出绩效自评（含项目）
+
+Reports = list[tuple[OpenReport, Evaluation]]
+
+
+def _label(report: OpenReport) -> str:
+    """How the clerk knows a report: the project's name, else the form's title, and its number."""
+    return f"“{report.form.subject_of(report.values) or report.form.title}”（编号 {report.info.id}）"
+
+
+def year_exportable(workspace: Workspace, report_id: int) -> Reports:
+    """The department report ``report_id`` and its unit's project reports of the same year, all final and
+    without errors; raises :class:`ExportRefused` naming every one that is not."""
+    report, evaluation = exportable(workspace, report_id)
+    form, info = report.form, report.info
+    if not form.counted_from:
+        raise ExportRefused(f"“{form.title}”不汇总项目报告，不能连同项目一起导出；请去掉 --with-projects。")
+    reports, problems = [(report, evaluation)], []
+    for other in workspace.counted_reports(form, info):
+        if other.damage:
+            problems.append(f"项目报告（编号 {other.id}）已损坏，无法读取：{'；'.join(other.damage)}")
+            continue
+        project = workspace.open_report(other.id)
+        project_evaluation = project.evaluate()
+        try:
+            _refuse_unless_exportable(project, project_evaluation)
+        except ExportRefused as refused:
+            problems.append(f"项目报告{_label(project)}不能导出：{refused}")
+            continue
+        reports.append((project, project_evaluation))
+    subjects = [project.form.subject_of(project.values) for project, _ in reports[1:]]
+    problems += [f"有 {subjects.count(subject)} 份项目报告的项目名称都是“{subject}”，放进同一个报送包会重名，"
+                 "请修改项目名称或删除重复的报告" for subject in dict.fromkeys(subjects) if subjects.count(subject) > 1]
+    if problems:
+        raise ExportRefused("以下项目报告还不能一起导出，请先处理，或去掉 --with-projects 只导出部门报告：\n"
+                            + "\n".join(problems))
+    if len(reports) == 1:
+        raise ExportRefused(f"{info.year} 年度“{info.unit_name}”没有项目支出绩效自评报告；"
+                            "请去掉 --with-projects 只导出部门报告。")
+    return reports
+
+
+def build_year_package(reports: Reports, *, pfx: Path | str | None = None, password: str, out_dir: Path | str,
+                       make_zip: bool = False, progress: Progress | None = None, now: datetime | None = None,
+                       ukey: UKeyChoice | None = None) -> ExportResult:
+    """One signed package holding every report of ``reports`` (the department report first), each in a
+    sub-folder of its own as its single package would be, and one manifest listing all of them."""
+    from .package import fit_to_path, package_name, pdf_name, sha256, write_contents, year_contents
+
+    for report, evaluation in reports:
+        _refuse_unless_exportable(report, evaluation)
+    head = reports[0][0]
+    moment = (now or datetime.now()).astimezone()
+    name = fit_to_path(package_name(head.info.year, head.info.unit_name, head.form.short_title + YEAR_SUFFIX),
+                       out_dir)
+    inner = Path(out_dir) / name
+    total = 3 * len(reports) + 2
+    started = time.perf_counter()
+    with _signer(pfx, password, ukey) as (signer, roots):
+        signed = [_sign_one(report, evaluation, signer, out_dir=inner, moment=moment,
+                            step=_stepper(progress, total, f"{_label(report)}：", 3 * index))
+                  for index, (report, evaluation) in enumerate(reports)]
+        contents = year_contents(inner, [(one.name, one.subject, one.pdf, one.xlsx, one.fields) for one in signed],
+                                 created=moment)
+        folder, zip_path, verdict, problems = _finish(
+            lambda: write_contents(Path(out_dir), name, contents, make_zip=make_zip), name, out_dir, make_zip,
+            roots, _stepper(progress, total, "", total - 5))
+    first = signed[0]
+    return ExportResult(folder, zip_path, folder / first.name / pdf_name(first.name, inner), verdict,
+                        time.perf_counter() - started, sha256(first.pdf),
+                        tuple(note for one in signed for note in one.notes), tuple(problems),
+                        tuple((report.info.id, sha256(one.pdf)) for (report, _), one in zip(reports, signed)))
+
+
+def export_year(workspace: Workspace, report_id: int, *, pfx: Path | str | None = None, password: str,
+                out_dir: Path | str, make_zip: bool = False, progress: Progress | None = None,
+                now: datetime | None = None, ukey: UKeyChoice | None = None) -> ExportResult:
+    """Export the department report ``report_id`` with its unit's project reports of the year as one package."""
+    reports = year_exportable(workspace, report_id)
+    result = build_year_package(reports, pfx=pfx, password=password, out_dir=out_dir, make_zip=make_zip,
+                                progress=progress, now=now, ukey=ukey)
+    for report_id, pdf_sha256 in result.signed:
+        workspace.store.record_export(report_id, kind="package", path=result.folder, sha256=pdf_sha256)
+    return result
 
 
 def record_export(workspace: Workspace, report_id: int, result: ExportResult) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from ..errors import os_message
 from .certs import fingerprint, grouped, is_self_signed, short_fingerprint, subject_names
-from .package import (FIELD_LABELS, MANIFEST, OPTIONAL_FIELDS, SUMMARY_ATTACHMENT, SUMMARY_FIELDS,
-                      is_package_name, manifest_bytes, sha256)
+from .package import (FIELD_LABELS, MANIFEST, OPTIONAL_FIELDS, REPORT_FIELDS, SUMMARY_ATTACHMENT, SUMMARY_FIELDS,
+                      YEAR_FIELDS, YEAR_VERSION, is_package_name, is_year_manifest, manifest_bytes, sha256)
 from .sign import embedded_files, zh_datetime
 
 # Files an operating system leaves in a folder, ignored by exact name; "._name" only when it is AppleDouble.
@@ -45,6 +45,7 @@ class Verdict:
     summary: dict = field(default_factory=dict, repr=False)  # the signed report information
     files: dict = field(default_factory=dict, repr=False)  # the package's files, by name
     name: str = ""  # the package folder's name
+    parts: list = field(default_factory=list, repr=False)  # a package of several reports: one Verdict each
 
     @property
     def ok(self) -> bool:
@@ -60,6 +61,9 @@ class Verdict:
                      + (f"，签署时间：{self.signed_at}" if self.signed_at else "") + "。"]
         else:
             lines = ["验证未通过：" + "；".join(message for ok, message in self.items if not ok) + "。"]
+        if self.parts:
+            lines.append(f"包中共 {len(self.parts)} 份报告：" + "、".join(
+                part.name.rsplit("_", 1)[-1] for part in self.parts) + "。")
         if self.fingerprint:
             lines.append(f"证书指纹（SHA-256）：{grouped(self.fingerprint)}")
         lines += [f"注意：{warning}。" for warning in self.warnings]
@@ -78,7 +82,10 @@ def verify(path: Path | str, *, trust: list[Path] | None = None) -> Verdict:
     try:
         if path.is_dir():
             verdict.name = path.name
-            _check_package(_read_folder(path), roots, verdict)
+            files = _read_folder(path)
+            if is_year_manifest(files.get(MANIFEST)):
+                files = _read_folder(path, deep=True)
+            _check_package(files, roots, verdict)
         elif path.suffix.lower() == ".zip":
             files = _read_zip(path, verdict)
             if files is not None:
@@ -115,8 +122,15 @@ def _load_trust(paths: list[Path], verdict: Verdict) -> list:
     return roots
 
 
-def _read_folder(folder: Path) -> dict[str, bytes | None]:
-    return {entry.name: entry.read_bytes() if entry.is_file() else None for entry in folder.iterdir()}
+def _read_folder(folder: Path, deep: bool = False) -> dict[str, bytes | None]:
+    """The folder's files by name (a sub-folder: None); ``deep``: a sub-folder's files as "folder/file"."""
+    files: dict[str, bytes | None] = {}
+    for entry in folder.iterdir():
+        if deep and entry.is_dir():
+            files.update({f"{entry.name}/{name}": data for name, data in _read_folder(entry).items()})
+        else:
+            files[entry.name] = entry.read_bytes() if entry.is_file() else None
+    return files
 
 
 def _read_zip(path: Path, verdict: Verdict) -> dict[str, bytes | None] | None:
@@ -139,7 +153,8 @@ def _read_zip(path: Path, verdict: Verdict) -> dict[str, bytes | None] | None:
     debris = [name for name, data in members if name.split("/", 1)[0] == _MAC_FOLDER and _apple_double(name, data)]
     kept = [(name, data) for name, data in members if name not in debris]
     tops = {name.split("/", 1)[0] for name, _ in kept}
-    if len(tops) != 1 or any(name.count("/") != 1 for name, _ in kept):
+    year = len(tops) == 1 and is_year_manifest(dict(kept).get(f"{next(iter(tops))}/{MANIFEST}"))
+    if len(tops) != 1 or any(name.count("/") not in ((1, 2) if year else (1,)) for name, _ in kept):
         verdict.add(False, "压缩包内应只有一个报送文件夹，且其中只有文件")
         return None
     verdict.name = tops.pop()
@@ -160,8 +175,26 @@ def _apple_double(name: str, data: bytes | None) -> bool:
 
 
 def _check_package(files: dict[str, bytes | None], roots, verdict: Verdict) -> None:
+    if is_year_manifest(files.get(MANIFEST)):
+        _check_year_package(files, roots, verdict)
+        return
     verdict.files = files
     manifest = _read_manifest(files.get(MANIFEST), verdict)
+    listed = _check_files(manifest, files, verdict)
+    pdfs = [name for name in listed if str(name).lower().endswith(".pdf") and files.get(name)]
+    if len(pdfs) != 1:
+        verdict.add(False, "包中应恰好有一个 PDF 报告文件")
+        return
+    embedded = verdict.sealed = _check_pdf(files[pdfs[0]], roots, verdict)
+    _check_xlsx(listed, files, embedded, verdict)
+    if manifest:
+        _check_summary(manifest, embedded, verdict)
+    _check_signer_unit(verdict)
+    _check_names(verdict, pdfs[0])
+
+
+def _check_files(manifest: dict, files: dict[str, bytes | None], verdict: Verdict) -> set:
+    """Every file listed in the manifest is there as recorded, and there is no other; returns the listed names."""
     entries = manifest.get("files") if isinstance(manifest.get("files"), list) else []
     listed = {entry.get("name") for entry in entries if isinstance(entry, dict)}
     unlisted = [name for name in files if name not in listed and name != MANIFEST]
@@ -173,17 +206,64 @@ def _check_package(files: dict[str, bytes | None], roots, verdict: Verdict) -> N
                 else f"包中有清单以外的文件：{'、'.join(extra)}")
     for entry in entries:
         _check_listed(entry, files, verdict)
+    return listed
 
-    pdfs = [name for name in listed if str(name).lower().endswith(".pdf") and files.get(name)]
-    if len(pdfs) != 1:
-        verdict.add(False, "包中应恰好有一个 PDF 报告文件")
+
+def _check_year_package(files: dict[str, bytes | None], roots, verdict: Verdict) -> None:
+    """A package of several reports: its manifest and files, then each report's sub-folder as a package of
+    its own, each report's result in ``verdict.parts`` (the department report first)."""
+    verdict.files = files
+    manifest = _read_year_manifest(files[MANIFEST], verdict)
+    _check_files(manifest, files, verdict)
+    reports = manifest.get("reports") if isinstance(manifest.get("reports"), list) else []
+    folders = [report.get("folder") for report in reports if isinstance(report, dict)]
+    if not reports or len(folders) != len(reports) or not all(isinstance(f, str) and f for f in folders) \
+            or len(set(folders)) != len(folders):
+        verdict.add(False, "清单中的报告列表不完整或有重复")
         return
-    embedded = verdict.sealed = _check_pdf(files[pdfs[0]], roots, verdict)
-    _check_xlsx(listed, files, embedded, verdict)
-    if manifest:
-        _check_summary(manifest, embedded, verdict)
-    _check_signer_unit(verdict)
-    _check_names(verdict, pdfs[0])
+    outside = sorted(name for name in files if name != MANIFEST and name.split("/", 1)[0] not in folders
+                     and not is_debris(name, files[name]))
+    if outside:
+        verdict.add(False, f"包中有不属于任何报告的文件：{'、'.join(outside)}")
+    for report in reports:
+        folder = report["folder"]
+        part = Verdict(name=folder)
+        _check_package({name[len(folder) + 1:]: data for name, data in files.items()
+                        if name.startswith(folder + "/") and name.count("/") == 1}, roots, part)
+        label = f"［{report.get('subject') or folder.rsplit('_', 1)[-1]}］"
+        verdict.items += [(ok, label + message) for ok, message in part.items]
+        verdict.warnings += [label + warning for warning in part.warnings]
+        differ = [key for key in REPORT_FIELDS[1:] if key != "subject"
+                  and str(report.get(key)) != str(part.summary.get(key))]
+        verdict.add(not differ, label + ("清单中的报告信息与签名封存的一致" if not differ else
+                                         "清单中的报告信息与签名封存的不一致：" + "、".join(
+                                             FIELD_LABELS.get(key, key) for key in differ)))
+        verdict.parts.append(part)
+    head = verdict.parts[0]
+    for key in ("signer", "self_signed", "trusted_by_list", "signed_at", "signed_moment", "fingerprint", "cert",
+                "sealed", "summary"):
+        setattr(verdict, key, getattr(head, key))
+    verdict.trusted_by_list = all(part.trusted_by_list for part in verdict.parts)
+    one = len({part.fingerprint for part in verdict.parts}) == 1
+    verdict.add(one, f"包中 {len(verdict.parts)} 份报告由同一张证书签名" if one
+                else "包中各报告的签名证书不同")
+    if str(manifest.get("unit")) != str(head.summary.get("unit")) or manifest.get("year") != head.summary.get("year"):
+        verdict.add(False, "清单中的单位或年度与部门报告签名封存的不一致")
+
+
+def _read_year_manifest(data: bytes, verdict: Verdict) -> dict:
+    manifest = json.loads(data.decode("utf-8"))  # readable: is_year_manifest said so
+    missing = [key for key in YEAR_FIELDS if key not in manifest]
+    verdict.add(not missing, "清单字段齐全" if not missing
+                else f"清单缺少字段：{'、'.join(FIELD_LABELS.get(k, k) for k in missing)}")
+    unknown = sorted(set(manifest) - set(YEAR_FIELDS))
+    if unknown:
+        verdict.add(False, f"清单中有本程序不写的字段：{'、'.join(unknown)}（清单被改动过）")
+    if manifest.get("package_version") != YEAR_VERSION:
+        verdict.add(False, f"清单的格式版本为 {manifest.get('package_version')}，本程序只认得第 {YEAR_VERSION} 版")
+    canonical = manifest_bytes(manifest) == data
+    verdict.add(canonical, "清单文件格式未被改动" if canonical else f"清单文件 {MANIFEST} 的格式被改动过")
+    return manifest
 
 
 def _read_manifest(data: bytes | None, verdict: Verdict) -> dict:

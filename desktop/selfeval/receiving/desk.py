@@ -173,7 +173,7 @@ def receive(registry: Registry, paths: Iterable[Path | str], *, catalog: FormCat
     for index, path in enumerate(found):
         if progress:
             progress(index, len(found), str(path))
-        outcomes.append(receive_one(registry, path, catalog=catalog, trust=trust))
+        outcomes += receive_one(registry, path, catalog=catalog, trust=trust)
     return outcomes
 
 
@@ -198,7 +198,10 @@ def trusted_cas(registry: Registry, add: Iterable[Path | str] = ()) -> list:
     return known
 
 
-def receive_one(registry: Registry, path: Path, *, catalog: FormCatalog, trust: list[Path] | None = None) -> Outcome:
+def receive_one(registry: Registry, path: Path, *, catalog: FormCatalog,
+                trust: list[Path] | None = None) -> list[Outcome]:
+    """Verify the package ``path`` once and register its report, or each report of a package of several
+    (the department report with its project reports), each as a package of its own."""
     try:
         verdict = verify(path, trust=trust)
         if trust is None and verdict.self_signed is False and (registry.path.parent / CA_LIST).is_file():
@@ -207,6 +210,16 @@ def receive_one(registry: Registry, path: Path, *, catalog: FormCatalog, trust: 
     except Exception as error:  # a package built to break the reader: the others are still received
         verdict = Verdict()
         verdict.add(False, f"无法读取或验证“{path.name}”（{type(error).__name__}）")
+    if not (verdict.ok and verdict.parts):
+        return [_register(registry, path, verdict, catalog)]
+    outcomes = [_register(registry, path, part, catalog) for part in verdict.parts]
+    for part, outcome in zip(verdict.parts, outcomes):
+        outcome.text = f"［{part.name.rsplit('_', 1)[-1]}］{outcome.text}"
+    return outcomes
+
+
+def _register(registry: Registry, path: Path, verdict: Verdict, catalog: FormCatalog) -> Outcome:
+    """Register one report's package (verified as ``verdict``): held, accepted or failed."""
     digest = _digest(verdict, path)
     known = registry.by_digest(digest)
     if known is not None:
