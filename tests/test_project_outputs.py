@@ -61,3 +61,18 @@ def test_the_pdf_and_the_workbook_lay_out_the_same_sheet(project):
     assert funds[2:8] == [80, 86.5, 82.17, 10, "94.99%", 9.5]
     merged = list(sheet.merged_cells.ranges)
     assert all(a.isdisjoint(b) for i, a in enumerate(merged) for b in merged[i + 1:])
+
+
+@pytest.mark.parametrize("demo", ["project-self-eval-2022-demo-1.json", "project-self-eval-2022-demo-2.json"])
+def test_the_sign_off_line_goes_with_the_total_and_grade(tmp_path, demo):
+    pypdf = pytest.importorskip("pypdf")
+    ws = Workspace.open(tmp_path / "db.sqlite3")
+    report_id = ws.import_json((DEMO.parent / demo).read_text("utf-8"))
+    report = ws.open_report(report_id)
+    pdf = render_report(report, report.evaluate())
+    ws.close()
+    pages = ["".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    (signed,) = [text for text in pages if "单位负责人：" in text]
+    assert "总分" in signed and "自评等级" in signed  # never a page holding the sign-off alone
+    if demo.endswith("2.json"):  # six rows: the whole sheet on one page
+        assert "项目支出绩效自评表" in signed and "项目名称" in signed

@@ -80,9 +80,9 @@ def _table_pages(report: OpenReport, ev: Evaluation, fonts: FontSet) -> list:
     used, tail = (sum(flowable.wrap(LANDSCAPE.width, LANDSCAPE.height)[1] for flowable in flowables)
                   for flowables in (top, signoff))
     story = list(top)
-    if report.form.sheet is not None:  # one form per page (项目支出绩效自评表)
+    if report.form.sheet is not None:  # one form per page (项目支出绩效自评表), sign-off inside
         from .pdf_sheet import sheet_table
-        return story + [sheet_table(report, ev, fonts, LANDSCAPE.height - used - tail)] + signoff
+        return story + [sheet_table(report, ev, fonts, LANDSCAPE.height - used)]
     pages = ScoreTable(report, ev, fonts).pages(LANDSCAPE.height - used, LANDSCAPE.height, tail)
     for index, page in enumerate(pages):
         story += [PageBreak(), page] if index else [page]

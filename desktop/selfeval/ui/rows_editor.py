@@ -62,6 +62,11 @@ class RowsEditor(FieldEditor):
         self.table.setColumnWidth(len(self.columns), 4 * metrics + 16)
         self.table.setColumnWidth(len(self.columns) + 1, 16 * metrics)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # the live score stands right after the columns it is worked out from (分值 and a typed
+        # 得分), before the wide text columns, so that it is in view without scrolling sideways
+        sources = [n for n, c in enumerate(self.columns) if c.id == self.spec.weight or c.type == "score"]
+        after = max(sources, default=len(self.columns) - 1)
+        self.table.horizontalHeader().moveSection(len(self.columns), after + 1)
         self.table.setMinimumHeight(420)
         self.table.itemChanged.connect(self._item_changed)
         layout.addWidget(self.table)
