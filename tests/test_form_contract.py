@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from form_variants import changed_form
 from selfeval.catalog import FormCatalog
 from selfeval.formfile import FormError, load_form
 from selfeval.workspace import Workspace
@@ -19,11 +20,7 @@ WHEN = datetime(2024, 1, 20, 9, 0, tzinfo=timezone.utc)
 
 
 def broken(tmp_path, old: str, new: str) -> Path:
-    text = SYNTHETIC.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path = tmp_path / "form.yaml"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    return path
+    return changed_form(SYNTHETIC, tmp_path, old, new)
 
 
 def error_of(path: Path) -> str:
