@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import errno
 import logging
-import os
 import sqlite3
 from pathlib import Path
+
+from .files import private_file
 
 LOG_NAME = "selfeval.log"
 RESTORE_HINT = "请在“备份与恢复”中选择一个较早的备份进行恢复。"
@@ -19,15 +20,6 @@ log = logging.getLogger("selfeval")
 class PartlyDone(Exception):
     """A command did part of what was asked; the message says exactly what was
     written and what was not, in Chinese (exit status 1, not "nothing changed")."""
-
-
-def private_file(path: Path, mode: int = 0o600) -> Path:
-    """Create ``path`` empty if it is missing, readable by its owner only (on POSIX)."""
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, mode))
-    except FileExistsError:
-        pass
-    return Path(path)
 
 
 _handler: logging.FileHandler | None = None

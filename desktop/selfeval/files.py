@@ -86,3 +86,12 @@ def write_atomic(target: Path, data: bytes, *, mode: int = 0o666) -> None:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+def private_file(path: Path, mode: int = 0o600) -> Path:
+    """Create ``path`` empty if it is missing, readable by its owner only (on POSIX)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, mode))
+    except FileExistsError:
+        pass
+    return Path(path)

@@ -10,7 +10,7 @@ from .pdf_flow import GridKeepTogether, GridParagraph, SignatureBlock, WithHeadi
 from .pdf_layout import (BODY_CHAR_SPACE, BODY_SIZE, CELL, LANDSCAPE, LEADING, MM, PORTRAIT,
                          TITLE_SIZE)
 from .pdf_table import ScoreTable, signoff_line
-from .pdf_text import amount_unit, fill_date, report_blocks, table_title, title_lines, unit_of
+from .pdf_text import fill_date, report_blocks, table_header, table_title, title_lines, unit_of
 
 if TYPE_CHECKING:
     from ..engine import Evaluation
@@ -76,13 +76,13 @@ def _table_pages(report: OpenReport, ev: Evaluation, fonts: FontSet) -> list:
         _table_header(report, fonts.body),
         Spacer(1, 4),
     ]
-    signoff = [Spacer(1, 8), GridParagraph(signoff_line(report), fonts.body, 12, 20, align="left")]
-    used, tail = (sum(flowable.wrap(LANDSCAPE.width, LANDSCAPE.height)[1] for flowable in flowables)
-                  for flowables in (top, signoff))
+    used = sum(flowable.wrap(LANDSCAPE.width, LANDSCAPE.height)[1] for flowable in top)
     story = list(top)
     if report.form.sheet is not None:  # one form per page (项目支出绩效自评表), sign-off inside
         from .pdf_sheet import sheet_table
         return story + [sheet_table(report, ev, fonts, LANDSCAPE.height - used)]
+    signoff = [Spacer(1, 8), GridParagraph(signoff_line(report), fonts.body, 12, 20, align="left")]
+    tail = sum(flowable.wrap(LANDSCAPE.width, LANDSCAPE.height)[1] for flowable in signoff)
     pages = ScoreTable(report, ev, fonts).pages(LANDSCAPE.height - used, LANDSCAPE.height, tail)
     for index, page in enumerate(pages):
         story += [PageBreak(), page] if index else [page]
@@ -104,7 +104,7 @@ def _title(report: OpenReport, font: str, width: float) -> list:
 
 def _table_header(report: OpenReport, font: str) -> Table:
     """填报单位（盖章） left, 填报日期 centre, 金额单位 right, above the score table."""
-    cells = [f"填报单位（盖章）：{unit_of(report)}", f"填报日期：{fill_date(report)}", amount_unit(report.form)]
+    cells = table_header(report)
     width = LANDSCAPE.width / 3
     row = [GridParagraph(text, font, 12, 18, align=align) for text, align in zip(cells, ("left", "center", "right"))]
     table = Table([row], colWidths=[width * 1.3, width * 0.95, width * 0.75])

@@ -89,6 +89,11 @@ def amount_unit(form: Form) -> str:
     return f"金额单位：{form.money_unit}" if form.money_unit else ""
 
 
+def table_header(report: OpenReport) -> tuple[str, str, str]:
+    """The line above a score table: 填报单位（盖章）, 填报日期 and 金额单位."""
+    return (f"填报单位（盖章）：{unit_of(report)}", f"填报日期：{fill_date(report)}", amount_unit(report.form))
+
+
 def fill_date(report: OpenReport) -> str:
     value = report.values.get("report.fill_date")
     return format_date_cn(value) if value else ""

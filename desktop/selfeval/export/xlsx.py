@@ -17,10 +17,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..parsing import format_date_cn, format_yesno
+from ..parsing import format_yesno
 from ..score_table import LeafRow, score_rows, signoff_parts, weight_note
 from ..scoring import format_rate
-from .pdf_text import amount_unit, table_title
+from .pdf_text import table_header, table_title
 
 if TYPE_CHECKING:
     from ..engine import Evaluation
@@ -127,11 +127,11 @@ def _score_sheet(sheet: _Sheet, report: OpenReport, ev: Evaluation) -> None:
 
 def title_rows(sheet: _Sheet, report: OpenReport, width: int) -> None:
     """The table's title on row 1; 填报单位, 填报日期 and 金额单位 on row 2."""
-    fill_date = report.values.get("report.fill_date")
+    unit, date, amount = table_header(report)
     sheet.put(1, 1, table_title(report), span=width, font=(HEAD_FONT, 16, True), align="center", border=False)
-    sheet.put(2, 1, f"填报单位（盖章）：{report.info.unit_name}", span=4, border=False)
-    sheet.put(2, 5, f"填报日期：{format_date_cn(fill_date) if fill_date else ''}", span=3, border=False)
-    sheet.put(2, width, amount_unit(report.form), align="right", border=False)
+    sheet.put(2, 1, unit, span=4, border=False)
+    sheet.put(2, 5, date, span=3, border=False)
+    sheet.put(2, width, amount, align="right", border=False)
     sheet.fit(2)
 
 

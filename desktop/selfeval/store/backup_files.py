@@ -16,8 +16,7 @@ from pathlib import Path
 
 import peewee
 
-from ..errors import private_file
-from ..files import fsync_dir, fsync_file, replace
+from ..files import fsync_dir, fsync_file, private_file, replace
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 AUTOMATIC_NAME = re.compile(r"selfeval-(\d{8}-\d{6})\.sqlite3")

@@ -15,8 +15,8 @@ from typing import Sequence
 
 import peewee
 
-from ..errors import RESTORE_HINT, log, os_message, private_file, sqlite_message
-from ..files import fsync_dir, fsync_file, replace
+from ..errors import RESTORE_HINT, log, os_message, sqlite_message
+from ..files import fsync_dir, fsync_file, private_file, replace
 from .backup_files import backup_path, backup_to, default_backup_dir
 from .migrations import MIGRATIONS, SCHEMA_VERSION, TABLES, Migration, latest_version
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, TextIO
 
-from .. import errors
+from .. import errors, files
 
 LOG_NAME = errors.LOG_NAME
 CRASH_NAME = "crash.log"
@@ -46,7 +46,7 @@ def enable_faulthandler(log_dir: Path) -> Path:
     global _crash_file
     path = log_dir / CRASH_NAME
     if _crash_file is None:
-        _crash_file = open(errors.private_file(path), "a", encoding="utf-8")
+        _crash_file = open(files.private_file(path), "a", encoding="utf-8")
     faulthandler.enable(_crash_file, all_threads=True)
     return path
 

@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         """Before a report is closed: try once more to save; should that fail, ask whether to keep
         the edits in a recovery file, go on editing, or drop them. False: go on editing."""
         wizard = self.wizard
-        if wizard is None or not wizard.session.dirty or wizard.flush() or not wizard.session.dirty:
+        if wizard is None or not wizard.session.dirty or wizard.flush():  # flush: True once written
             return True
         from ..recovery import RecoveryError, keep_unsaved
 
@@ -283,11 +283,12 @@ class MainWindow(QMainWindow):
         if report_id is None:
             dialogs.inform(self, title, tr("请先打开或选中一份报告。"))
             return
-        form = self.workspace.open_report(report_id).form
+        report = self.workspace.open_report(report_id)
+        form = report.form
         if not form.counted_from:
             dialogs.inform(self, title, f"表单“{form.title}”没有可按其他报告计数的字段。")
             return
-        if self.workspace.store.report(report_id).status == "final":
+        if report.info.status == "final":
             dialogs.inform(self, title, tr("报告已定稿；如需修改，请先重新打开。"))
             return
         reopen = self.wizard is not None

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
 from .. import rows as table_rows
 from ..engine import row_findings
 from ..form import Column, Field, Form
-from ..parsing import ParseError
+from ..parsing import NO, YES, ParseError
 from .field_widgets import FieldEditor
 
 SCORE, NOTES = "本行得分", "提示"
@@ -199,8 +199,8 @@ class RowsEditor(FieldEditor):
     def _cell_widget(self, r: int, column: Column, row: dict) -> QWidget | None:
         value = row.get(column.id, "")
         if column.type == "yesno":
-            combo = self._combo(["是", "否"], "是" if value is not False else "否", editable=False)
-            combo.currentTextChanged.connect(lambda text, r=r, cid=column.id: self._set(r, cid, text == "是"))
+            combo = self._combo([YES, NO], YES if value is not False else NO, editable=False)
+            combo.currentTextChanged.connect(lambda text, r=r, cid=column.id: self._set(r, cid, text == YES))
             return combo
         options = (column.options(row) if column.depends else column.choices) if column.type == "choice" \
             else column.suggestions(row)
