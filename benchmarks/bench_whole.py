@@ -11,6 +11,11 @@ showing the report list, ``gui_window`` to the main window being shown (its list
 loading).  ``--compare`` measures a second source tree (for
 instance an older commit checked out with ``git worktree add``) in the same
 run, its runs interleaved with this tree's so both see the same load.
+
+The children keep compiled bytecode (in a temporary ``PYTHONPYCACHEPREFIX`` folder, written
+by the warm-up run), as an installed program or the bundle has it, even where the calling
+environment sets ``PYTHONDONTWRITEBYTECODE``; ``--no-bytecode`` compiles every module from
+source in every run instead.
 """
 from __future__ import annotations
 
@@ -82,10 +87,13 @@ def summary(samples: list[dict]) -> dict:
 class Tree:
     """One source tree, with its own data folder holding the finalised demo report and a certificate."""
 
-    def __init__(self, desktop: Path, home: Path):
+    def __init__(self, desktop: Path, home: Path, bytecode: bool = True):
         self.desktop, self.home = desktop, home
         self.env = dict(os.environ, PYTHONPATH=str(desktop), SELFEVAL_HOME=str(home),
                         SELFEVAL_PFX_PASSWORD=PASSWORD)
+        if bytecode:  # compiled once by the warm-up, kept out of the source tree
+            self.env.pop("PYTHONDONTWRITEBYTECODE", None)
+            self.env["PYTHONPYCACHEPREFIX"] = str(home / "pycache")
         self.env.setdefault("QT_QPA_PLATFORM", "offscreen")
         self.pfx = home / "unit.pfx"
         self.runs = 0
@@ -136,11 +144,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--compare", type=Path, help="another source tree's desktop folder, measured alongside")
     parser.add_argument("--only", nargs="*", help="commands to measure (export verify score gui gui_window)")
+    parser.add_argument("--no-bytecode", action="store_true", help="compile every module from source in every run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        trees = {"this": Tree(HERE.parent / "desktop", Path(scratch) / "this")}
+        trees = {"this": Tree(HERE.parent / "desktop", Path(scratch) / "this",
+                                not args.no_bytecode)}
         if args.compare:
-            trees["compare"] = Tree(args.compare.resolve(), Path(scratch) / "compare")
+            trees["compare"] = Tree(args.compare.resolve(), Path(scratch) / "compare", not args.no_bytecode)
         for tree in trees.values():
             tree.prepare()
         floor_env = trees["this"].env
@@ -156,7 +166,8 @@ def main() -> int:
         for _ in range(args.runs):  # interleaved, so that every command sees the same load
             for label, name, action in jobs:
                 samples.setdefault((label, name), []).append(action())
-    result: dict = {"runs": args.runs, "cpus": os.cpu_count(), "floor": {}, "this": {}}
+    result: dict = {"runs": args.runs, "cpus": os.cpu_count(), "bytecode": not args.no_bytecode,
+                    "floor": {}, "this": {}}
     for (label, name), taken in samples.items():
         result.setdefault(label, {})[name] = summary(taken)
     bare = result["floor"]["bare_qwizard"]["wall_median_s"]
