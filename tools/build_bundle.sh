@@ -8,6 +8,8 @@ bash tools/dev.sh setup >/dev/null
 # The libraries Qt's X11 (xcb) platform plugin loads; present at build time, they go into the bundle.
 bash tools/dev.sh debs libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
     libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1
+# icupkg and a linker cut Qt's ICU data down to what the program uses (tools/slim_icu.py)
+bash tools/dev.sh debs icu-devtools gcc
 .venv/bin/python -m pip install -q "pyinstaller>=6.5"
 start=$(date +%s)
 .venv/bin/pyinstaller --noconfirm --clean --log-level WARN build_installer.spec

@@ -13,7 +13,7 @@ VENV=$ROOT/.venv
 
 # Debian packages the tests need: Qt's offscreen platform libraries, poppler's pdftotext/pdftoppm, and
 # SoftHSM2 (a software PKCS#11 token) for the USB-key signing tests.
-TEST_DEBS="libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 poppler-utils softhsm2"
+TEST_DEBS="libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 poppler-utils softhsm2 icu-devtools gcc"
 
 need_debs() {
     local missing=()

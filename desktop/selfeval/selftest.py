@@ -90,6 +90,11 @@ def run_self_test(out=None, *, with_gui: bool = True) -> int:
 
             return docimport.self_check(home)
 
+        def text_data():
+            from .ui.smoke import check_text_data
+
+            return check_text_data()
+
         def window():
             from .ui.smoke import open_and_close_main_window
 
@@ -106,6 +111,7 @@ def run_self_test(out=None, *, with_gui: bool = True) -> int:
             state["ws"].close()
         steps.run("读取 Word 文档", word_import)
         if with_gui:
+            steps.run("Qt 的排序与编码数据", text_data)
             steps.run("打开主窗口和报告的全部页面", window)
     verdict = "自检通过" if not steps.failed else f"自检失败：{steps.failed} 项未通过"
     print(verdict, file=out)
