@@ -216,3 +216,23 @@ def test_actions_wait_for_the_database(qtbot, home):
     qtbot.addWidget(window)
     window.do_action("demo")  # ignored: nothing to act on yet
     assert window.report_list.reports == [] and window.wizard is None
+
+
+def test_qt_file_dialog_speaks_chinese_throughout(qtbot, home, tmp_path):
+    """Qt's own Chinese file lacks the file dialog's newer labels; ours fills them in."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QTreeView
+
+    assert i18n.install_qt_translations(QApplication.instance())
+    (tmp_path / "上年报告.json").write_text("{}", encoding="utf-8")
+    dialog = QFileDialog(None, "导入", str(tmp_path), "JSON (*.json)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    labels = {label.text() for label in dialog.findChildren(QLabel) if label.text()}
+    assert {"查找范围(&L)：", "文件名称(&N)：", "文件类型(&T)："} <= labels
+    assert not [text for text in labels if text.isascii()]
+    view = dialog.findChild(QTreeView)
+    headers = [view.model().headerData(column, Qt.Orientation.Horizontal) for column in range(4)]
+    assert headers == ["名称", "体积", "类型", "修改日期"]
+    assert QApplication.translate("QPlatformTheme", "Cancel") == "取消"  # Qt's own file still answers

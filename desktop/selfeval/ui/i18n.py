@@ -149,6 +149,22 @@ def set_language(code: str) -> None:
     _language = code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
+class _QtGaps(QTranslator):
+    """Qt strings that Qt's shipped Chinese file lacks, because Qt changed them after it was made
+    (the file dialog's "&Look in:" had been "Look in:")."""
+
+    TEXTS = {
+        ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+        ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+    }
+
+    def translate(self, context, source, disambiguation=None, n=-1):
+        return self.TEXTS.get((context, source))  # None: not ours, Qt asks the next translator
+
+    def isEmpty(self) -> bool:
+        return False
+
+
 def install_qt_translations(app: QApplication) -> bool:
     """Load Qt's own Chinese strings (dialog buttons, calendar, context menus)."""
     for old in _translators:
@@ -160,8 +176,10 @@ def install_qt_translations(app: QApplication) -> bool:
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     translator = QTranslator(app)
-    if translator.load("qtbase_zh_CN", folder):
-        app.installTranslator(translator)
-        _translators.append(translator)
-        return True
-    return False
+    if not translator.load("qtbase_zh_CN", folder):
+        return False
+    gaps = _QtGaps(app)
+    for installed in (translator, gaps):  # the last installed is asked first
+        app.installTranslator(installed)
+        _translators.append(installed)
+    return True
