@@ -141,8 +141,9 @@ class Workspace:
         """The unit's reports of ``form.counted_from`` for the same year (its project reports), by number."""
         if not form.counted_from:
             return []
-        return [other for other in self.store.reports()
-                if (other.form_id, other.unit_name, other.year) == (form.counted_from, info.unit_name, info.year)]
+        wanted = (form.counted_from, info.unit_name, info.year)
+        return sorted((other for other in self.store.reports() if (other.form_id, other.unit_name, other.year) == wanted),
+                      key=lambda other: other.id)
 
     def fill_counts(self, report_id: int) -> tuple[dict[str, Any], dict[str, int]]:
         """Fill the counted fields still empty; returns the counts and what was filled."""
