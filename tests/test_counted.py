@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from selfeval import counting
 from selfeval.catalog import FormCatalog
 from selfeval.formfile import FormError
 from selfeval.workspace import Workspace
@@ -89,3 +91,65 @@ def test_a_counting_condition_that_does_not_read_right_stops_the_forms_loading(t
     target.write_text(text, "utf-8")
     with pytest.raises(FormError, match="计数的条件有误"):
         FormCatalog(tmp_path).forms()
+
+
+def project_ids(ws) -> list[int]:
+    return [info.id for info in ws.store.reports() if info.form_id == "project-self-eval"]
+
+
+def test_the_counts_follow_every_change_of_the_project_reports(ws):
+    report = department(ws, **{"projects.on_time": 1})
+    projects(ws)
+    first, second = sorted(project_ids(ws))  # demo 1 finished on time, demo 2 did not
+
+    def on_time() -> tuple:
+        evaluation = ws.evaluate(report)
+        warned = {f.check for f in evaluation.warnings}
+        return ws.open_report(report).counted["projects.on_time"], "counted.projects.on_time" in warned
+
+    assert on_time() == (1, False)  # counted once, and kept for the next reads
+    ws.set_values(second, {"project.on_time": True})  # written
+    assert on_time() == (2, True)  # the typed 1 now differs from the count
+    ws.finalize(first)  # finalised and reopened: counted again, the same
+    assert on_time() == (2, True)
+    ws.reopen(first, "改正")
+    ws.set_values(first, {"report.year": 2023})  # moved to another year
+    assert on_time() == (1, False)
+    ws.set_values(first, {"report.year": 2022})
+    ws.store.rename_unit(first, "另一个单位")  # moved to another unit
+    assert on_time() == (1, False)
+    ws.store.delete_report(second)  # deleted
+    assert ws.open_report(report).counted == {}
+    projects(ws)  # imported
+    assert on_time() == (1, False) and ws.open_report(report).counted["projects.total"] == 2
+    elsewhere = Workspace.open(ws.store.path)  # another window or a command writes to the database
+    try:
+        imported_again = sorted(project_ids(elsewhere))[-2]  # demo 1, on time
+        elsewhere.set_values(imported_again, {"project.on_time": False})
+    finally:
+        elsewhere.store.close(backup=False)
+    assert ws.open_report(report).counted["projects.on_time"] == 0
+    with sqlite3.connect(ws.store.path) as conn:  # a program editing the file, not through the store
+        conn.execute("UPDATE value SET value_json = 'true' WHERE report_id = ? AND key = 'project.on_time'",
+                     (imported_again,))
+    conn.close()
+    assert ws.open_report(report).counted["projects.on_time"] == 1
+
+
+def test_saving_the_department_report_again_does_not_read_its_project_reports(ws, monkeypatch):
+    report = department(ws)
+    projects(ws)
+    read: list[int] = []
+    values = ws.store.values
+    monkeypatch.setattr(ws.store, "values", lambda report_id: read.append(report_id) or values(report_id))
+    counts = []
+    count = counting.count
+    monkeypatch.setattr(counting, "count", lambda *args: counts.append(1) or count(*args))
+    assert ws.open_report(report).counted["projects.total"] == 2
+    assert len(counts) == 1 and set(read) >= set(project_ids(ws))  # counted once
+    read.clear()
+    for n in range(5):  # as the wizard's autosave writes and re-scores it
+        ws.set_values(report, {"procurement.actual": Decimal(90 + n)})
+        ws.set_explanation(report, "counted.projects.total", f"说明 {n}")
+    assert ws.open_report(report).counted["projects.total"] == 2
+    assert len(counts) == 1 and set(read) == {report}  # its own values only, never a project report's

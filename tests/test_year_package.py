@@ -176,7 +176,7 @@ def test_the_command_line_exports_with_projects(cli, home, tmp_path, monkeypatch
     out = tmp_path / "out"
     out.mkdir()
     code, _, err = cli("export", ids[0], "--with-projects", "--pfx", pfx, "--out", out)
-    assert code == 2 and PROJECTS[1] in err and not list(out.iterdir())
+    assert code == 2 and PROJECTS[1] in err and "去掉 --with-projects" in err and not list(out.iterdir())
     assert cli("finalize", ids[2])[0] == 0
     code, text, err = cli("export", ids[0], "--with-projects", "--pfx", pfx, "--out", out, "--zip")
     assert code == 0, err
@@ -186,3 +186,14 @@ def test_the_command_line_exports_with_projects(cli, home, tmp_path, monkeypatch
     code, text, _ = cli("receive", out / YEAR_NAME)
     assert code == 0 and "受理 3" in text, text
     assert "--with-projects" in cli("export", "--help")[1]
+
+
+def test_a_project_report_of_a_form_this_program_lacks_is_named_not_a_crash(tmp_path):
+    ws = Workspace.open(tmp_path / "db.sqlite3")
+    try:
+        ids = import_demos(ws)
+        ws.store.database.execute_sql('UPDATE "report" SET "form_edition" = ? WHERE "id" = ?', ("1999", ids[2]))
+        with pytest.raises(ExportRefused, match=f"项目报告（编号 {ids[2]}）无法读取：表单“project-self-eval”没有“1999”版"):
+            export_year(ws, ids[0], pfx=tmp_path / "none.pfx", password=PASSWORD, out_dir=tmp_path)
+    finally:
+        ws.store.close(backup=False)

@@ -564,7 +564,7 @@ def _pin() -> str:
 
 
 def cmd_export(ws: Workspace, args) -> int:
-    from .export.pipeline import UKeyChoice, export_report, export_year
+    from .export.pipeline import UKeyChoice, YearRefused, export_report, export_year
 
     if bool(args.pfx) == bool(args.pkcs11_lib):
         raise CommandError("请给出 --pfx 证书文件，或用 --pkcs11-lib 指定 UKey 驱动（二者选一）。")
@@ -572,11 +572,14 @@ def cmd_export(ws: Workspace, args) -> int:
         raise CommandError("--token、--key 和 --ca 用于 UKey 签名，需同时给出 --pkcs11-lib。")
     ukey = UKeyChoice(Path(args.pkcs11_lib), args.token, args.key, tuple(map(Path, args.ca))) if args.pkcs11_lib else None
     out = Path(args.out)
-    result = (export_year if args.with_projects else export_report)(
-        ws, args.id, pfx=Path(args.pfx) if args.pfx else None, password=_pin() if ukey else _password(),
-        out_dir=out, make_zip=args.zip, ukey=ukey,
-        progress=lambda index, total, text: print(f"[{index + 1}/{total}] {text}…", file=sys.stderr),
-    )
+    try:
+        result = (export_year if args.with_projects else export_report)(
+            ws, args.id, pfx=Path(args.pfx) if args.pfx else None, password=_pin() if ukey else _password(),
+            out_dir=out, make_zip=args.zip, ukey=ukey,
+            progress=lambda index, total, text: print(f"[{index + 1}/{total}] {text}…", file=sys.stderr),
+        )
+    except YearRefused as refused:
+        raise CommandError(f"{refused}\n如只导出这一份报告，请去掉 --with-projects。") from None
     print(f"报送包：{result.folder}")
     if result.zip_path:
         print(f"压缩包：{result.zip_path}")

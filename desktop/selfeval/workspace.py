@@ -78,6 +78,7 @@ class Workspace:
     def __init__(self, store: Store, catalog: FormCatalog | None = None):
         self.store = store
         self.catalog = catalog or FormCatalog()
+        self._counted: dict[tuple, tuple[tuple, dict[str, Any]]] = {}  # see counted_values
 
     @classmethod
     def open(cls, db_path: Path | str | None = None, catalog: FormCatalog | None = None) -> "Workspace":
@@ -110,9 +111,21 @@ class Workspace:
 
     def counted_values(self, form: Form, info: ReportInfo) -> dict[str, Any] | None:
         """The counts the form takes from the unit's reports of ``form.counted_from`` for the
-        same year (its project reports); None when the form counts nothing."""
+        same year (its project reports); None when the form counts nothing.
+
+        Counting reads and scores every one of those reports, so the counts are kept until the
+        store's marker of those reports changes (see :meth:`Store.reports_stamp`): an autosave
+        of the department report does not count its project reports again."""
         if not form.counted_from:
             return None
+        key = (form.id, form.edition, info.unit_name, info.year)
+        stamp = self.store.reports_stamp(info.unit_name, info.year, form.counted_from)
+        cached = self._counted.get(key)
+        if cached is None or cached[0] != stamp:
+            cached = self._counted[key] = (stamp, self._count(form, info))
+        return dict(cached[1])
+
+    def _count(self, form: Form, info: ReportInfo) -> dict[str, Any]:
         others = []
         for other in self.counted_reports(form, info):
             if other.damage:
@@ -128,8 +141,9 @@ class Workspace:
         """The unit's reports of ``form.counted_from`` for the same year (its project reports), by number."""
         if not form.counted_from:
             return []
-        return [other for other in self.store.reports()
-                if (other.form_id, other.unit_name, other.year) == (form.counted_from, info.unit_name, info.year)]
+        wanted = (form.counted_from, info.unit_name, info.year)
+        return sorted((other for other in self.store.reports() if (other.form_id, other.unit_name, other.year) == wanted),
+                      key=lambda other: other.id)
 
     def fill_counts(self, report_id: int) -> tuple[dict[str, Any], dict[str, int]]:
         """Fill the counted fields still empty; returns the counts and what was filled."""

@@ -130,6 +130,7 @@ def test_export_with_a_new_self_signed_certificate(qtbot, window, asked, tmp_pat
     assert f"证书指纹（SHA-256）：{grouped(verdict.fingerprint)}" in page.verdict.text()
     assert OK_COLOUR in page.verdict.styleSheet()
     assert not page.findChild(QLabel, "exportNotes").isVisible()  # every character printable
+    assert not page.parts.isVisible()  # one report: no sub-folders
     assert "检查明细" in page.details.toPlainText() and "×" not in page.details.toPlainText()
     assert wizard.back_to_list.isEnabled() and page.export_button.isEnabled()  # another copy may follow
     assert wizard.page_list.states["export"] is PageState.COMPLETE

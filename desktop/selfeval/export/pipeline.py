@@ -20,7 +20,10 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..engine import Evaluation
+from ..form import Form
 from ..readiness import export_problems
+from ..store import ReportInfo, StoreError
+from ..values import ValueRejected
 from ..workspace import OpenReport, Workspace
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,6 +47,7 @@ class ExportResult:
     notes: tuple[str, ...] = ()  # things the clerk should look at in the files, in Chinese
     problems: tuple[str, ...] = ()  # what was asked but not done, in Chinese (exit status 1)
     signed: tuple[tuple[int, str], ...] = ()  # in a year package: each report's number and its PDF's SHA-256
+    folders: tuple[str, ...] = ()  # in a year package: each report's sub-folder, in the order of ``signed``
 
 
 def _refuse_unless_exportable(report: OpenReport, evaluation: Evaluation) -> None:
@@ -202,36 +206,68 @@ def _label(report: OpenReport) -> str:
     return f"“{report.form.subject_of(report.values) or report.form.title}”（编号 {report.info.id}）"
 
 
-def year_exportable(workspace: Workspace, report_id: int) -> Reports:
-    """The department report ``report_id`` and its unit's project reports of the same year, all final and
-    without errors; raises :class:`ExportRefused` naming every one that is not."""
-    report, evaluation = exportable(workspace, report_id)
-    form, info = report.form, report.info
-    if not form.counted_from:
-        raise ExportRefused(f"“{form.title}”不汇总项目报告，不能连同项目一起导出；请去掉 --with-projects。")
-    reports, problems = [(report, evaluation)], []
+class YearRefused(ExportRefused):
+    """The report may not go into one package with its unit's project reports; the message says why."""
+
+
+@dataclass(frozen=True)
+class YearProjects:
+    """The unit's project reports of a department report's year, as they stand for one package with it."""
+
+    ready: Reports  # final and without errors, by number
+    problems: tuple[str, ...]  # each names a project report that keeps them out, in Chinese
+    unit: str
+    year: int
+
+    @property
+    def labels(self) -> list[str]:
+        return [_label(report) for report, _ in self.ready]
+
+    def refusal(self) -> str:
+        """Why the reports cannot go into one package ("" when they can), in Chinese."""
+        if self.problems:
+            return "以下项目报告还不能一起导出，请先处理：\n" + "\n".join(self.problems)
+        if not self.ready:
+            return f"{self.year} 年度“{self.unit}”没有项目支出绩效自评报告。"
+        return ""
+
+
+def year_projects(workspace: Workspace, form: Form, info: ReportInfo) -> YearProjects:
+    """The project reports that would go into one package with the department report ``info`` of ``form``."""
+    ready, problems = [], []
     for other in workspace.counted_reports(form, info):
         if other.damage:
             problems.append(f"项目报告（编号 {other.id}）已损坏，无法读取：{'；'.join(other.damage)}")
             continue
-        project = workspace.open_report(other.id)
+        try:
+            project = workspace.open_report(other.id)
+        except (LookupError, ValueRejected, StoreError) as error:  # e.g. a form this program does not have
+            problems.append(f"项目报告（编号 {other.id}）无法读取：{error}")
+            continue
         project_evaluation = project.evaluate()
         try:
             _refuse_unless_exportable(project, project_evaluation)
         except ExportRefused as refused:
             problems.append(f"项目报告{_label(project)}不能导出：{refused}")
             continue
-        reports.append((project, project_evaluation))
-    subjects = [project.form.subject_of(project.values) for project, _ in reports[1:]]
+        ready.append((project, project_evaluation))
+    subjects = [project.form.subject_of(project.values) for project, _ in ready]
     problems += [f"有 {subjects.count(subject)} 份项目报告的项目名称都是“{subject}”，放进同一个报送包会重名，"
                  "请修改项目名称或删除重复的报告" for subject in dict.fromkeys(subjects) if subjects.count(subject) > 1]
-    if problems:
-        raise ExportRefused("以下项目报告还不能一起导出，请先处理，或去掉 --with-projects 只导出部门报告：\n"
-                            + "\n".join(problems))
-    if len(reports) == 1:
-        raise ExportRefused(f"{info.year} 年度“{info.unit_name}”没有项目支出绩效自评报告；"
-                            "请去掉 --with-projects 只导出部门报告。")
-    return reports
+    return YearProjects(ready, tuple(problems), info.unit_name, info.year)
+
+
+def year_exportable(workspace: Workspace, report_id: int) -> Reports:
+    """The department report ``report_id`` and its unit's project reports of the same year, all final and
+    without errors; raises :class:`YearRefused` naming every one that is not."""
+    report, evaluation = exportable(workspace, report_id)
+    if not report.form.counted_from:
+        raise YearRefused(f"“{report.form.title}”不汇总项目报告，不能连同项目一起导出。")
+    projects = year_projects(workspace, report.form, report.info)
+    refusal = projects.refusal()
+    if refusal:
+        raise YearRefused(refusal)
+    return [(report, evaluation), *projects.ready]
 
 
 def build_year_package(reports: Reports, *, pfx: Path | str | None = None, password: str, out_dir: Path | str,
@@ -263,7 +299,8 @@ def build_year_package(reports: Reports, *, pfx: Path | str | None = None, passw
     return ExportResult(folder, zip_path, folder / first.name / pdf_name(first.name, inner), verdict,
                         time.perf_counter() - started, sha256(first.pdf),
                         tuple(note for one in signed for note in one.notes), tuple(problems),
-                        tuple((report.info.id, sha256(one.pdf)) for (report, _), one in zip(reports, signed)))
+                        tuple((report.info.id, sha256(one.pdf)) for (report, _), one in zip(reports, signed)),
+                        tuple(one.name for one in signed))
 
 
 def export_year(workspace: Workspace, report_id: int, *, pfx: Path | str | None = None, password: str,
@@ -273,14 +310,14 @@ def export_year(workspace: Workspace, report_id: int, *, pfx: Path | str | None 
     reports = year_exportable(workspace, report_id)
     result = build_year_package(reports, pfx=pfx, password=password, out_dir=out_dir, make_zip=make_zip,
                                 progress=progress, now=now, ukey=ukey)
-    for report_id, pdf_sha256 in result.signed:
-        workspace.store.record_export(report_id, kind="package", path=result.folder, sha256=pdf_sha256)
+    record_export(workspace, report_id, result)
     return result
 
 
 def record_export(workspace: Workspace, report_id: int, result: ExportResult) -> None:
-    """Note a written package in the report's history."""
-    workspace.store.record_export(report_id, kind="package", path=result.folder, sha256=result.pdf_sha256)
+    """Note a written package in the history of the report ``report_id``, or of every report signed into it."""
+    for signed_id, pdf_sha256 in result.signed or ((report_id, result.pdf_sha256),):
+        workspace.store.record_export(signed_id, kind="package", path=result.folder, sha256=pdf_sha256)
 
 
 def export_report(workspace: Workspace, report_id: int, *, pfx: Path | str | None = None, password: str,

@@ -262,6 +262,23 @@ class Store:
         with self._session():
             return [ReportInfo.from_state(state) for state in health.report_states(self._db.connection())]
 
+    def reports_stamp(self, unit_name: str, year: int, form_id: str) -> tuple:
+        """A cheap marker of the unit's reports of ``form_id`` for ``year``, to keep what is worked out
+        from them: it changes whenever one of them is created, written, finalised, reopened, deleted, or
+        moved to another unit or year (each write sets its ``updated_at`` and adds an audit entry; ids
+        are never reused), and whenever another connection (another window, a command, a program
+        editing the file) commits anything to the database."""
+        with self._session():
+            changed_elsewhere = self._db.execute_sql("PRAGMA data_version").fetchone()[0]
+            rows = self._db.execute_sql(
+                # as bytes, so a damaged timestamp is part of the marker instead of a failed read
+                'SELECT r.id, CAST(r.updated_at AS BLOB), '
+                '(SELECT MAX(a.id) FROM "audit_entry" a WHERE a.report_id = r.id) '
+                'FROM "report" r JOIN "unit" u ON u.id = r.unit_id '
+                "WHERE u.name = ? AND r.year = ? AND r.form_id = ? ORDER BY r.id",
+                (unit_name, year, form_id)).fetchall()
+            return changed_elsewhere, tuple(rows)
+
     def broken_history(self, report_id: int) -> list[int]:
         """Ids of the report's audit entries changed outside the program (empty when none)."""
         with self._session():

@@ -1,8 +1,10 @@
 """The last page: choose a certificate and a folder, then sign and write the package.
 
 The slow part (rendering, signing, writing, verifying) runs in an
-:class:`ExportJob` thread through :func:`~selfeval.export.pipeline.build_package`,
-which reads and writes no database.  Reading the report before and recording
+:class:`ExportJob` thread through :func:`~selfeval.export.pipeline.build_package`
+(or :func:`~selfeval.export.pipeline.build_year_package` for a department report
+with its unit's project reports of the year, as ``selfeval export --with-projects``),
+which reads and writes no database.  Reading the reports before and recording
 the export after happen here, in the GUI thread, because the store is used
 from that thread only: its tables are bound to one shared database handle,
 so a second store opened in a worker thread would not be safe.
@@ -10,7 +12,9 @@ so a second store opened in a worker thread would not be safe.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -35,7 +39,7 @@ from PySide6.QtWidgets import (
 from ..drives import removable_drives
 from ..export.certs import CertError
 from ..export.package import PackageError
-from ..export.pipeline import STEPS, ExportRefused, ExportResult, build_package
+from ..export.pipeline import STEPS, ExportRefused, ExportResult, build_package, build_year_package
 from ..export.sign import SignError
 from ..navigation import EXPORT_PAGE_TITLE, REVIEW_PAGE_TITLE
 from ..store import StoreError
@@ -45,6 +49,7 @@ from .field_row import show_message
 from .i18n import tr
 from .session import ReportSession
 from .ukey_panel import UKeyPanel
+from .year_option import YearOption
 
 log = logging.getLogger("selfeval")
 
@@ -60,24 +65,25 @@ KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # "drive" or "folder"
 
 
 class ExportJob(QThread):
-    """Builds one package in a worker thread; touches no database and no widget."""
+    """Builds one package in a worker thread; touches no database and no widget.
+
+    ``build`` is ``build_package`` or ``build_year_package`` with the reports read beforehand."""
 
     progressed = Signal(int, int, str)
     succeeded = Signal(object)  # ExportResult
     failed = Signal(str)
 
-    def __init__(self, report, evaluation, *, pfx: Path | None, password: str, out_dir: Path, make_zip: bool,
-                 parent: QWidget | None = None, ukey=None):
+    def __init__(self, build: Callable[..., ExportResult], *, pfx: Path | None, password: str, out_dir: Path,
+                 make_zip: bool, parent: QWidget | None = None, ukey=None):
         super().__init__(parent)
-        self.report, self.evaluation = report, evaluation
+        self.build = build
         self.pfx, self.password, self.out_dir, self.make_zip = pfx, password, out_dir, make_zip
         self.ukey = ukey  # a UKeyChoice, then ``password`` is its PIN
 
     def run(self) -> None:
         try:
-            result = build_package(self.report, self.evaluation, pfx=self.pfx, password=self.password,
-                                   out_dir=self.out_dir, make_zip=self.make_zip, progress=self.progressed.emit,
-                                   ukey=self.ukey)
+            result = self.build(pfx=self.pfx, password=self.password, out_dir=self.out_dir,
+                                make_zip=self.make_zip, progress=self.progressed.emit, ukey=self.ukey)
         except EXPECTED_ERRORS as error:
             self.failed.emit(str(error))
         except Exception as error:  # shown on the page; the details go to the log
@@ -137,6 +143,9 @@ class ExportPage(QScrollArea):
         form_layout.setContentsMargins(0, 0, 0, 0)
         form_layout.addWidget(self._certificate_box())
         form_layout.addWidget(self._target_box())
+        self.year_option = YearOption(self.settings, self.form)
+        self.year_option.hide()
+        form_layout.addWidget(self.year_option)
         run = QHBoxLayout()
         self.export_button = QPushButton(tr("导出"), self.form)
         self.export_button.setObjectName("export")
@@ -148,6 +157,7 @@ class ExportPage(QScrollArea):
         self.progress.setFormat("%v / %m")
         self.step = QLabel(self.form)
         self.step.setObjectName("exportStep")
+        self.step.setWordWrap(True)  # a year package's steps name the report, and must not widen the page
         run.addWidget(self.export_button)
         run.addWidget(self.progress, 1)
         run.addWidget(self.step)
@@ -270,6 +280,12 @@ class ExportPage(QScrollArea):
         self.open_folder = QPushButton(tr("打开文件夹"), self.result_box)
         self.open_folder.setObjectName("openFolder")
         self.open_folder.clicked.connect(self.show_folder)
+        self.parts_heading = QLabel(tr("包中的报告："), self.result_box)
+        self.parts = QLabel(self.result_box)
+        self.parts.setObjectName("exportParts")
+        self.parts.setWordWrap(True)
+        self.parts.setTextFormat(Qt.TextFormat.PlainText)
+        self.parts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notes = QLabel(self.result_box)
         self.notes.setObjectName("exportNotes")
         self.notes.setWordWrap(True)
@@ -292,10 +308,12 @@ class ExportPage(QScrollArea):
         grid.addWidget(self.folder_label, 0, 1)
         grid.addWidget(self.open_folder, 0, 2, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.zip_label, 1, 1)
-        grid.addWidget(self.notes, 2, 0, 1, 3)
-        grid.addWidget(self.verdict, 3, 0, 1, 3)
-        grid.addWidget(self.details, 4, 0, 1, 3)
-        grid.addWidget(self.recorded, 5, 0, 1, 3)
+        grid.addWidget(self.parts_heading, 2, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.parts, 2, 1, 1, 2)
+        grid.addWidget(self.notes, 3, 0, 1, 3)
+        grid.addWidget(self.verdict, 4, 0, 1, 3)
+        grid.addWidget(self.details, 5, 0, 1, 3)
+        grid.addWidget(self.recorded, 6, 0, 1, 3)
         grid.setColumnStretch(1, 1)
         self.result_box.hide()
         return self.result_box
@@ -310,6 +328,16 @@ class ExportPage(QScrollArea):
         self.form.setVisible(not problems)
         if not problems and not self.busy:
             self.refresh_targets()
+            self._show_year_option()
+
+    def _show_year_option(self) -> None:
+        """On a report that counts its unit's project reports: whether they can go into one package with it."""
+        try:
+            self.year_option.show_projects(self.session.year_projects() if self.session.form.counted_from
+                                           else None)
+        except StoreError as error:
+            self.year_option.show_projects(None)
+            show_message(self.error, tr("无法读取本单位本年度的项目报告：") + str(error), "error")
 
     @property
     def busy(self) -> bool:
@@ -420,7 +448,10 @@ class ExportPage(QScrollArea):
         show_message(self.error, None)
         self.result_box.hide()
         try:
-            report, evaluation = self.session.export_snapshot()
+            if self.year_option.chosen:
+                build = partial(build_year_package, self.session.year_snapshot())
+            else:
+                build = partial(build_package, *self.session.export_snapshot())
         except (ExportRefused, StoreError) as error:
             show_message(self.error, str(error), "error")
             return
@@ -433,7 +464,7 @@ class ExportPage(QScrollArea):
         self.settings.setValue(UKEY_KEY, ukey is not None)
         self.settings.setValue(ZIP_KEY, self.make_zip.isChecked())
         self.settings.sync()
-        self.job = ExportJob(report, evaluation, pfx=pfx, password=secret, out_dir=self.out_dir(),
+        self.job = ExportJob(build, pfx=pfx, password=secret, out_dir=self.out_dir(),
                              make_zip=self.make_zip.isChecked(), parent=self, ukey=ukey)
         self.job.progressed.connect(self._progressed)
         self.job.succeeded.connect(self._succeeded)
@@ -446,7 +477,7 @@ class ExportPage(QScrollArea):
 
     def _set_busy(self, busy: bool) -> None:
         for widget in (self.pfx, self.password, self.new_cert, self.targets, self.make_zip, self.ukey,
-                       self.use_pfx, self.use_ukey):
+                       self.use_pfx, self.use_ukey, self.year_option):
             widget.setEnabled(not busy)
         self._update_ready()
         self.busy_changed.emit(busy)
@@ -463,6 +494,9 @@ class ExportPage(QScrollArea):
         self.folder_label.setText(str(result.folder))
         self.zip_label.setText(f"{tr('压缩包：')}{result.zip_path}" if result.zip_path else "")
         self.zip_label.setVisible(result.zip_path is not None)
+        self.parts.setText("\n".join(result.folders))  # a year package: each report's sub-folder
+        for widget in (self.parts_heading, self.parts):
+            widget.setVisible(bool(result.folders))
         show_message(self.notes, "\n⚠ ".join(result.problems + result.notes), "warning")
         ok = bool(result.verdict.ok)
         summary, heading, details = result.verdict.text().partition(DETAILS_HEADING)

@@ -182,6 +182,21 @@ class ReportSession:
         self.flush()
         return exportable(self.workspace, self.report_id)
 
+    def year_projects(self):
+        """The unit's project reports of the year as they stand for one package with this report
+        (a ``YearProjects``); call only when the form counts project reports."""
+        from ..export.pipeline import year_projects
+
+        return year_projects(self.workspace, self.form, self.info)
+
+    def year_snapshot(self):
+        """This report and the unit's project reports of the year, each with its evaluation, for a worker
+        thread to export as one package; raises ``ExportRefused`` naming every report that is not ready."""
+        from ..export.pipeline import year_exportable
+
+        self.flush()
+        return year_exportable(self.workspace, self.report_id)
+
     def record_export(self, result) -> None:
         """Note a written package in the database (call from the thread that owns the store)."""
         from ..export.pipeline import record_export
