@@ -2,10 +2,18 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The same examples on every run, so that a run of the suite (and CI) cannot pass or fail by
+# chance; HYPOTHESIS_PROFILE=explore draws new examples each time, to look for new failures.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 from selfeval.cli import main
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from selfeval.catalog import FormCatalog
 from selfeval.interchange import InterchangeError, read_report, report_from_dict, report_to_dict
+from selfeval.parsing import strip_item_number
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -102,8 +103,8 @@ def strategy_for(field):
         return one_line(min(field.max_length or 30, 30))
     if kind == "longtext":
         return long_text()
-    if kind == "lines":
-        return st.lists(one_line(20), min_size=1, max_size=4)
+    if kind == "lines":  # an item as stored: no numbering of its own before it ("0." alone is none)
+        return st.lists(one_line(20).filter(lambda s: strip_item_number(s) == s), min_size=1, max_size=4)
     if kind == "adjustments":
         return st.lists(adjustment, min_size=1, max_size=4)
     raise AssertionError(kind)
