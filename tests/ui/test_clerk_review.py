@@ -137,3 +137,12 @@ def test_ctrl_o_opens_the_chosen_report_and_tooltips_name_the_keys(qtbot, window
     assert window.wizard is not None
     assert window.wizard.session.info.unit_name == UNIT
     assert "PgDn" in window.wizard.next_button.toolTip()
+
+
+def test_ctrl_o_belongs_to_the_list_not_to_the_wizard_over_it(qtbot, window):
+    window.do_action("demo")
+    wizard = window.wizard
+    wizard.focus_page()
+    press(Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert window.wizard is wizard  # the hidden list did not open its chosen report again
+    assert window.stack.currentWidget() is wizard

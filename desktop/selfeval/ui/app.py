@@ -7,8 +7,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import paths
@@ -51,8 +51,7 @@ def _add_bundled_font() -> str | None:
 def application(argv: list[str] | None = None) -> QApplication:
     """The one QApplication, set up with our name, font and translations."""
     app = QApplication.instance()
-    if app is None:
-        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    if app is None:  # Qt 6 scales by the screen's own factor (150 % stays 1.5: PassThrough)
         app = QApplication(list(argv) if argv is not None else sys.argv[:1])
         app.setApplicationName("selfeval")
         app.setOrganizationName("selfeval")

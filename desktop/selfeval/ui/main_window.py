@@ -58,12 +58,12 @@ class MainWindow(QMainWindow):
                                     ("备份数据库", "backup", None), ("受理报送包…", "receive", None)):
             action = QAction(tr(text), self)
             if shortcut is not None:
-                action.setShortcut(shortcut)
+                action.setShortcuts(shortcut)
             action.triggered.connect(lambda _=False, k=key: self.do_action(k))
             file_menu.addAction(action)
         file_menu.addSeparator()
         quit_action = QAction(tr("退出"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         settings_menu = self.menuBar().addMenu(tr("设置"))

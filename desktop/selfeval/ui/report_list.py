@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -164,8 +164,8 @@ class ReportList(QWidget):
             buttons.addWidget(button)
             self.buttons[key] = button
         buttons.addStretch(1)
+        # a shortcut of the window, but only while the list is visible (not under the wizard)
         self.open_shortcut = QShortcut(QKeySequence(SHORTCUTS["open"]), self)
-        self.open_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.open_shortcut.activated.connect(lambda: self._action("open"))
         layout.addLayout(buttons)
         self.stack = QStackedWidget(self)
@@ -177,9 +177,12 @@ class ReportList(QWidget):
         empty_layout = QVBoxLayout(self.empty)
         empty_layout.addStretch(1)
         hello = QLabel(tr("还没有任何报告。"), self.empty)
-        hello.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hello.setStyleSheet("font-size: 18px;")
-        empty_layout.addWidget(hello)
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(hello)
+        centred.addStretch(1)
+        empty_layout.addLayout(centred)
         row = QHBoxLayout()
         row.addStretch(1)
         for key, text in (("new", "新建报告"), ("import_doc", "从上年的 Word 报告开始"), ("demo", "打开示例报告")):
@@ -206,8 +209,6 @@ class ReportList(QWidget):
                      state_text(info), total_text(info.total), info.grade or "", local_time(info.updated_at))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if column in (1, 4):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if info.problem:
                     item.setToolTip(info.problem)
                     item.setForeground(QColor(PROBLEM_COLOUR))
@@ -221,9 +222,9 @@ class ReportList(QWidget):
     def focus_reports(self) -> None:
         """The keyboard starts on the reports (Enter opens one), or on 新建报告 when there are none."""
         if self.reports:
-            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.table.setFocus()
         else:
-            self.empty.findChild(QPushButton, "empty-new").setFocus(Qt.FocusReason.OtherFocusReason)
+            self.empty.findChild(QPushButton, "empty-new").setFocus()
 
     def selected_id(self) -> int | None:
         info = self.selected()
