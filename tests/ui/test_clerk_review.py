@@ -9,8 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel
 
 from selfeval.navigation import PageState
-from selfeval.ui import main_window
-from selfeval.ui.report_list import NewReport
+from selfeval.ui.new_report import NewReport
 
 from human_input import replace_text
 from test_wizard_typing import choose, click_page
@@ -28,7 +27,7 @@ def press(key, modifier=Qt.KeyboardModifier.NoModifier):
 
 
 def new_report(window, monkeypatch, unit="乐昌市财政局", year=2023, from_previous=False):
-    monkeypatch.setattr(main_window, "ask_new_report",
+    monkeypatch.setattr("selfeval.ui.new_report.ask_new_report",
                         lambda _parent, _ws: NewReport("gd-dept-overall", unit, year, from_previous))
     window.do_action("new")
     return window.wizard

@@ -9,7 +9,7 @@ from PySide6.QtTest import QTest
 
 from selfeval import paths
 from selfeval.ui import crash, i18n, main_window
-from selfeval.ui.report_list import NewReport
+from selfeval.ui.new_report import NewReport
 from selfeval.ui.settings import open_settings
 
 
@@ -20,7 +20,7 @@ def click(window, key):
 def test_new_report_from_previous_year_carries_the_unit_facts(qtbot, window, monkeypatch):
     window.do_action("demo")
     window.show_list()
-    monkeypatch.setattr(main_window, "ask_new_report",
+    monkeypatch.setattr("selfeval.ui.new_report.ask_new_report",
                         lambda _p, _w: NewReport("gd-dept-overall", "政协乐昌市委员会机关", 2023, True))
     click(window, "new")
     session = window.wizard.session

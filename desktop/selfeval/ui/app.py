@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from .. import paths
 from ..catalog import resources_dir
@@ -65,6 +65,8 @@ def application(argv: list[str] | None = None) -> QApplication:
 
 def _show_error(title: str, text: str) -> None:
     try:
+        from PySide6.QtWidgets import QMessageBox
+
         parent = QApplication.activeWindow()
         QMessageBox.critical(parent, title, text)
     except Exception:  # the dialog itself must never raise from the excepthook

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 from .. import errors
 from . import dialogs
 from .i18n import LANGUAGES, language, tr
-from .report_list import ReportList, ask_new_report
+from .report_list import ReportList
 from .settings import restore_geometry, save_geometry
 
 if TYPE_CHECKING:
@@ -205,7 +205,9 @@ class MainWindow(QMainWindow):
             dialogs.warn(self, tr("操作未能完成"), str(error))
 
     def action_new(self) -> None:
-        wanted = ask_new_report(self, self.workspace)
+        from . import new_report
+
+        wanted = new_report.ask_new_report(self, self.workspace)
         if wanted is None:
             return
         report_id = self.workspace.new_report(wanted.unit_name, wanted.year, form_id=wanted.form_id,
@@ -309,6 +311,7 @@ class MainWindow(QMainWindow):
         reviews every text and figure before anything is stored."""
         from .. import docimport
         from ..store import StoreError
+        from . import new_report
         from .import_dialog import review_import
 
         if self.wizard is not None:
@@ -325,7 +328,7 @@ class MainWindow(QMainWindow):
         report_id = self.wizard.session.report_id if self.wizard is not None else self.report_list.selected_id()
         wanted = None
         if report_id is None or self.workspace.store.report(report_id).status == "final":
-            wanted = ask_new_report(self, self.workspace)
+            wanted = new_report.ask_new_report(self, self.workspace)
             if wanted is None:
                 return
             form = self.workspace.catalog.get(wanted.form_id, year=wanted.year)
