@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QFile, QIODevice, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -39,12 +39,14 @@ def load_bundled_font(app: QApplication) -> str | None:
 
 
 def _add_bundled_font() -> str | None:
-    path = resources_dir() / FONT_FILE
-    try:
-        data = path.read_bytes()  # from memory: a file replaced while running cannot break rendering
-    except OSError:
+    # from memory: a file replaced while running cannot break rendering; read by Qt into its own
+    # buffer (7 MB), not into Python bytes copied once more
+    file = QFile(str(resources_dir() / FONT_FILE))
+    if not file.open(QIODevice.OpenModeFlag.ReadOnly):
         return None
-    font_id = QFontDatabase.addApplicationFontFromData(QByteArray(data))
+    data = file.readAll()
+    file.close()
+    font_id = QFontDatabase.addApplicationFontFromData(data)
     families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
     return families[0] if families else None
 
