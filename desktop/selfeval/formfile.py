@@ -814,7 +814,8 @@ class _FormBuilder:
                 if fid not in self.fields:
                     raise node.fail("fields", f"未知的字段“{fid}”")
             if not fields and not for_each:
-                fields = tuple(f for f in self.fields if f in self.expand(condition.names))
+                read = self.expand(condition.names)
+                fields = tuple(f for f in self.fields if f in read)
             result.append(Check(ident, severity, message, condition, when, tuple(show), fields, for_each))
             node.done()
         return tuple(result)
