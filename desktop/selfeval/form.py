@@ -373,9 +373,15 @@ class Form:
 
     def subject_of(self, values) -> str:
         """The report's own subject (a project's name) when the form has one, else ''."""
-        return str(values.get(self.subject) or "") if self.subject else ""
+        return subject_text(self.subject, values)
 
     @property
     def signoff_fields(self) -> tuple[str, ...]:
         """The sign-off fields (单位负责人, 财务负责人, …) printed under the score table."""
         return tuple(fid for fid in self.fields if fid.startswith(SIGNOFF_PREFIX))
+
+
+def subject_text(subject: str, values) -> str:
+    """The report's own subject (a project's name, the value of the form's ``subject`` field)
+    when the form has one, else ''."""
+    return str(values.get(subject) or "") if subject else ""

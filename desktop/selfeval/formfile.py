@@ -8,7 +8,6 @@ shows.  The format is documented in ``forms/README.md``.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -48,6 +47,7 @@ from .form import (
     Rule,
     Section,
     Sheet,
+    subject_text,
 )
 
 MESSAGE_FORMATS = ("money", "percent", "points", "number", "int", "text", "date")
@@ -158,6 +158,8 @@ class _Node:
         self.used.add(key)
         if key not in self.data or self.data[key] is None:
             if default is ...:
+                import difflib  # only for this message
+
                 typo = difflib.get_close_matches(key, [k for k in self.data if isinstance(k, str)], 1, 0.6)
                 if typo and typo[0] != key:
                     raise self.fail(typo[0], f"未知的键，是否应为“{key}”？（在 {self.where} 中）")
@@ -224,9 +226,7 @@ class _FormBuilder:
 
     def build(self) -> Form:
         root = self.root
-        form_id = root.get("id", str)
-        edition = str(root.get("edition", (str, Decimal, int)))
-        title = root.get("title", str)
+        form_id, edition, title, subject = _heading(root)
         short_title = root.get("short_title", str, title.removesuffix("报告"))
         table_title, table_columns, sheet_node = self.table(root, short_title)
         years = root.child("years")
@@ -235,7 +235,6 @@ class _FormBuilder:
         years.done()
         total = root.get("total", Decimal, Decimal(100))
         rescale = root.get("rescale", bool, False)
-        subject = root.get("subject", str, "")
         texts = dict(DEFAULT_TEXTS)
         if "texts" in root.data:
             text_node = root.child("texts")
@@ -925,8 +924,30 @@ class _FormBuilder:
         return tuple(sections)
 
 
-def load_form(path: str | Path) -> Form:
-    """Read, validate and compile one form file."""
+def _heading(root: _Node) -> tuple[str, str, str, str]:
+    """The form's id, edition, title and subject field: what the report list shows of it."""
+    return (root.get("id", str), str(root.get("edition", (str, Decimal, int))), root.get("title", str),
+            root.get("subject", str, ""))
+
+
+@dataclasses.dataclass(frozen=True)
+class FormFile:
+    """A form file read and its heading checked, not yet built into a :class:`Form`: enough
+    for the report list, which therefore builds no form (:func:`build_form` does)."""
+
+    path: str
+    id: str
+    edition: str
+    title: str
+    subject: str
+    data: Any = dataclasses.field(repr=False, compare=False)
+
+    def subject_of(self, values) -> str:
+        return subject_text(self.subject, values)
+
+
+def read_form_file(path: str | Path) -> FormFile:
+    """Read one form file (YAML) and check its heading."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -941,4 +962,14 @@ def load_form(path: str | Path) -> Form:
         raise FormError(str(path), line, None, f"YAML 格式错误：{error.problem}") from None
     finally:
         loader.dispose()
-    return _FormBuilder(str(path), data).build()
+    return FormFile(str(path), *_heading(_Node(str(path), data, 1, "表单")), data)
+
+
+def build_form(file: FormFile) -> Form:
+    """Validate and compile a form file that was read."""
+    return _FormBuilder(file.path, file.data).build()
+
+
+def load_form(path: str | Path) -> Form:
+    """Read, validate and compile one form file."""
+    return build_form(read_form_file(path))

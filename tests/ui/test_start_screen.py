@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -216,3 +217,23 @@ def test_actions_wait_for_the_database(qtbot, home):
     qtbot.addWidget(window)
     window.do_action("demo")  # ignored: nothing to act on yet
     assert window.report_list.reports == [] and window.wizard is None
+
+
+def test_the_list_names_each_form_from_its_file_without_building_it(qtbot, window, tmp_path):
+    """A form file whose body no longer builds (the heading is right) still names its reports."""
+    import shutil
+
+    from selfeval.catalog import FormCatalog, forms_dir
+    from selfeval.formfile import FormError
+    from selfeval.workspace import Workspace
+
+    window.do_action("demo")
+    window.show_list()
+    for path in forms_dir().glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    dept = tmp_path / "gd-dept-overall-2022.yaml"
+    dept.write_text(dept.read_text("utf-8").replace("\nindicators:", "\nindicators: 1\nunknown:"), "utf-8")
+    window.attach(Workspace(window.workspace.store, FormCatalog(tmp_path)))
+    assert window.report_list.table.item(0, 2).text() == "部门整体支出绩效自评报告（2022.1）"
+    with pytest.raises(FormError, match="indicators"):  # said when the report is opened
+        window.workspace.catalog.forms()

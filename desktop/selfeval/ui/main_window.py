@@ -99,8 +99,9 @@ class MainWindow(QMainWindow):
         return {int(part) for part in str(stored or "").split(",") if part.strip().isdigit()}
 
     def _form_name(self, info) -> str:
+        """From the form file's heading: listing the reports builds no form."""
         try:
-            form = self.workspace.form_of(info)
+            form = self.workspace.catalog.heading(info.form_id, info.form_edition)
         except LookupError:
             return f"{info.form_id} {info.form_edition}"
         subject = form.subject_of(self.workspace.store.values(info.id)) if form.subject and not info.damage else ""
