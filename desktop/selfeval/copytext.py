@@ -68,6 +68,8 @@ _PLAIN_SUFFIXES = ("特别行政区", "地区", "林区", "省", "市", "县", "
 
 @dataclass(frozen=True)
 class _Division:
+    """One administrative division of places.tsv: its code, full name and short name."""
+
     code: str
     name: str
     short: str
@@ -97,6 +99,8 @@ def _short_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class _Places:
+    """The divisions of places.tsv, by name, with what finding their names in a text needs."""
+
     divisions: tuple[_Division, ...]
     by_name: dict[str, tuple[_Division, ...]]
     findable: frozenset[str]  # full names of three characters or more that are no common noun
@@ -184,6 +188,8 @@ def foreign_places(text: str, region: str, unit_name: str) -> str:
 
 @dataclass(frozen=True)
 class _Kind:
+    """A kind of department (民政局…) and the ways it is spelt, from departments.tsv."""
+
     name: str
     spellings: tuple[str, ...]
 

@@ -33,6 +33,8 @@ class ParseError(ValueError):
 
 @dataclass(frozen=True)
 class Parsed:
+    """What a parser made of the typed text: the value (None for empty input) and a warning to show."""
+
     value: object
     warning: str | None = None
 
