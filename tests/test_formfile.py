@@ -530,3 +530,18 @@ def test_the_same_form_and_edition_twice_is_refused(tmp_path):
     shutil.copy(GD_FORM, tmp_path / "b.yaml")
     with pytest.raises(FormError, match="版本 2022.1 重复"):
         FormCatalog(tmp_path).heading("gd-dept-overall", "2022.1")
+
+
+def test_yaml_anchors_that_loop_or_multiply_are_refused_quickly(tmp_path):
+    looping = tmp_path / "loop.yaml"
+    looping.write_text('id: x\nedition: "1"\ntitle: t\nloop: &a [*a]\n', encoding="utf-8")
+    with pytest.raises(FormError, match="YAML"):
+        load_form(looping)
+    text, previous = 'id: x\nedition: "1"\ntitle: t\na: &a [' + ", ".join(["lol"] * 9) + "]\n", "a"
+    for name in "bcdefghijk":  # 9 ** 10 strings, were the aliases copied
+        text += f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]\n"
+        previous = name
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(text, encoding="utf-8")
+    with pytest.raises(FormError, match="years"):  # read (each list made once), then found wanting
+        load_form(bomb)

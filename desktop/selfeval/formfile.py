@@ -106,24 +106,35 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """A safe loader (libyaml when present) that keeps line numbers and reads floats as Decimal."""
 
 
+_TEXT_TAG = "tag:yaml.org,2002:str"
+
+
+def _construct(loader: _Loader, node: yaml.Node) -> Any:
+    """A key's or an item's value: text (most of a form file) as it is written, the rest
+    through the loader (numbers, true/false, mappings, lists, anchors)."""
+    if node.tag == _TEXT_TAG and isinstance(node, yaml.ScalarNode):
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
     """A mapping with the line of each key.  Keys are names, so a key YAML would
     read as true or false (``yes:``, ``no:``) stays the word that is written."""
     result = _Map()
     result.line, result.lines = node.start_mark.line + 1, {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _construct(loader, key_node)
         if isinstance(key, bool):
             key = key_node.value
         if key in result:
             raise FormError(loader.name, key_node.start_mark.line + 1, str(key), "重复的键")
-        result[key] = loader.construct_object(value_node, deep=True)
+        result[key] = _construct(loader, value_node)
         result.lines[key] = key_node.start_mark.line + 1
     return result
 
 
 def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> _Seq:
-    result = _Seq(loader.construct_object(child, deep=True) for child in node.value)
+    result = _Seq(_construct(loader, child) for child in node.value)
     result.line = node.start_mark.line + 1
     result.lines = [child.start_mark.line + 1 for child in node.value]
     return result
