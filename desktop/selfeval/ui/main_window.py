@@ -1,7 +1,6 @@
 """The main window: the report list, and the wizard of the report being edited."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -358,6 +357,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 10000)
 
     def action_export(self) -> None:
+        import json
+
         from ..store import StoreError
 
         report_id = self.report_list.selected_id()
