@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from ..parsing import format_decimal
 from .i18n import tr
 from .tables import row_table
 
@@ -37,6 +35,10 @@ def total_text(total: str | None) -> str:
     """The stored total as the score panel and the exports show it: "85.72", "90", "0"."""
     if not total:
         return ""
+    from decimal import Decimal, InvalidOperation
+
+    from ..parsing import format_decimal  # with the reports, not before the window is shown
+
     try:
         return format_decimal(Decimal(total))
     except InvalidOperation:
