@@ -1,5 +1,8 @@
 """Load and validate a YAML form file into a :class:`selfeval.form.Form`.
 
+:func:`read_form_file` reads a file and checks its heading (id, edition, title: what the
+report list shows), :func:`build_form` validates and compiles it; :func:`load_form` does both.
+
 Every mistake in a form file is reported when it loads, as
 ``file:line: 键“key”：message`` in Chinese: unknown keys, wrong types,
 unknown ids in expressions, weights that do not add up, fields that no page

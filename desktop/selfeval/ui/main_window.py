@@ -100,11 +100,12 @@ class MainWindow(QMainWindow):
     def _form_name(self, info) -> str:
         """From the form file's heading: listing the reports builds no form."""
         try:
-            form = self.workspace.catalog.heading(info.form_id, info.form_edition)
+            form_file = self.workspace.catalog.heading(info.form_id, info.form_edition)
         except LookupError:
             return f"{info.form_id} {info.form_edition}"
-        subject = form.subject_of(self.workspace.store.values(info.id)) if form.subject and not info.damage else ""
-        return f"{subject}{form.title}（{form.edition}）"  # a project's name before 项目支出绩效自评报告
+        values = self.workspace.store.values(info.id) if form_file.subject and not info.damage else {}
+        # a project's name before 项目支出绩效自评报告
+        return f"{form_file.subject_of(values)}{form_file.title}（{form_file.edition}）"
 
     def settle_unsaved(self) -> bool:
         """Before a report is closed: try once more to save; should that fail, ask whether to keep
