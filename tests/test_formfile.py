@@ -495,3 +495,53 @@ def test_gd_yes_no_fields_say_both_answers(gd):
     for field in yesno:
         assert field.yes and field.no and field.yes != field.no, field.id
     assert gd.fields["disclosure.performance"].answer(False) == "上年绩效自评结果未公开"
+
+
+def test_the_catalog_names_a_form_from_its_file_and_builds_it_when_asked(tmp_path):
+    import shutil
+
+    from selfeval.catalog import FormCatalog
+
+    for path in (ROOT / "forms").glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    broken = tmp_path / GD_FORM.name  # the heading stays right, an expression does not
+    text = GD_FORM.read_text("utf-8")
+    old = 'assert: "abs(income.total - (income.basic + income.project)) <= 0.01"'
+    assert text.count(old) == 1
+    broken.write_text(text.replace(old, 'assert: "in_plan == 0"'), "utf-8")
+    catalog = FormCatalog(tmp_path)
+    dept = catalog.heading("gd-dept-overall", "2022.1")
+    assert (dept.title, dept.subject) == ("部门整体支出绩效自评报告", "")
+    project = catalog.heading("project-self-eval", "2022.1")
+    assert project.subject_of({"project.name": "政协委员履职服务保障"}) == "政协委员履职服务保障"
+    with pytest.raises(LookupError):
+        catalog.heading("gd-dept-overall", "2099.1")
+    with pytest.raises(FormError, match="in_plan"):
+        catalog.forms()
+    assert FormCatalog().get("gd-dept-overall", "2022.1").title == dept.title
+
+
+def test_the_same_form_and_edition_twice_is_refused(tmp_path):
+    import shutil
+
+    from selfeval.catalog import FormCatalog
+
+    shutil.copy(GD_FORM, tmp_path / "a.yaml")
+    shutil.copy(GD_FORM, tmp_path / "b.yaml")
+    with pytest.raises(FormError, match="版本 2022.1 重复"):
+        FormCatalog(tmp_path).heading("gd-dept-overall", "2022.1")
+
+
+def test_yaml_anchors_that_loop_or_multiply_are_refused_quickly(tmp_path):
+    looping = tmp_path / "loop.yaml"
+    looping.write_text('id: x\nedition: "1"\ntitle: t\nloop: &a [*a]\n', encoding="utf-8")
+    with pytest.raises(FormError, match="YAML"):
+        load_form(looping)
+    text, previous = 'id: x\nedition: "1"\ntitle: t\na: &a [' + ", ".join(["lol"] * 9) + "]\n", "a"
+    for name in "bcdefghijk":  # 9 ** 10 strings, were the aliases copied
+        text += f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]\n"
+        previous = name
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(text, encoding="utf-8")
+    with pytest.raises(FormError, match="years"):  # read (each list made once), then found wanting
+        load_form(bomb)

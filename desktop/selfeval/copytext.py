@@ -15,6 +15,8 @@ from pathlib import Path
 
 _HAN = "\u4e00-\u9fff"
 _MAX_FOUND = 5  # words listed in one message
+# The patterns are given to re.search, re.sub…, which compile each on its first use (and keep
+# it), or compiled by the functions that build them: none is compiled when the module loads.
 
 
 def _resources() -> Path:
@@ -66,6 +68,8 @@ _PLAIN_SUFFIXES = ("特别行政区", "地区", "林区", "省", "市", "县", "
 
 @dataclass(frozen=True)
 class _Division:
+    """One administrative division of places.tsv: its code, full name and short name."""
+
     code: str
     name: str
     short: str
@@ -95,6 +99,8 @@ def _short_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class _Places:
+    """The divisions of places.tsv, by name, with what finding their names in a text needs."""
+
     divisions: tuple[_Division, ...]
     by_name: dict[str, tuple[_Division, ...]]
     findable: frozenset[str]  # full names of three characters or more that are no common noun
@@ -182,6 +188,8 @@ def foreign_places(text: str, region: str, unit_name: str) -> str:
 
 @dataclass(frozen=True)
 class _Kind:
+    """A kind of department (民政局…) and the ways it is spelt, from departments.tsv."""
+
     name: str
     spellings: tuple[str, ...]
 
@@ -195,7 +203,7 @@ def _kinds() -> tuple[_Kind, ...]:
 
 
 _OWN_WORK = r"(?:的)?(?:年度|全年|本年)?(?:工作要点|工作计划|工作任务|工作目标|工作总结|三定方案|主要职责|职能职责)"
-_SELF_WORD = re.compile(r"(?:本|我)(局|院|厅)(?![长])")
+_SELF_WORD = r"(?:本|我)(局|院|厅)(?![长])"
 
 
 @lru_cache(maxsize=4096)
@@ -211,7 +219,7 @@ def foreign_departments(text: str, unit_name: str) -> str:
         for spelling in kind.spellings:
             for match in re.finditer(re.escape(spelling) + _OWN_WORK, text):
                 found.append(match.group(0))
-    for match in _SELF_WORD.finditer(text):
+    for match in re.finditer(_SELF_WORD, text):
         if match.group(1) not in unit_name:
             found.append(match.group(0))
     return _join(found)
@@ -240,24 +248,24 @@ def typos(text: str) -> str:
 
 # --------------------------------------------------------- template text
 
-_DEFINITION = re.compile(
+_DEFINITION = (
     r"(?:该|本|此)项?指标(?:主要)?(?:从|反映|考核|用以|用于|是指|衡量)"
     r"|是指|用[以于]反映|指标分值"
 )
-_NOUN_PHRASE_END = re.compile(r"的[" + _HAN + r"]{0,10}(?:化|情况|程度|性)$")
-_ASSESSMENT = re.compile(r"[0-9０-９]|已|了|均|未|没有|无|完成|达到|严格|全部|按|较好|良好|不足|存在")
-_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
-_PUNCT = re.compile(r"[\s，,、。；;：:！!？?“”\"'‘’（）()《》〔〕\[\]【】]")
+_NOUN_PHRASE_END = r"的[" + _HAN + r"]{0,10}(?:化|情况|程度|性)$"
+_ASSESSMENT = r"[0-9０-９]|已|了|均|未|没有|无|完成|达到|严格|全部|按|较好|良好|不足|存在"
+_SENTENCE = r"[^。；;！!？?\n]+"
+_PUNCT = r"[\s，,、。；;：:！!？?“”\"'‘’（）()《》〔〕\[\]【】]"
 
 
 def _squash(text: str) -> str:
-    return _PUNCT.sub("", text)
+    return re.sub(_PUNCT, "", text)
 
 
 def _definitional(sentence: str) -> bool:
-    if _DEFINITION.search(sentence):
+    if re.search(_DEFINITION, sentence):
         return True
-    return bool(_NOUN_PHRASE_END.search(sentence)) and not _ASSESSMENT.search(sentence)
+    return bool(re.search(_NOUN_PHRASE_END, sentence)) and not re.search(_ASSESSMENT, sentence)
 
 
 @lru_cache(maxsize=4096)
@@ -271,7 +279,7 @@ def template_text(text: str, criteria: str) -> str:
     standard = _squash(criteria)
     if standard and len(squashed) >= 8 and (squashed in standard or standard in squashed):
         return quote
-    sentences = [s.strip() for s in _SENTENCE.findall(text) if _squash(s)]
+    sentences = [s.strip() for s in re.findall(_SENTENCE, text) if _squash(s)]
     if sentences and all(_definitional(s) for s in sentences):
         return quote
     return ""
@@ -279,14 +287,14 @@ def template_text(text: str, criteria: str) -> str:
 
 # ------------------------------------------------------ repeated paragraphs
 
-_ENUMERATION = re.compile(r"^[\s(（]*(?:[0-9０-９]+|[一二三四五六七八九十]+)[)）、.．]\s*")
+_ENUMERATION = r"^[\s(（]*(?:[0-9０-９]+|[一二三四五六七八九十]+)[)）、.．]\s*"
 _MIN_PARAGRAPH = 20  # characters: shorter lines (无, 本单位无下属单位。) are repeated honestly
 
 
 def _paragraphs(text: str) -> list[tuple[str, str]]:
     result = []
     for line in text.splitlines():
-        key = re.sub(r"\s+", "", _ENUMERATION.sub("", line.strip()))
+        key = re.sub(r"\s+", "", re.sub(_ENUMERATION, "", line.strip()))
         if len(key) >= _MIN_PARAGRAPH:
             result.append((key, line.strip()))
     return result

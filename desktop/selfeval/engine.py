@@ -55,6 +55,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Evaluation:
+    """Everything the engine works out for a report: computed values, scores, total, grade and findings."""
+
     computed: dict[str, Any]
     scores: dict[str, Score]  # leaf id → score
     subtotals: dict[str, Decimal]  # every indicator id → sum of its scored leaves

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import errno
 import logging
-import sqlite3
 from pathlib import Path
 
 from .files import private_file
@@ -45,6 +44,8 @@ def setup_logging(log_dir: Path) -> Path:
 
 def _original(error: BaseException) -> BaseException:
     """The sqlite3 exception behind a peewee one (peewee re-raises inside ``except``)."""
+    import sqlite3  # loaded by then: the error came from it
+
     context = error.__context__
     if not isinstance(error, sqlite3.Error) and isinstance(context, sqlite3.Error):
         return context

@@ -269,6 +269,8 @@ def _as_text(value: Any) -> str:
 
 @dataclass(frozen=True)
 class _Function:
+    """A function expressions may call: its parameter types, result type and implementation."""
+
     params: tuple[str, ...]  # parameter types; "*" suffix: variadic of that type; "any"
     result: str  # a type, or "arg1" meaning the type of the first value argument
     impl: Callable[..., Any]

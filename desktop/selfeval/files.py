@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from pathlib import Path
 from typing import Callable
 
@@ -78,7 +77,7 @@ def fsync_dir(directory: Path) -> None:
 def write_atomic(target: Path, data: bytes, *, mode: int = 0o666) -> None:
     """Write ``target`` under a temporary sibling name, sync it and rename it into place."""
     target = Path(target)
-    partial = target.with_name(f".{target.name}.partial-{uuid.uuid4().hex[:8]}")
+    partial = target.with_name(f".{target.name}.partial-{os.urandom(4).hex()}")
     try:
         write_new(partial, data, mode=mode)
         replace(partial, target)

@@ -93,6 +93,8 @@ class Column:
 
 @dataclass(frozen=True)
 class RowComputed:
+    """A value computed in each row of a table field (``rows``), by an expression over the row."""
+
     id: str
     label: str
     expr: Compiled
@@ -124,6 +126,8 @@ class Rows:
 
 @dataclass(frozen=True)
 class Field:
+    """One input of the form: its id, label, type and what it accepts."""
+
     id: str
     label: str
     type: str
@@ -167,6 +171,8 @@ class Limits:
 
 @dataclass(frozen=True)
 class ComputedValue:
+    """A value computed from fields by an expression (``computed``), with its label and format."""
+
     id: str
     label: str
     expr: Compiled
@@ -176,12 +182,16 @@ class ComputedValue:
 
 @dataclass(frozen=True)
 class ChecklistItem:
+    """One yes/no field of a checklist rule and the points it is worth."""
+
     field: str
     points: Decimal
 
 
 @dataclass(frozen=True)
 class Rule:
+    """How a leaf indicator is scored: its kind and what that kind needs."""
+
     kind: str
     numerator: Compiled | None = None
     denominator: Compiled | None = None
@@ -202,6 +212,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Indicator:
+    """One node of the indicator tree: its weight, its children or, as a leaf, its rule."""
+
     id: str
     title: str
     weight: Decimal
@@ -228,6 +240,8 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Check:
+    """A condition over the report's values that must hold; a finding (error or warning) when it does not."""
+
     id: str
     severity: str
     message: str
@@ -255,12 +269,16 @@ class Sheet:
 
 @dataclass(frozen=True)
 class GradeBand:
+    """The lowest total that earns ``grade``."""
+
     grade: str
     minimum: Decimal
 
 
 @dataclass(frozen=True)
 class AdjustmentKind:
+    """A kind of 加减分项 (表彰, 批评问责): the points of each level and the cap of their total."""
+
     name: str  # 表彰 / 批评问责
     points: tuple[tuple[str, Decimal], ...]  # level → points (negative for penalties)
     cap: Decimal  # largest total magnitude, same sign as the points
@@ -269,6 +287,8 @@ class AdjustmentKind:
 
 @dataclass(frozen=True)
 class Adjustments:
+    """The 加减分项 of the form: the table field holding them, their kinds and the final total's bounds."""
+
     field: str
     kinds: tuple[AdjustmentKind, ...]
     final_min: Decimal = Decimal(0)
@@ -310,6 +330,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Form:
+    """A form file read and checked: its fields, indicators, checks, grades and pages."""
+
     id: str
     edition: str
     title: str
@@ -373,9 +395,15 @@ class Form:
 
     def subject_of(self, values) -> str:
         """The report's own subject (a project's name) when the form has one, else ''."""
-        return str(values.get(self.subject) or "") if self.subject else ""
+        return subject_text(self.subject, values)
 
     @property
     def signoff_fields(self) -> tuple[str, ...]:
         """The sign-off fields (单位负责人, 财务负责人, …) printed under the score table."""
         return tuple(fid for fid in self.fields if fid.startswith(SIGNOFF_PREFIX))
+
+
+def subject_text(subject: str, values) -> str:
+    """The report's own subject (a project's name, the value of the form's ``subject`` field)
+    when the form has one, else ''."""
+    return str(values.get(subject) or "") if subject else ""

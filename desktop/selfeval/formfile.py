@@ -1,5 +1,8 @@
 """Load and validate a YAML form file into a :class:`selfeval.form.Form`.
 
+:func:`read_form_file` reads a file and checks its heading (id, edition, title: what the
+report list shows), :func:`build_form` validates and compiles it; :func:`load_form` does both.
+
 Every mistake in a form file is reported when it loads, as
 ``file:line: 键“key”：message`` in Chinese: unknown keys, wrong types,
 unknown ids in expressions, weights that do not add up, fields that no page
@@ -8,7 +11,6 @@ shows.  The format is documented in ``forms/README.md``.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -48,6 +50,7 @@ from .form import (
     Rule,
     Section,
     Sheet,
+    subject_text,
 )
 
 MESSAGE_FORMATS = ("money", "percent", "points", "number", "int", "text", "date")
@@ -106,24 +109,35 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """A safe loader (libyaml when present) that keeps line numbers and reads floats as Decimal."""
 
 
+_TEXT_TAG = "tag:yaml.org,2002:str"
+
+
+def _construct(loader: _Loader, node: yaml.Node) -> Any:
+    """A key's or an item's value: text (most of a form file) as it is written, the rest
+    through the loader (numbers, true/false, mappings, lists, anchors)."""
+    if node.tag == _TEXT_TAG and isinstance(node, yaml.ScalarNode):
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
     """A mapping with the line of each key.  Keys are names, so a key YAML would
     read as true or false (``yes:``, ``no:``) stays the word that is written."""
     result = _Map()
     result.line, result.lines = node.start_mark.line + 1, {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _construct(loader, key_node)
         if isinstance(key, bool):
             key = key_node.value
         if key in result:
             raise FormError(loader.name, key_node.start_mark.line + 1, str(key), "重复的键")
-        result[key] = loader.construct_object(value_node, deep=True)
+        result[key] = _construct(loader, value_node)
         result.lines[key] = key_node.start_mark.line + 1
     return result
 
 
 def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> _Seq:
-    result = _Seq(loader.construct_object(child, deep=True) for child in node.value)
+    result = _Seq(_construct(loader, child) for child in node.value)
     result.line = node.start_mark.line + 1
     result.lines = [child.start_mark.line + 1 for child in node.value]
     return result
@@ -158,6 +172,8 @@ class _Node:
         self.used.add(key)
         if key not in self.data or self.data[key] is None:
             if default is ...:
+                import difflib  # only for this message
+
                 typo = difflib.get_close_matches(key, [k for k in self.data if isinstance(k, str)], 1, 0.6)
                 if typo and typo[0] != key:
                     raise self.fail(typo[0], f"未知的键，是否应为“{key}”？（在 {self.where} 中）")
@@ -224,9 +240,7 @@ class _FormBuilder:
 
     def build(self) -> Form:
         root = self.root
-        form_id = root.get("id", str)
-        edition = str(root.get("edition", (str, Decimal, int)))
-        title = root.get("title", str)
+        form_id, edition, title, subject = _heading(root)
         short_title = root.get("short_title", str, title.removesuffix("报告"))
         table_title, table_columns, sheet_node = self.table(root, short_title)
         years = root.child("years")
@@ -235,7 +249,6 @@ class _FormBuilder:
         years.done()
         total = root.get("total", Decimal, Decimal(100))
         rescale = root.get("rescale", bool, False)
-        subject = root.get("subject", str, "")
         texts = dict(DEFAULT_TEXTS)
         if "texts" in root.data:
             text_node = root.child("texts")
@@ -814,7 +827,8 @@ class _FormBuilder:
                 if fid not in self.fields:
                     raise node.fail("fields", f"未知的字段“{fid}”")
             if not fields and not for_each:
-                fields = tuple(f for f in self.fields if f in self.expand(condition.names))
+                read = self.expand(condition.names)
+                fields = tuple(f for f in self.fields if f in read)
             result.append(Check(ident, severity, message, condition, when, tuple(show), fields, for_each))
             node.done()
         return tuple(result)
@@ -924,8 +938,30 @@ class _FormBuilder:
         return tuple(sections)
 
 
-def load_form(path: str | Path) -> Form:
-    """Read, validate and compile one form file."""
+def _heading(root: _Node) -> tuple[str, str, str, str]:
+    """The form's id, edition, title and subject field: what the report list shows of it."""
+    return (root.get("id", str), str(root.get("edition", (str, Decimal, int))), root.get("title", str),
+            root.get("subject", str, ""))
+
+
+@dataclasses.dataclass(frozen=True)
+class FormFile:
+    """A form file read and its heading checked, not yet built into a :class:`Form`: enough
+    for the report list, which therefore builds no form (:func:`build_form` does)."""
+
+    path: str
+    id: str
+    edition: str
+    title: str
+    subject: str
+    data: Any = dataclasses.field(repr=False, compare=False)
+
+    def subject_of(self, values) -> str:
+        return subject_text(self.subject, values)
+
+
+def read_form_file(path: str | Path) -> FormFile:
+    """Read one form file (YAML) and check its heading."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -940,4 +976,14 @@ def load_form(path: str | Path) -> Form:
         raise FormError(str(path), line, None, f"YAML 格式错误：{error.problem}") from None
     finally:
         loader.dispose()
-    return _FormBuilder(str(path), data).build()
+    return FormFile(str(path), *_heading(_Node(str(path), data, 1, "表单")), data)
+
+
+def build_form(file: FormFile) -> Form:
+    """Validate and compile a form file that was read."""
+    return _FormBuilder(file.path, file.data).build()
+
+
+def load_form(path: str | Path) -> Form:
+    """Read, validate and compile one form file."""
+    return build_form(read_form_file(path))

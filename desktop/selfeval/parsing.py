@@ -33,6 +33,8 @@ class ParseError(ValueError):
 
 @dataclass(frozen=True)
 class Parsed:
+    """What a parser made of the typed text: the value (None for empty input) and a warning to show."""
+
     value: object
     warning: str | None = None
 
@@ -41,8 +43,10 @@ EMPTY = Parsed(None)
 _CTX = Context(prec=100, rounding=ROUND_HALF_UP)
 _MAX_DIGITS = 40
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-_PLAIN_NUM = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
-_GROUPED_NUM = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
+# The patterns below are given to re.fullmatch, re.sub…, which compile each on its first use
+# (and keep it): the program does not compile them all when it starts.
+_PLAIN_NUM = r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+"
+_GROUPED_NUM = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?"
 _CN_PLACES = {1: "一", 2: "两", 3: "三", 4: "四"}
 
 
@@ -58,13 +62,13 @@ def has_surrogates(text: str) -> bool:
 
 # Marks that Word and other programs put into copied text.  A table cell ends with
 # \x07 (in Word's own text \r\x07); two in a row end a table row.
-_CELL_MARK = re.compile("\r?\x07")
-_ROW_END = re.compile("\x07\x07")
-_LINE_MARKS = re.compile("\r\n|[\r\x0b\x0c\u2028\u2029]")
+_CELL_MARK = "\r?\x07"
+_ROW_END = "\x07\x07"
+_LINE_MARKS = "\r\n|[\r\x0b\x0c\u2028\u2029]"
 # What is left after folding the marks and is never accepted: C0 controls other than
 # tab and line feed, DEL, C1 controls, and the bidirectional overrides and isolates.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+_BIDI = "[\u202a-\u202e\u2066-\u2069]"
 
 
 def fold_marks(text: str) -> str:
@@ -75,8 +79,8 @@ def fold_marks(text: str) -> str:
     \r\x07) is a tab, two in a row (the end of a row) a line break.
     """
     if "\x07" in text:
-        text = _ROW_END.sub("\n", _CELL_MARK.sub("\x07", text)).replace("\x07", "\t")
-    return _LINE_MARKS.sub("\n", text)
+        text = re.sub(_ROW_END, "\n", re.sub(_CELL_MARK, "\x07", text)).replace("\x07", "\t")
+    return re.sub(_LINE_MARKS, "\n", text)
 
 
 def clean_input(text: str, label: str) -> str:
@@ -89,11 +93,11 @@ def clean_input(text: str, label: str) -> str:
     if has_surrogates(text):
         raise ParseError(label, f"「{label}」含有无法识别的字符（不是有效的 UTF-8 文字），请重新输入。")
     text = fold_marks(text)
-    found = _CONTROL.search(text)
+    found = re.search(_CONTROL, text)
     if found:
         raise ParseError(label, f"「{label}」含有不可见的控制字符（U+{ord(found[0]):04X}），"
                                 "请删去后重新输入。")
-    found = _BIDI.search(text)
+    found = re.search(_BIDI, text)
     if found:
         raise ParseError(label, f"「{label}」含有改变文字方向的控制字符（U+{ord(found[0]):04X}），"
                                 "请删去后重新输入。")
@@ -105,7 +109,7 @@ def show_invisible(text: str) -> str:
     def mark(found: re.Match) -> str:
         return f"<U+{ord(found[0]):04X}>"
 
-    return _BIDI.sub(mark, _CONTROL.sub(mark, text.replace("\n", "\\n").replace("\t", "\\t")))
+    return re.sub(_BIDI, mark, re.sub(_CONTROL, mark, text.replace("\n", "\\n").replace("\t", "\\t")))
 
 
 def _no_odd_digits(text: str) -> str:
@@ -175,11 +179,11 @@ def _to_decimal(text: str, label: str, *, places: int, unit: str = "",
     if s[:1] in ("+", "-"):
         sign, s = s[0], s[1:]
     example = _example(places, maximum)
-    if _PLAIN_NUM.fullmatch(s):
+    if re.fullmatch(_PLAIN_NUM, s):
         digits = s
-    elif _GROUPED_NUM.fullmatch(s):
+    elif re.fullmatch(_GROUPED_NUM, s):
         digits = s.replace(",", "")
-    elif "," in s and _PLAIN_NUM.fullmatch(s.replace(",", "")):
+    elif "," in s and re.fullmatch(_PLAIN_NUM, s.replace(",", "")):
         raise _fail(label, "的千位分隔符“,”位置不对", shown,
                     "如果逗号是小数点，请改为“.”。")
     else:
@@ -282,20 +286,20 @@ def parse_year(text: str, label: str, *, minimum: int = 1990, maximum: int = 210
 
 
 _DATE_PATTERNS = (
-    re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})"),
-    re.compile(r"([0-9]{4})(年)([0-9]{1,2})月([0-9]{1,2})[日号]?"),
-    re.compile(r"([0-9]{4})()([0-9]{2})([0-9]{2})"),
+    r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})",
+    r"([0-9]{4})(年)([0-9]{1,2})月([0-9]{1,2})[日号]?",
+    r"([0-9]{4})()([0-9]{2})([0-9]{2})",
 )
-_PARTIAL_DATE = re.compile(r"[0-9]{4}(?:[0-9]{2}|[-/.][0-9]{1,2}[-/.]?|年(?:[0-9]{1,2}月?)?)?")
+_PARTIAL_DATE = r"[0-9]{4}(?:[0-9]{2}|[-/.][0-9]{1,2}[-/.]?|年(?:[0-9]{1,2}月?)?)?"
 
 
 def parse_date(text: str, label: str) -> Parsed:
     s = _compact(text)
     if not s:
         return EMPTY
-    match = next(filter(None, (p.fullmatch(s) for p in _DATE_PATTERNS)), None)
+    match = next(filter(None, (re.fullmatch(p, s) for p in _DATE_PATTERNS)), None)
     if match is None:
-        if _PARTIAL_DATE.fullmatch(s):
+        if re.fullmatch(_PARTIAL_DATE, s):
             raise _fail(label, "需要完整的年月日", text, "例如 2023-01-15 或 2023年1月15日。")
         raise _fail(label, "日期格式不对", text, "请按 2023-01-15 或 2023年1月15日 填写。")
     year, month, day = int(match[1]), int(match[3]), int(match[4])
@@ -374,14 +378,14 @@ def parse_text(text: str, label: str, *, max_length: int | None = None,
 
 _NUMERALS = "0-9０-９一二三四五六七八九十"
 # a list item's own numbering: （1） (1) (一) 1. 1、 1) ① 一、 — the printed list numbers items itself
-_ITEM_NUMBER = re.compile(
+_ITEM_NUMBER = (
     rf"^(?:\s*(?:[（(]\s*[{_NUMERALS}]{{1,3}}\s*[）)]|[0-9０-９]{{1,3}}\s*[.．、)）](?![0-9０-９])"
     rf"|[\u2460-\u2473\u2776-\u277f]|[一二三四五六七八九十]{{1,3}}\s*[、.．]))+\s*")
 
 
 def strip_item_number(item: str) -> str:
     """``item`` without the numbering the clerk typed or pasted before it ("（1）(1) 组织召开…")."""
-    return _ITEM_NUMBER.sub("", item, count=1).strip()
+    return re.sub(_ITEM_NUMBER, "", item, count=1).strip()
 
 
 def parse_lines(text: str, label: str, *, max_items: int | None = None,

@@ -27,6 +27,8 @@ class RecoveryError(Exception):
 
 @dataclass(frozen=True)
 class Unsaved:
+    """Edits that could not be saved, kept in the recovery file beside the database."""
+
     report_id: int
     unit: str
     year: int

@@ -30,6 +30,8 @@ def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
 
 @dataclass(frozen=True)
 class Score:
+    """One leaf indicator's score, with the rate behind it and what is still missing."""
+
     indicator: str
     weight: Decimal
     score: Decimal | None  # None: not scored yet (an input is missing)

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from . import counting, paths, report_text
+from . import counting, paths
 from .errors import PartlyDone, os_message
 from .catalog import FormCatalog
 from .engine import Evaluation, evaluate
 from .form import PREVIOUS_TYPES, Form
-from .interchange import ReportData, read_report, report_to_dict
 from .parsing import Parsed
-from .readiness import finalize_problems
 from .store import CarriedOver, ReportInfo, Store, StoreError
 from .values import ValueRejected, display, from_json, is_empty, parse_input, to_json
+
+if TYPE_CHECKING:  # the JSON interchange, the finalising rules and the printed texts load when used
+    from .interchange import ReportData
 
 # Texts carried over from last year's report are flagged until changed; names
 # and figures carried over rarely change, so they are not.
@@ -180,12 +181,16 @@ class Workspace:
         return evaluation
 
     def export_dict(self, report_id: int) -> dict:
+        from .interchange import report_to_dict
+
         report = self.open_report(report_id)
         return report_to_dict(report.form, report.values, report.explanations)
 
     # -- writing
 
     def import_json(self, text: str | bytes) -> int:
+        from .interchange import read_report
+
         data = read_report(self.catalog, text)
         return self.create_from(data)
 
@@ -258,6 +263,8 @@ class Workspace:
 
     def tampering(self, report_id: int) -> list[str]:
         """What was changed outside the program (empty when nothing was), in Chinese."""
+        from . import report_text
+
         problems = [self.store.report(report_id).problem]
         broken = self.store.broken_history(report_id)
         problems.append(report_text.broken_history(broken) if broken else "")
@@ -278,6 +285,8 @@ class Workspace:
         return changed
 
     def finalize(self, report_id: int) -> Evaluation:
+        from .readiness import finalize_problems
+
         evaluation = self.evaluate(report_id)
         problems = finalize_problems(evaluation, form=self.form_of(self.store.report(report_id)))
         if problems:

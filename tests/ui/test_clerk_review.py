@@ -9,8 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel
 
 from selfeval.navigation import PageState
-from selfeval.ui import main_window
-from selfeval.ui.report_list import NewReport
+from selfeval.ui.new_report import NewReport
 
 from human_input import replace_text
 from test_wizard_typing import choose, click_page
@@ -28,7 +27,7 @@ def press(key, modifier=Qt.KeyboardModifier.NoModifier):
 
 
 def new_report(window, monkeypatch, unit="乐昌市财政局", year=2023, from_previous=False):
-    monkeypatch.setattr(main_window, "ask_new_report",
+    monkeypatch.setattr("selfeval.ui.new_report.ask_new_report",
                         lambda _parent, _ws: NewReport("gd-dept-overall", unit, year, from_previous))
     window.do_action("new")
     return window.wizard
@@ -137,3 +136,12 @@ def test_ctrl_o_opens_the_chosen_report_and_tooltips_name_the_keys(qtbot, window
     assert window.wizard is not None
     assert window.wizard.session.info.unit_name == UNIT
     assert "PgDn" in window.wizard.next_button.toolTip()
+
+
+def test_ctrl_o_belongs_to_the_list_not_to_the_wizard_over_it(qtbot, window):
+    window.do_action("demo")
+    wizard = window.wizard
+    wizard.focus_page()
+    press(Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert window.wizard is wizard  # the hidden list did not open its chosen report again
+    assert window.stack.currentWidget() is wizard

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 
 from selfeval.catalog import FormCatalog
 from selfeval.interchange import read_report
-from selfeval.ui import import_dialog, main_window
-from selfeval.ui.report_list import NewReport
+from selfeval.ui import import_dialog
+from selfeval.ui.new_report import NewReport
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from test_docimport import DEMO, ROOT, build_docx  # noqa: E402
@@ -30,7 +30,7 @@ def run_review(monkeypatch, choose):
 
 def test_only_the_ticked_figures_are_stored(qtbot, window, asked, tmp_path, monkeypatch):
     asked["files"].append(demo_docx(tmp_path))
-    monkeypatch.setattr(main_window, "ask_new_report",
+    monkeypatch.setattr("selfeval.ui.new_report.ask_new_report",
                         lambda _p, _w: NewReport("gd-dept-overall", "政协乐昌市委员会机关", 2022, False))
     seen = {}
 
@@ -59,7 +59,7 @@ def test_only_the_ticked_figures_are_stored(qtbot, window, asked, tmp_path, monk
 
 def test_cancel_stores_nothing_and_creates_no_report(qtbot, window, asked, tmp_path, monkeypatch):
     asked["files"].append(demo_docx(tmp_path))
-    monkeypatch.setattr(main_window, "ask_new_report",
+    monkeypatch.setattr("selfeval.ui.new_report.ask_new_report",
                         lambda _p, _w: NewReport("gd-dept-overall", "政协乐昌市委员会机关", 2022, False))
     monkeypatch.setattr(import_dialog.ImportReviewDialog, "exec",
                         lambda dialog: import_dialog.QDialog.DialogCode.Rejected)
@@ -118,7 +118,7 @@ def test_the_empty_start_screen_offers_to_start_from_last_years_word_report(qtbo
     from PySide6.QtWidgets import QPushButton
 
     asked["files"].append(demo_docx(tmp_path))
-    monkeypatch.setattr(main_window, "ask_new_report",
+    monkeypatch.setattr("selfeval.ui.new_report.ask_new_report",
                         lambda _p, _w: NewReport("gd-dept-overall", "政协乐昌市委员会机关", 2022, False))
     run_review(monkeypatch, lambda dialog: None)
     button = window.report_list.empty.findChild(QPushButton, "empty-import_doc")
@@ -133,7 +133,7 @@ def test_the_wizard_shows_last_years_figure_under_each_number(qtbot, window, mon
 
     window.do_action("demo")
     window.show_list()
-    monkeypatch.setattr(main_window, "ask_new_report",
+    monkeypatch.setattr("selfeval.ui.new_report.ask_new_report",
                         lambda _p, _w: NewReport("gd-dept-overall", "政协乐昌市委员会机关", 2023, True))
     window.do_action("new")
     wizard = window.wizard
@@ -147,7 +147,7 @@ def test_the_wizard_shows_last_years_figure_under_each_number(qtbot, window, mon
 
 def test_imported_texts_are_marked_in_the_wizard_until_edited(qtbot, window, asked, tmp_path, monkeypatch):
     asked["files"].append(demo_docx(tmp_path))
-    monkeypatch.setattr(main_window, "ask_new_report",
+    monkeypatch.setattr("selfeval.ui.new_report.ask_new_report",
                         lambda _p, _w: NewReport("gd-dept-overall", "政协乐昌市委员会机关", 2022, False))
     run_review(monkeypatch, lambda dialog: None)
     window.do_action("import_doc")

@@ -8,7 +8,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QPushButton, QWidget
 
 from selfeval.ui import dialogs
-from selfeval.ui.report_list import NewReportDialog
+from selfeval.ui.new_report import NewReportDialog
 
 from human_input import type_text
 from test_wizard_typing import click_page
@@ -152,10 +152,9 @@ def test_reopen_reason_tab_moves_to_the_buttons(qtbot):
 
 
 def new_report(window, monkeypatch):
-    from selfeval.ui import main_window
-    from selfeval.ui.report_list import NewReport
+    from selfeval.ui.new_report import NewReport
 
-    monkeypatch.setattr(main_window, "ask_new_report",
+    monkeypatch.setattr("selfeval.ui.new_report.ask_new_report",
                         lambda _parent, _ws: NewReport("gd-dept-overall", "乐昌市财政局", 2023, False))
     window.do_action("new")
     return window.wizard

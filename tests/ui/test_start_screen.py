@@ -4,12 +4,13 @@ from __future__ import annotations
 import json
 import sys
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from selfeval import paths
 from selfeval.ui import crash, i18n, main_window
-from selfeval.ui.report_list import NewReport
+from selfeval.ui.new_report import NewReport
 from selfeval.ui.settings import open_settings
 
 
@@ -20,7 +21,7 @@ def click(window, key):
 def test_new_report_from_previous_year_carries_the_unit_facts(qtbot, window, monkeypatch):
     window.do_action("demo")
     window.show_list()
-    monkeypatch.setattr(main_window, "ask_new_report",
+    monkeypatch.setattr("selfeval.ui.new_report.ask_new_report",
                         lambda _p, _w: NewReport("gd-dept-overall", "政协乐昌市委员会机关", 2023, True))
     click(window, "new")
     session = window.wizard.session
@@ -236,3 +237,23 @@ def test_qt_file_dialog_speaks_chinese_throughout(qtbot, home, tmp_path):
     headers = [view.model().headerData(column, Qt.Orientation.Horizontal) for column in range(4)]
     assert headers == ["名称", "体积", "类型", "修改日期"]
     assert QApplication.translate("QPlatformTheme", "Cancel") == "取消"  # Qt's own file still answers
+
+
+def test_the_list_names_each_form_from_its_file_without_building_it(qtbot, window, tmp_path):
+    """A form file whose body no longer builds (the heading is right) still names its reports."""
+    import shutil
+
+    from selfeval.catalog import FormCatalog, forms_dir
+    from selfeval.formfile import FormError
+    from selfeval.workspace import Workspace
+
+    window.do_action("demo")
+    window.show_list()
+    for path in forms_dir().glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    dept = tmp_path / "gd-dept-overall-2022.yaml"
+    dept.write_text(dept.read_text("utf-8").replace("\nindicators:", "\nindicators: 1\nunknown:"), "utf-8")
+    window.attach(Workspace(window.workspace.store, FormCatalog(tmp_path)))
+    assert window.report_list.table.item(0, 2).text() == "部门整体支出绩效自评报告（2022.1）"
+    with pytest.raises(FormError, match="indicators"):  # said when the report is opened
+        window.workspace.catalog.forms()

@@ -319,19 +319,18 @@ def test_the_demo_is_labelled_in_the_list(qtbot, window):
 
 
 def test_starting_from_a_chosen_report_offers_its_explanations_again(qtbot, window, asked, monkeypatch):
-    from selfeval.ui import main_window, report_list
-    from selfeval.ui.report_list import NewReport
+    from selfeval.ui.new_report import NewReport, NewReportDialog
 
     wizard = finalisable_demo(window)
     source = wizard.session.report_id
     explained = dict(wizard.session.explanations)
     QTest.mouseClick(wizard.back_to_list, Qt.MouseButton.LeftButton)
-    dialog = report_list.NewReportDialog(window.workspace, window)
+    dialog = NewReportDialog(window.workspace, window)
     qtbot.addWidget(dialog)
     assert not dialog.source.isEnabled()
     dialog.carry.setChecked(True)
     assert dialog.source.isEnabled() and dialog.source.findData(source) > 0
-    monkeypatch.setattr(main_window, "ask_new_report",
+    monkeypatch.setattr("selfeval.ui.new_report.ask_new_report",
                         lambda _p, _ws: NewReport("gd-dept-overall", "另一个名字", 2023, True, source))
     window.do_action("new")
     new = window.wizard

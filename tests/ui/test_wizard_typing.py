@@ -11,8 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from selfeval import paths
 from selfeval.catalog import demo_report_path
-from selfeval.ui import main_window
-from selfeval.ui.report_list import NewReport
+from selfeval.ui.new_report import NewReport
 from selfeval.values import from_json
 from selfeval.workspace import Workspace
 
@@ -90,7 +89,7 @@ def fill(qtbot, wizard, field_id: str, raw, n: int) -> None:
 
 def test_type_the_whole_demo_report_then_reopen(qtbot, window, monkeypatch):
     raw_values = json.loads(demo_report_path().read_text(encoding="utf-8"))["values"]
-    monkeypatch.setattr(main_window, "ask_new_report",
+    monkeypatch.setattr("selfeval.ui.new_report.ask_new_report",
                         lambda _parent, _ws: NewReport("gd-dept-overall", raw_values["unit.name"], 2022, False))
     QTest.mouseClick(window.report_list.findChild(type(window.report_list.buttons["new"]), "empty-new"),
                      Qt.MouseButton.LeftButton)

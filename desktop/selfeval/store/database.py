@@ -38,6 +38,8 @@ class DatabaseTooNew(StoreError):
 
 @dataclass(frozen=True)
 class FileInfo:
+    """An existing database file as found: its schema version and the names of its tables."""
+
     version: int
     tables: frozenset[str]
 

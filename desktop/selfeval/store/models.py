@@ -12,17 +12,27 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from peewee import (
+    SQL,
+    AutoField,
     BooleanField,
     Check,
     DatabaseProxy,
     ForeignKeyField,
     IntegerField,
     Model,
+    NodeList,
     TextField,
 )
-from playhouse.sqlite_ext import AutoIncrementField
 
 proxy = DatabaseProxy()
+
+
+class AutoIncrementField(AutoField):
+    """An id column declared AUTOINCREMENT, as playhouse.sqlite_ext's (whose FTS and JSON
+    support the program does not use, and would load at start)."""
+
+    def ddl(self, ctx):
+        return NodeList((super().ddl(ctx), SQL("AUTOINCREMENT")))
 
 DRAFT = "draft"
 FINAL = "final"

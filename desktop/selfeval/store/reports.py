@@ -58,6 +58,8 @@ class ReportDamaged(StoreError):
 
 @dataclass(frozen=True)
 class ReportInfo:
+    """One report as the list shows it: its unit, year, form, status and cached score, and what is wrong with it."""
+
     id: int
     unit_name: str
     year: int
@@ -107,6 +109,8 @@ class CarriedOver:
 
 @dataclass(frozen=True)
 class AuditRecord:
+    """One entry of a report's history: when, what was done, to which key, the old and new value."""
+
     at: datetime
     action: str
     key: str | None

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QFile, QIODevice, QObject, QTimer
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
 
 from .. import paths
 from ..catalog import resources_dir
@@ -38,12 +39,14 @@ def load_bundled_font(app: QApplication) -> str | None:
 
 
 def _add_bundled_font() -> str | None:
-    path = resources_dir() / FONT_FILE
-    try:
-        data = path.read_bytes()  # from memory: a file replaced while running cannot break rendering
-    except OSError:
+    # from memory: a file replaced while running cannot break rendering; read by Qt into its own
+    # buffer (7 MB), not into Python bytes copied once more
+    file = QFile(str(resources_dir() / FONT_FILE))
+    if not file.open(QIODevice.OpenModeFlag.ReadOnly):
         return None
-    font_id = QFontDatabase.addApplicationFontFromData(QByteArray(data))
+    data = file.readAll()
+    file.close()
+    font_id = QFontDatabase.addApplicationFontFromData(data)
     families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
     return families[0] if families else None
 
@@ -51,8 +54,7 @@ def _add_bundled_font() -> str | None:
 def application(argv: list[str] | None = None) -> QApplication:
     """The one QApplication, set up with our name, font and translations."""
     app = QApplication.instance()
-    if app is None:
-        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    if app is None:  # Qt 6 scales by the screen's own factor (150 % stays 1.5: PassThrough)
         app = QApplication(list(argv) if argv is not None else sys.argv[:1])
         app.setApplicationName("selfeval")
         app.setOrganizationName("selfeval")
@@ -66,6 +68,8 @@ def application(argv: list[str] | None = None) -> QApplication:
 
 def _show_error(title: str, text: str) -> None:
     try:
+        from PySide6.QtWidgets import QMessageBox
+
         parent = QApplication.activeWindow()
         QMessageBox.critical(parent, title, text)
     except Exception:  # the dialog itself must never raise from the excepthook
@@ -98,6 +102,10 @@ def open_workspace(db_path: Path | None = None) -> Workspace | None:
 
 def run(db_path: Path | None = None) -> int:
     """Open the database (the usual one when ``db_path`` is None) and show the main window."""
+    # Until the list is shown, Python's cyclic garbage collector would run some fifty times over
+    # objects that all stay (modules, classes, the form files): it is paused, and what start-up
+    # made is then frozen (left out of later collections) instead of all being looked at once more.
+    gc.disable()
     app = application()
     try:
         log_dir = paths.log_dir()
@@ -112,11 +120,15 @@ def run(db_path: Path | None = None) -> int:
     window.show()
 
     def attach() -> None:
-        workspace = open_workspace(db_path)
-        if workspace is None:
-            app.exit(1)
-            return
-        window.attach(workspace)
+        try:
+            workspace = open_workspace(db_path)
+            if workspace is None:
+                app.exit(1)
+                return
+            window.attach(workspace)
+        finally:
+            gc.freeze()
+            gc.enable()
         window.offer_recovery()
         if previous_crash is not None:
             dialogs.warn(window, tr("程序出错"),
@@ -126,6 +138,7 @@ def run(db_path: Path | None = None) -> int:
     try:
         return app.exec()
     finally:
+        gc.enable()  # also when the window closed before the database was opened
         if window.wizard is not None:
             window.wizard.shutdown()
         if window.workspace is not None:

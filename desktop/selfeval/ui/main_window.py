@@ -1,7 +1,6 @@
 """The main window: the report list, and the wizard of the report being edited."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 from .. import errors
 from . import dialogs
 from .i18n import LANGUAGES, language, tr
-from .report_list import ReportList, ask_new_report
+from .report_list import ReportList
 from .settings import restore_geometry, save_geometry
 
 if TYPE_CHECKING:
@@ -58,12 +57,12 @@ class MainWindow(QMainWindow):
                                     ("备份数据库", "backup", None), ("受理报送包…", "receive", None)):
             action = QAction(tr(text), self)
             if shortcut is not None:
-                action.setShortcut(shortcut)
+                action.setShortcuts(shortcut)
             action.triggered.connect(lambda _=False, k=key: self.do_action(k))
             file_menu.addAction(action)
         file_menu.addSeparator()
         quit_action = QAction(tr("退出"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         settings_menu = self.menuBar().addMenu(tr("设置"))
@@ -99,12 +98,14 @@ class MainWindow(QMainWindow):
         return {int(part) for part in str(stored or "").split(",") if part.strip().isdigit()}
 
     def _form_name(self, info) -> str:
+        """From the form file's heading: listing the reports builds no form."""
         try:
-            form = self.workspace.form_of(info)
+            form_file = self.workspace.catalog.heading(info.form_id, info.form_edition)
         except LookupError:
             return f"{info.form_id} {info.form_edition}"
-        subject = form.subject_of(self.workspace.store.values(info.id)) if form.subject and not info.damage else ""
-        return f"{subject}{form.title}（{form.edition}）"  # a project's name before 项目支出绩效自评报告
+        values = self.workspace.store.values(info.id) if form_file.subject and not info.damage else {}
+        # a project's name before 项目支出绩效自评报告
+        return f"{form_file.subject_of(values)}{form_file.title}（{form_file.edition}）"
 
     def settle_unsaved(self) -> bool:
         """Before a report is closed: try once more to save; should that fail, ask whether to keep
@@ -205,7 +206,9 @@ class MainWindow(QMainWindow):
             dialogs.warn(self, tr("操作未能完成"), str(error))
 
     def action_new(self) -> None:
-        wanted = ask_new_report(self, self.workspace)
+        from . import new_report
+
+        wanted = new_report.ask_new_report(self, self.workspace)
         if wanted is None:
             return
         report_id = self.workspace.new_report(wanted.unit_name, wanted.year, form_id=wanted.form_id,
@@ -309,6 +312,7 @@ class MainWindow(QMainWindow):
         reviews every text and figure before anything is stored."""
         from .. import docimport
         from ..store import StoreError
+        from . import new_report
         from .import_dialog import review_import
 
         if self.wizard is not None:
@@ -325,7 +329,7 @@ class MainWindow(QMainWindow):
         report_id = self.wizard.session.report_id if self.wizard is not None else self.report_list.selected_id()
         wanted = None
         if report_id is None or self.workspace.store.report(report_id).status == "final":
-            wanted = ask_new_report(self, self.workspace)
+            wanted = new_report.ask_new_report(self, self.workspace)
             if wanted is None:
                 return
             form = self.workspace.catalog.get(wanted.form_id, year=wanted.year)
@@ -354,6 +358,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 10000)
 
     def action_export(self) -> None:
+        import json
+
         from ..store import StoreError
 
         report_id = self.report_list.selected_id()

@@ -1,38 +1,18 @@
 """The start screen: the reports in the database and what can be done with them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from decimal import Decimal, InvalidOperation
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QCompleter,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSpinBox,
-    QStackedWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from ..parsing import format_decimal
 from .i18n import tr
 from .tables import row_table
 
 if TYPE_CHECKING:
     from ..store import ReportInfo
-    from ..workspace import Workspace
 
 COLUMNS = ("单位", "年度", "表单", "状态", "总分", "等级", "最后修改")
 # the keys of the list's buttons, shown in their tooltips: 新建报告 is the File menu's
@@ -55,6 +35,10 @@ def total_text(total: str | None) -> str:
     """The stored total as the score panel and the exports show it: "85.72", "90", "0"."""
     if not total:
         return ""
+    from decimal import Decimal, InvalidOperation
+
+    from ..parsing import format_decimal  # with the reports, not before the window is shown
+
     try:
         return format_decimal(Decimal(total))
     except InvalidOperation:
@@ -81,68 +65,6 @@ def state_text(info: ReportInfo) -> str:
     return status_text(info.status)
 
 
-@dataclass(frozen=True)
-class NewReport:
-    form_id: str
-    unit_name: str
-    year: int
-    from_previous: bool
-    source_id: int | None = None  # the report to start from, when the clerk picked one
-
-
-class NewReportDialog(QDialog):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle(tr("新建报告"))
-        layout = QFormLayout(self)
-        self.form_box = QComboBox(self)
-        for form in workspace.catalog.forms():
-            self.form_box.addItem(f"{form.title}（{form.edition}）", form.id)
-        self.unit = QLineEdit(self)
-        units = sorted({info.unit_name for info in workspace.store.reports()})
-        if units:
-            self.unit.setCompleter(QCompleter(units, self.unit))
-        self.year = QSpinBox(self)
-        self.year.setRange(2000, 2100)
-        self.year.setValue(date.today().year - 1)
-        self.carry = QCheckBox(tr("从上年报告转入"), self)
-        self.source = QComboBox(self)  # which earlier report to start from
-        self.source.setObjectName("source")
-        self.source.addItem(tr("同一单位最近一年的报告"), None)
-        for info in sorted(workspace.store.reports(), key=lambda i: (-i.year, i.unit_name)):
-            self.source.addItem(f"{info.year} 年度 · {info.unit_name} · {status_text(info.status)}", info.id)
-        self.source.setEnabled(False)
-        self.carry.toggled.connect(self.source.setEnabled)
-        layout.addRow(tr("表单"), self.form_box)
-        layout.addRow(tr("单位名称"), self.unit)
-        layout.addRow(tr("评价年度"), self.year)
-        layout.addRow("", self.carry)
-        layout.addRow(tr("转入自"), self.source)
-        self.error = QLabel(self)
-        self.error.setStyleSheet("color: #b3261e;")
-        layout.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addRow(buttons)
-        self.unit.setFocus()  # there is usually one form: start with the unit's name
-
-    def _accept(self) -> None:
-        if not self.unit.text().strip():
-            self.error.setText(tr("请填写单位名称。"))
-            return
-        self.accept()
-
-    def result_value(self) -> NewReport:
-        return NewReport(self.form_box.currentData(), self.unit.text().strip(), self.year.value(),
-                         self.carry.isChecked(), self.source.currentData() if self.carry.isChecked() else None)
-
-
-def ask_new_report(parent: QWidget, workspace: Workspace) -> NewReport | None:
-    dialog = NewReportDialog(workspace, parent)
-    return dialog.result_value() if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-
 class ReportList(QWidget):
     """Emits the report id to open; the main window does the actions."""
 
@@ -164,8 +86,8 @@ class ReportList(QWidget):
             buttons.addWidget(button)
             self.buttons[key] = button
         buttons.addStretch(1)
+        # a shortcut of the window, but only while the list is visible (not under the wizard)
         self.open_shortcut = QShortcut(QKeySequence(SHORTCUTS["open"]), self)
-        self.open_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.open_shortcut.activated.connect(lambda: self._action("open"))
         layout.addLayout(buttons)
         self.stack = QStackedWidget(self)
@@ -177,9 +99,12 @@ class ReportList(QWidget):
         empty_layout = QVBoxLayout(self.empty)
         empty_layout.addStretch(1)
         hello = QLabel(tr("还没有任何报告。"), self.empty)
-        hello.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hello.setStyleSheet("font-size: 18px;")
-        empty_layout.addWidget(hello)
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(hello)
+        centred.addStretch(1)
+        empty_layout.addLayout(centred)
         row = QHBoxLayout()
         row.addStretch(1)
         for key, text in (("new", "新建报告"), ("import_doc", "从上年的 Word 报告开始"), ("demo", "打开示例报告")):
@@ -206,8 +131,6 @@ class ReportList(QWidget):
                      state_text(info), total_text(info.total), info.grade or "", local_time(info.updated_at))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if column in (1, 4):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if info.problem:
                     item.setToolTip(info.problem)
                     item.setForeground(QColor(PROBLEM_COLOUR))
@@ -221,9 +144,9 @@ class ReportList(QWidget):
     def focus_reports(self) -> None:
         """The keyboard starts on the reports (Enter opens one), or on 新建报告 when there are none."""
         if self.reports:
-            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.table.setFocus()
         else:
-            self.empty.findChild(QPushButton, "empty-new").setFocus(Qt.FocusReason.OtherFocusReason)
+            self.empty.findChild(QPushButton, "empty-new").setFocus()
 
     def selected_id(self) -> int | None:
         info = self.selected()
