@@ -1,6 +1,6 @@
 """Whole processes, as the clerk starts them: export, verify, score and the window; prints JSON.
 
-    .venv/bin/python benchmarks/bench_whole.py [--runs 5] [--compare OTHER/desktop]
+    .venv/bin/python benchmarks/bench_whole.py [--runs 5] [--compare OTHER/desktop] [--frozen dist/selfeval]
 
 Each command runs once to warm the disk cache, then ``runs`` times; for each the
 wall-clock median and maximum, the CPU seconds (user + system, less sensitive to
@@ -10,7 +10,9 @@ QWizard shown.  ``gui`` is the time from starting Python to the main window
 showing the report list, ``gui_window`` to the main window being shown (its list may still be
 loading).  ``--compare`` measures a second source tree (for
 instance an older commit checked out with ``git worktree add``) in the same
-run, its runs interleaved with this tree's so both see the same load.
+run, its runs interleaved with this tree's so both see the same load.  ``--frozen`` measures
+the bundle's program (``tools/build_bundle.sh``) alongside: ``export``, ``verify``, ``score``
+and ``gui`` (``selfeval gui --startup-check``, which quits once the report list is shown).
 
 The children keep compiled bytecode (in a temporary ``PYTHONPYCACHEPREFIX`` folder, written
 by the warm-up run), as an installed program or the bundle has it, even where the calling
@@ -32,6 +34,7 @@ from pathlib import Path
 from bench_gui import CHILD_QWIZARD  # the floor: the same bare QWizard as bench_gui's
 
 HERE = Path(__file__).resolve().parent
+STARTED = "已显示报告列表"  # what `selfeval gui --startup-check` prints (selfeval.ui.app.STARTED)
 PASSWORD = "bench-pass-123"
 
 # prints "shown" once the main window is visible and, for "gui", lists the reports
@@ -101,6 +104,10 @@ class Tree:
     def cli(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "selfeval", *args]
 
+    def gui(self, window_only: bool) -> dict:
+        code = f"WINDOW_ONLY = {window_only}" + CHILD_GUI
+        return run_once([sys.executable, "-c", code], self.env, until_line="shown")
+
     def prepare(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
         code = (
@@ -113,7 +120,8 @@ class Tree:
             "ws.finalize(rid)\n"
             "ws.close()\n"
         )
-        subprocess.run([sys.executable, "-c", code], env=self.env, check=True)
+        subprocess.run([sys.executable, "-c", code], env=dict(self.env, PYTHONPATH=str(HERE.parent / "desktop")),
+                       check=True)
         subprocess.run(self.cli("cert", "new", "--out", str(self.pfx), "--unit", "政协乐昌市委员会机关",
                                 "--person", "张三"), env=self.env, check=True, capture_output=True)
         self.export()
@@ -132,17 +140,33 @@ class Tree:
             "export": self.export,
             "verify": lambda: run_once(self.cli("verify", str(self.package)), self.env),
             "score": lambda: run_once(self.cli("score", "1"), self.env),
-            "gui": lambda: run_once([sys.executable, "-c", "WINDOW_ONLY = False" + CHILD_GUI], self.env,
-                                    until_line="shown"),
-            "gui_window": lambda: run_once([sys.executable, "-c", "WINDOW_ONLY = True" + CHILD_GUI], self.env,
-                                           until_line="shown"),
+            "gui": lambda: self.gui(window_only=False),
+            "gui_window": lambda: self.gui(window_only=True),
         }
+
+
+class Frozen(Tree):
+    """The bundle's program (one folder built by tools/build_bundle.sh), with a data folder of its own."""
+
+    def __init__(self, folder: Path, home: Path):
+        super().__init__(folder, home, bytecode=False)
+        self.program = folder / ("selfeval.exe" if sys.platform == "win32" else "selfeval")
+
+    def cli(self, *args: str) -> list[str]:
+        return [str(self.program), *args]
+
+    def commands(self) -> dict:
+        measured = super().commands()
+        del measured["gui_window"]  # the bundle runs no code of ours to see the bare window
+        measured["gui"] = lambda: run_once(self.cli("gui", "--startup-check"), self.env, until_line=STARTED)
+        return measured
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--compare", type=Path, help="another source tree's desktop folder, measured alongside")
+    parser.add_argument("--frozen", type=Path, help="the bundle's folder (dist/selfeval), measured alongside")
     parser.add_argument("--only", nargs="*", help="commands to measure (export verify score gui gui_window)")
     parser.add_argument("--no-bytecode", action="store_true", help="compile every module from source in every run")
     args = parser.parse_args()
@@ -151,6 +175,8 @@ def main() -> int:
                                 not args.no_bytecode)}
         if args.compare:
             trees["compare"] = Tree(args.compare.resolve(), Path(scratch) / "compare", not args.no_bytecode)
+        if args.frozen:
+            trees["frozen"] = Frozen(args.frozen.resolve(), Path(scratch) / "frozen")
         for tree in trees.values():
             tree.prepare()
         floor_env = trees["this"].env
@@ -160,7 +186,8 @@ def main() -> int:
         names = args.only or list(trees["this"].commands())
         samples: dict[tuple[str, str], list[dict]] = {}
         jobs = [("floor", name, action) for name, action in floors.items()]
-        jobs += [(label, name, tree.commands()[name]) for name in names for label, tree in trees.items()]
+        jobs += [(label, name, tree.commands()[name]) for name in names for label, tree in trees.items()
+                 if name in tree.commands()]
         for _label, _name, action in jobs:  # warm-up
             action()
         for _ in range(args.runs):  # interleaved, so that every command sees the same load
@@ -177,6 +204,8 @@ def main() -> int:
                 result[label][name]["times_bare_qwizard"] = round(result[label][name]["wall_median_s"] / bare, 2)
     if args.compare:
         result["compare_tree"] = str(args.compare)
+    if args.frozen:
+        result["frozen_folder"] = str(args.frozen)
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 

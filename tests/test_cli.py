@@ -589,3 +589,22 @@ def test_demo_package_is_signed_and_verified_without_touching_the_listed_demo(cl
     assert verify(tmp_path / "out" / f"{folder.name}.zip").ok
     (entry,) = listed(cli)
     assert entry["status"] == "draft"  # the report in the user's database stays editable
+
+
+def test_gui_starts_without_the_command_lines_imports_and_says_when_the_list_is_shown(tmp_path):
+    """``selfeval gui`` (the Linux bundle's selfeval-gui) goes straight to the window; with
+    --startup-check it quits once the list is shown, for an install check or a start-up measure."""
+    home = tmp_path / "home"
+    assert run_process(home, sys.executable, "-m", "selfeval", "import", str(DEMO)).returncode == 0
+    code = ("import sys\n"
+            "from selfeval.launch import main\n"
+            "status = main(['gui', '--startup-check'])\n"
+            "print('命令行已导入' if 'selfeval.cli' in sys.modules else '命令行未导入')\n"
+            "sys.exit(status)\n")
+    env_process = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
+                          env=dict(env_process, SELFEVAL_HOME=str(home)), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["已显示报告列表", "命令行未导入"]
+    done = run_process(home, sys.executable, "-m", "selfeval", "gui", "--help")
+    assert done.returncode == 0 and "--startup-check" in done.stdout and "用法" in done.stdout

@@ -21,7 +21,7 @@ find dist/selfeval -xtype l -print -delete | sed 's/^/removed dangling link: /'
 cat > dist/selfeval/selfeval-gui <<'LAUNCHER'
 #!/bin/sh
 here=$(dirname "$(readlink -f "$0")")
-exec "$here/selfeval" "$@" gui
+exec "$here/selfeval" gui "$@"
 LAUNCHER
 chmod +x dist/selfeval/selfeval-gui
 version=$(.venv/bin/python -c 'import sys; sys.path.insert(0, "desktop"); import selfeval; print(selfeval.__version__)')

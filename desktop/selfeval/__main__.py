@@ -1,6 +1,6 @@
-"""``python -m selfeval``: the command line."""
+"""``python -m selfeval``: the command line (``python -m selfeval gui``: the window)."""
 import sys
 
-from selfeval.cli import main
+from selfeval.launch import main
 
 sys.exit(main())

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QFile, QIODevice, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from .. import paths
+from .. import argparse_zh, paths
 from ..catalog import resources_dir
 from ..streams import ensure_streams
 from . import crash, dialogs
@@ -23,6 +23,7 @@ from .settings import open_settings
 if TYPE_CHECKING:
     from ..workspace import Workspace
 
+STARTED = "已显示报告列表"  # what --startup-check prints
 FONT_FILE = Path("fonts") / "SelfevalSans-Regular.ttf"
 FONT_POINT_SIZE = 10
 _bundled_family: str | None = None  # "" once we know there is none
@@ -100,8 +101,9 @@ def open_workspace(db_path: Path | None = None) -> Workspace | None:
             dialogs.warn(None, tr("恢复数据库"), str(error))
 
 
-def run(db_path: Path | None = None) -> int:
-    """Open the database (the usual one when ``db_path`` is None) and show the main window."""
+def run(db_path: Path | None = None, *, startup_check: bool = False) -> int:
+    """Open the database (the usual one when ``db_path`` is None) and show the main window.
+    ``startup_check``: once the report list is shown, say so on standard output and quit."""
     # Until the list is shown, Python's cyclic garbage collector would run some fifty times over
     # objects that all stay (modules, classes, the form files): it is paused, and what start-up
     # made is then frozen (left out of later collections) instead of all being looked at once more.
@@ -129,6 +131,10 @@ def run(db_path: Path | None = None) -> int:
         finally:
             gc.freeze()
             gc.enable()
+        if startup_check:
+            print(STARTED, flush=True)
+            app.quit()
+            return
         window.offer_recovery()
         if previous_crash is not None:
             dialogs.warn(window, tr("程序出错"),
@@ -173,10 +179,13 @@ def after_first_paint(widget, action: Callable[[], None], fallback_ms: int = 500
 
 def main(argv: list[str] | None = None) -> int:
     ensure_streams()  # selfeval-gui.exe is a windowed program: no sys.stdout or sys.stderr
+    argparse_zh.install()
     parser = argparse.ArgumentParser(prog="selfeval-gui", description="部门整体支出绩效自评（图形界面）")
-    parser.add_argument("--db", type=Path, help="数据库文件（默认使用数据目录中的数据库）")
+    parser.add_argument("--db", type=Path, metavar="文件", help="数据库文件（默认使用数据目录中的数据库）")
+    parser.add_argument("--startup-check", action="store_true",
+                        help=f"显示报告列表后立即退出并输出“{STARTED}”：检查程序能否启动，测量启动时间")
     args = parser.parse_args(argv)
-    return run(args.db)
+    return run(args.db, startup_check=args.startup_check)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,8 @@ def open_and_close_main_window(db_path: Path) -> str:
     from .settings import open_settings
 
     app = application()
+    if QApplication.translate("QPlatformTheme", "Cancel") != "取消":  # Qt found its own folders
+        raise RuntimeError("未能载入 Qt 自带的中文翻译（对话框按钮会是英文）")
     workspace = Workspace.open(db_path)
     reports = workspace.store.reports()
     try:
