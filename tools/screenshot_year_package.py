@@ -12,11 +12,11 @@ Runs in a temporary data folder.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from screenshots import scratch_window
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMOS = [ROOT / "resources" / "demo" / name for name in (
@@ -31,27 +31,18 @@ def main(argv: list[str]) -> int:
     width, _, height = args.size.lower().partition("x")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as home:
-        os.environ["SELFEVAL_HOME"] = home
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from selfeval import demo, paths
+    with scratch_window((int(width), int(height))) as (app, window, home):
+        from selfeval import demo
         from selfeval.export.certs import new_self_signed
-        from selfeval.ui.app import application
         from selfeval.ui.export_page import FOLDER_KEY
-        from selfeval.ui.main_window import MainWindow
-        from selfeval.ui.settings import open_settings
-        from selfeval.workspace import Workspace
 
-        app = application()
-        workspace = Workspace.open(paths.database_path())
+        workspace = window.workspace
         ids = [workspace.import_json(path.read_text("utf-8")) for path in DEMOS]
         for report_id in ids[:2]:
             demo.finalise(workspace, report_id)
-        folder = Path(home) / "报送材料"
+        folder = home / "报送材料"
         folder.mkdir()
-        window = MainWindow(workspace, open_settings())
         window.settings.setValue(FOLDER_KEY, str(folder))
-        window.resize(int(width), int(height))
         window.show()
         window.refresh_list(select=ids[0])
         window.open_report(ids[0])
@@ -64,7 +55,7 @@ def main(argv: list[str]) -> int:
         page.refresh(window.wizard.session)
         page.year_option.check.click()
         password = "screenshot-only"
-        pfx = new_self_signed(Path(home) / "证书" / "自签名证书.pfx", unit_name=window.wizard.session.info.unit_name,
+        pfx = new_self_signed(home / "证书" / "自签名证书.pfx", unit_name=window.wizard.session.info.unit_name,
                               person="陈明", password=password)
         page.pfx.setText(str(pfx))
         page.password.setText(password)
@@ -80,8 +71,6 @@ def main(argv: list[str]) -> int:
         if page.result is None:
             raise SystemExit(f"export failed: {page.error.text()}")
         written.append(shot(app, window, page, page.result_box, out / f"year-{tag}-4-written.png"))
-        window.close()
-        workspace.store.close(backup=False)
     for path in written:
         print(path)
     return 0

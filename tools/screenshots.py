@@ -23,6 +23,7 @@ import os
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,9 +50,10 @@ def parse_args(argv: list[str]) -> tuple[tuple[int, int], Path]:
     return size, Path(args.out) if args.out else folder if size == SIZE else folder / f"{size[0]}x{size[1]}"
 
 
-def main(argv: list[str]) -> int:
-    size, out = parse_args(argv)
-    out.mkdir(parents=True, exist_ok=True)
+@contextmanager
+def scratch_window(size: tuple[int, int]):
+    """The main window on a temporary data folder (offscreen unless a display is asked for), so
+    the person's own reports are never touched: yields the application, the window and the folder."""
     with tempfile.TemporaryDirectory() as home:
         os.environ["SELFEVAL_HOME"] = home
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -65,6 +67,17 @@ def main(argv: list[str]) -> int:
         workspace = Workspace.open(paths.database_path())
         window = MainWindow(workspace, open_settings())
         window.resize(*size)
+        try:
+            yield app, window, Path(home)
+        finally:
+            window.close()
+            workspace.store.close(backup=False)
+
+
+def main(argv: list[str]) -> int:
+    size, out = parse_args(argv)
+    out.mkdir(parents=True, exist_ok=True)
+    with scratch_window(size) as (app, window, home):
         window.show()
         app.processEvents()
         written = [save(window, out / "00-start-empty.png")]
@@ -76,7 +89,7 @@ def main(argv: list[str]) -> int:
         wizard = window.wizard
         for number, page in enumerate(wizard.navigator.pages, start=1):
             if page.is_export:
-                exported(window, app, Path(home))
+                exported(window, app, home)
             else:
                 wizard.go_to(page.id)
             app.processEvents()
@@ -86,9 +99,7 @@ def main(argv: list[str]) -> int:
                 app.processEvents()
                 written.append(save(window, out / f"{number:02d}-{page.id}-detail.png"))
                 wizard.current_view().verticalScrollBar().setValue(0)
-        written.append(import_review(window, app, Path(home), out / "import-review.png"))
-        window.close()
-        workspace.store.close(backup=False)
+        written.append(import_review(window, app, home, out / "import-review.png"))
     for path in written:
         print(path)
     return 0

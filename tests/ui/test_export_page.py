@@ -55,6 +55,19 @@ def export_view(qtbot, window, report_id: int) -> ExportPage:
     return view
 
 
+def choose_other_folder(page: ExportPage, asked, folder: Path) -> Path:
+    """A new folder ``folder``, chosen with the page's 其他文件夹… button."""
+    folder.mkdir()
+    asked["folders"].append(folder)
+    click(page.findChild(QPushButton, "otherFolder"))
+    return folder
+
+
+def enter_certificate(page: ExportPage, pfx: Path, password: str = PASSWORD) -> None:
+    replace_text(page.pfx, str(pfx))
+    replace_text(page.password, password)
+
+
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory):
     return new_self_signed(tmp_path_factory.mktemp("cert") / "signer.pfx", unit_name="政协乐昌市委员会机关",
@@ -92,10 +105,7 @@ def test_export_with_a_new_self_signed_certificate(qtbot, window, asked, tmp_pat
     assert page.pfx.text() == str(target) and page.password.text() == PASSWORD
     assert page.password.echoMode() == QLineEdit.EchoMode.Password
 
-    out = tmp_path / "out"
-    out.mkdir()
-    asked["folders"].append(out)
-    click(page.findChild(QPushButton, "otherFolder"))
+    out = choose_other_folder(page, asked, tmp_path / "out")
     assert page.out_dir() == out
     click(page.make_zip)
     assert page.export_button.isEnabled()
@@ -153,13 +163,9 @@ def test_wrong_password_shows_a_chinese_error_and_writes_nothing(qtbot, window, 
     page = export_view(qtbot, window, finalised_demo(window))
     assert page.targets.count() == 1 and page.out_dir() == usb  # the drive comes first and is chosen
     assert "KINGSTON" in page.targets.item(0).text()
-    out = tmp_path / "other"
-    out.mkdir()
-    asked["folders"].append(out)
-    click(page.findChild(QPushButton, "otherFolder"))
+    out = choose_other_folder(page, asked, tmp_path / "other")
     assert page.targets.count() == 2 and page.out_dir() == out
-    replace_text(page.pfx, str(certificate))
-    replace_text(page.password, "wrong-password")
+    enter_certificate(page, certificate, "wrong-password")
     click(page.export_button)
     qtbot.waitUntil(lambda: not page.busy, timeout=EXPORT_TIMEOUT_MS)
     assert page.error.isVisible() and "证书密码不正确" in page.error.text()
@@ -190,12 +196,8 @@ def test_characters_the_pdf_cannot_draw_are_named_above_the_verdict(qtbot, windo
         workspace.set_explanation(report_id, finding.check, "超编人员系历史遗留，已结合退休逐步消化。")
     workspace.finalize(report_id)
     page = export_view(qtbot, window, report_id)
-    out = tmp_path / "out"
-    out.mkdir()
-    asked["folders"].append(out)
-    click(page.findChild(QPushButton, "otherFolder"))
-    replace_text(page.pfx, str(certificate))
-    replace_text(page.password, PASSWORD)
+    choose_other_folder(page, asked, tmp_path / "out")
+    enter_certificate(page, certificate)
     click(page.export_button)
     qtbot.waitUntil(lambda: not page.busy, timeout=EXPORT_TIMEOUT_MS)
     assert not page.error.isVisible(), page.error.text()

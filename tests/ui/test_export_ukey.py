@@ -13,7 +13,7 @@ from selfeval.ui.export_page import ExportPage
 from selfeval.ui.ukey_panel import MODULE_KEY
 
 from human_input import replace_text
-from test_export_page import EXPORT_TIMEOUT_MS, click, export_view, finalised_demo
+from test_export_page import EXPORT_TIMEOUT_MS, choose_other_folder, click, export_view, finalised_demo
 
 LIB = softhsm.module()
 pytestmark = pytest.mark.skipif(LIB is None, reason="softhsm2 or python-pkcs11 is not installed")
@@ -50,10 +50,7 @@ def test_export_with_a_usb_key(qtbot, window, asked, tmp_path, token, home, monk
     assert page.ukey.choice() is None and not page.export_button.isEnabled()  # the SM2 one cannot be chosen
     page.ukey.keys.setCurrentRow(1)
     assert page.ukey.choice().key == "签名证书"
-    out = tmp_path / "out"
-    out.mkdir()
-    asked["folders"].append(out)
-    click(page.findChild(QPushButton, "otherFolder"))
+    out = choose_other_folder(page, asked, tmp_path / "out")
 
     replace_text(page.ukey.pin, "wrong-pin")
     click(page.export_button)

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QPushButton
 
 import softhsm
 from selfeval.export.package import MANIFEST
@@ -16,7 +15,8 @@ from selfeval.ui.export_page import ExportPage
 from selfeval.ui.year_option import WITH_PROJECTS_KEY
 
 from human_input import replace_text
-from test_export_page import EXPORT_TIMEOUT_MS, PASSWORD, certificate, click, export_view, no_drives  # noqa: F401
+from test_export_page import (EXPORT_TIMEOUT_MS, certificate, choose_other_folder, click,  # noqa: F401
+                              enter_certificate, export_view, no_drives)
 from test_year_package import PROJECTS, YEAR_NAME, import_demos
 
 
@@ -71,12 +71,8 @@ def test_two_final_projects_go_into_one_package_with_the_report(qtbot, window, a
     assert lines[1:] == [f"“{PROJECTS[0]}”（编号 {ids[1]}）", f"“{PROJECTS[1]}”（编号 {ids[2]}）"]
     click(option.check)
     assert option.chosen
-    out = tmp_path / "out"
-    out.mkdir()
-    asked["folders"].append(out)
-    click(page.findChild(QPushButton, "otherFolder"))
-    replace_text(page.pfx, str(certificate))
-    replace_text(page.password, PASSWORD)
+    out = choose_other_folder(page, asked, tmp_path / "out")
+    enter_certificate(page, certificate)
     steps = []
     original = ExportPage._progressed
     monkeypatch.setattr(ExportPage, "_progressed",
@@ -110,12 +106,8 @@ def test_a_project_reopened_after_the_page_was_shown_refuses_the_export_naming_i
     page, ids = year_page(qtbot, window)
     click(page.year_option.check)
     window.workspace.reopen(ids[2], "改正")  # e.g. by the command line while the page is open
-    out = tmp_path / "out"
-    out.mkdir()
-    asked["folders"].append(out)
-    click(page.findChild(QPushButton, "otherFolder"))
-    replace_text(page.pfx, str(certificate))
-    replace_text(page.password, PASSWORD)
+    out = choose_other_folder(page, asked, tmp_path / "out")
+    enter_certificate(page, certificate)
     click(page.export_button)
     assert not page.busy and page.error.isVisible()
     assert f"“{PROJECTS[1]}”（编号 {ids[2]}）不能导出：报告尚未定稿" in page.error.text()
@@ -135,10 +127,7 @@ def test_the_package_of_the_year_signed_with_a_usb_key(qtbot, window, asked, tmp
     page.ukey.keys.setCurrentRow(next(n for n, text in enumerate(rows) if "签名证书" in text))
     replace_text(page.ukey.pin, softhsm.PIN)
     click(page.year_option.check)
-    out = tmp_path / "out"
-    out.mkdir()
-    asked["folders"].append(out)
-    click(page.findChild(QPushButton, "otherFolder"))
+    choose_other_folder(page, asked, tmp_path / "out")
     click(page.export_button)
     qtbot.waitUntil(lambda: not page.busy, timeout=EXPORT_TIMEOUT_MS)
     assert not page.error.isVisible(), page.error.text()
