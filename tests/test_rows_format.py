@@ -2,7 +2,7 @@
 
 The synthetic form's 走访记录 table: place (required), mode 入户/电话, topic depending on mode,
 planned and reached households, points, counted (default yes); per row share = reached ÷
-planned and earned = points × min(share, 1); a per-row warning when reached > 1.5 × planned.
+planned and earned = points × min(share, 1); a per-row error when reached > 1.5 × planned.
 At form level: visits.reached = Σ reached over counted 入户 rows, and an error when no row is
 入户.
 """
@@ -53,7 +53,7 @@ def test_per_row_values_scores_and_checks(form):
     assert [(r.score, r.applicable) for r in results] == [(D("4.80"), True), (D("3.00"), True), (None, False)]
     assert ev.computed["visits.reached"] == D(8)
     over = [f for f in ev.findings if f.check == "visits.2.over"]
-    assert over and over[0].severity == "warning" and over[0].row == 2
+    assert over and over[0].severity == "error" and over[0].row == 2
     assert over[0].message == "第 2 行（西村）走到 7 户，远超计划的 4 户。"
     assert "visits.3.required.reached" not in {f.check for f in ev.findings}  # required only when counted
 
@@ -121,6 +121,7 @@ def write_broken(tmp_path, old, new):
     ("{id: counted, label: 计入, type: yesno, default: true}",
      "{id: counted, label: 计入, type: money, default: true}", "未知的列类型"),
     ("message: 第 {row} 行（{place}）", "message: 第 {row} 行（{where}）", "占位符"),
+    ("      - id: over\n        severity: error", "      - id: over\n        severity: warning", "只能是 error"),
 ])
 def test_table_mistakes_are_reported_with_file_and_line(tmp_path, old, new, words):
     path = write_broken(tmp_path, old, new)

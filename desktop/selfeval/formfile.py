@@ -544,6 +544,9 @@ class _FormBuilder:
         local = {**row_types, "row": expr.NUMBER}
         for item, _ in node.items("checks", []):
             ident, severity = self.check_head(item, seen)
+            if severity != "error":  # a finding's 出错说明 is kept by its id, which moves with the rows
+                raise item.fail("severity", "表格各行的检查只能是 error：行内的警告无法填写出错说明"
+                                            "（行增删、移动后编号会变），未说明的警告又会使报告无法定稿")
             condition = self.compile(item, "assert", expr.BOOL, local)
             when = self.compile(item, "when", expr.BOOL, local) if "when" in item.data else None
             message = item.get("message", str)
