@@ -120,6 +120,8 @@ def test_export_with_a_new_self_signed_certificate(qtbot, window, asked, tmp_pat
     timer.start(20)
     click(page.export_button)
     assert page.busy and not page.export_button.isEnabled() and not wizard.back_to_list.isEnabled()
+    # nothing that would change the certificate or the folder while the package is written
+    assert not [button.text() for button in page.findChildren(QPushButton) if button.isEnabled() and button.isVisible()]
     qtbot.waitUntil(lambda: not page.busy, timeout=EXPORT_TIMEOUT_MS)
     timer.stop()
 
