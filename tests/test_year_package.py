@@ -197,3 +197,32 @@ def test_a_project_report_of_a_form_this_program_lacks_is_named_not_a_crash(tmp_
             export_year(ws, ids[0], pfx=tmp_path / "none.pfx", password=PASSWORD, out_dir=tmp_path)
     finally:
         ws.store.close(backup=False)
+
+
+def test_a_warning_that_arises_after_finalising_stops_the_export_until_explained(tmp_path):
+    """The department report was final before its unit's project report was; counting that one
+    now differs from the typed counts, and a signed report must not say （尚未填写说明）."""
+    from selfeval.export.pipeline import export_report
+
+    pfx = make_cert(tmp_path, "unit")
+    ws = Workspace.open(tmp_path / "db.sqlite3")
+    try:
+        department = ws.import_json(DEMOS[0].read_text(encoding="utf-8"))
+        demo.finalise(ws, department)
+        project = ws.import_json(DEMOS[1].read_text(encoding="utf-8"))
+        demo.finalise(ws, project)
+        out = tmp_path / "out"
+        out.mkdir()
+        with pytest.raises(ExportRefused) as refused:
+            export_report(ws, department, pfx=pfx, password=PASSWORD, out_dir=out)
+        assert "定稿后出现了 4 个未说明的警告" in str(refused.value)
+        assert "「项目总数」填为 12，按本单位本年度的报告计数为 1" in str(refused.value)
+        assert not list(out.iterdir())
+        ws.reopen(department, "核对项目数")
+        for finding in ws.evaluate(department).unexplained_warnings:
+            ws.set_explanation(department, finding.check, "另有 11 个项目未在本程序中填报。")
+        ws.finalize(department)
+        result = export_report(ws, department, pfx=pfx, password=PASSWORD, out_dir=out)
+        assert result.verdict.ok
+    finally:
+        ws.store.close(backup=False)

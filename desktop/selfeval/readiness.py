@@ -2,8 +2,10 @@
 
 A report may be finalised once nothing typed is held back as unreadable, every
 indicator is scored, no check fails as an error and every warning is
-explained.  It may be exported once it is final and, as stored, has no errors
-(a final report may gain some when its form edition changes).  The wizard's
+explained.  It may be exported once it is final and, as it stands, has no errors
+and no unexplained warning: a final report may gain some after it was finalised
+(its form edition changed, or the unit's project reports it counts changed), and
+a signed report must not say "（尚未填写说明）".  The wizard's
 navigator, ``Workspace.finalize`` and the export pipeline all ask here.
 
 Every reason that blocks finalising is an error :class:`~selfeval.engine.Finding`
@@ -83,4 +85,9 @@ def export_problems(final: bool, evaluation: Evaluation) -> list[str]:
         return [NOT_FINAL]
     if evaluation.errors:
         return [f"报告还有 {len(evaluation.errors)} 个错误，不能导出。请先重新打开报告并改正："] + _errors(evaluation)
+    unexplained = evaluation.unexplained_warnings
+    if unexplained:
+        return [f"报告定稿后出现了 {len(unexplained)} 个未说明的警告（本单位的项目报告或表单在定稿后有变动），"
+                "不能导出。请先重新打开报告，核对并说明后再定稿："] + [
+            f"警告未说明：{finding.message}" for finding in unexplained]
     return []
