@@ -299,3 +299,22 @@ def test_verify_compares_with_the_certificate_on_record(made, cli, home):
     assert code == 0 and f"签名证书与受理登记的“{UNIT}”的证书一致（首次登记）" in out
     code, out, err = cli("verify", made["forged"], "--registry", home / "nothing.sqlite3")
     assert code == 0
+
+
+def test_the_sealed_context_is_read_typed_and_a_damaged_one_is_set_aside():
+    from decimal import Decimal
+
+    from selfeval.catalog import FormCatalog
+
+    form = FormCatalog().get("gd-dept-overall")
+    good = {"selfeval-context.json": ('{"counted": {"projects.total": "1", "no.such.field": "3"}, '
+                                      '"previous": {"income.total": "600.50"}}').encode()}
+    notes: list[str] = []
+    previous, counted = desk._context(good, form, notes)
+    assert previous == {"income.total": Decimal("600.50")} and counted == {"projects.total": Decimal(1)}
+    assert notes == []
+    for damaged in (b'{"counted": 1}', b'not json', '{"counted": {}, "previous": {"income.total": "很多"}}'.encode()):
+        notes = []
+        assert desk._context({"selfeval-context.json": damaged}, form, notes) == (None, None)
+        assert notes == ["封存的项目计数和上年数据无法读取，重新校验时未用"]
+    assert desk._context({}, form, []) == (None, None)  # a package made before the context was sealed

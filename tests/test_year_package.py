@@ -226,3 +226,28 @@ def test_a_warning_that_arises_after_finalising_stops_the_export_until_explained
         assert result.verdict.ok
     finally:
         ws.store.close(backup=False)
+
+
+def test_the_bureau_checks_with_the_counts_the_clerk_was_checked_against(tmp_path):
+    """The signed PDF carries the counts from the unit's project reports, so the receiving desk finds
+    (and sees explained) the same warnings the clerk explained, without having those reports."""
+    from selfeval.export.pipeline import export_report
+
+    pfx = make_cert(tmp_path, "unit")
+    ws = Workspace.open(tmp_path / "db.sqlite3")
+    try:
+        department, project = (ws.import_json(path.read_text(encoding="utf-8")) for path in DEMOS[:2])
+        demo.finalise(ws, project)
+        demo.finalise(ws, department)  # explains the four counts that differ (typed 12, counted 1)
+        clerk = ws.evaluate(department).warnings
+        out = tmp_path / "out"
+        out.mkdir()
+        result = export_report(ws, department, pfx=pfx, password=PASSWORD, out_dir=out)
+    finally:
+        ws.store.close(backup=False)
+    assert sum(1 for f in clerk if f.check.startswith("counted.")) == 4
+    sealed = verify(result.folder).sealed
+    bureau = desk.rescore(sealed, desk.BureauForms())
+    assert bureau["ok"] and (bureau["warnings"], bureau["explained"]) == (len(clerk), len(clerk))
+    without = desk.rescore({k: v for k, v in sealed.items() if k != "selfeval-context.json"}, desk.BureauForms())
+    assert without["warnings"] == len(clerk) - 4  # a package from before: the counts cannot be checked

@@ -29,6 +29,10 @@ MANIFEST = "manifest.json"
 SUMMARY_ATTACHMENT = "selfeval-summary.json"
 REPORT_ATTACHMENT = "selfeval-report.json"  # the whole report in the JSON interchange format
 SCORES_ATTACHMENT = "selfeval-scores.json"  # the scores as signed: every indicator, total, grade
+# what the report was checked against besides its own values: the counts from the unit's other
+# reports ("counted") and last year's figures it compares with ("previous"), so that the bureau's
+# checks find what the clerk's found
+CONTEXT_ATTACHMENT = "selfeval-context.json"
 FIELD_LABELS = {
     "form_id": "表单编号", "form_edition": "表单版本", "program_version": "程序版本", "unit": "单位",
     "year": "年度", "total": "总分", "grade": "评价等级", "created": "生成时间", "files": "文件列表",
@@ -120,7 +124,18 @@ def report_attachments(report, evaluation) -> list[tuple[str, bytes, str]]:
 
     document = report_to_dict(report.form, report.values, report.explanations)
     return [(REPORT_ATTACHMENT, dumps(document).encode("utf-8"), "application/json"),
-            (SCORES_ATTACHMENT, manifest_bytes(evaluation.score_json()), "application/json")]
+            (SCORES_ATTACHMENT, manifest_bytes(evaluation.score_json()), "application/json"),
+            (CONTEXT_ATTACHMENT, manifest_bytes(context_json(report)), "application/json")]
+
+
+def context_json(report) -> dict:
+    """The report's counts from other reports and last year's figures, in the interchange's form."""
+    from ..values import to_json
+
+    fields = report.form.fields
+    return {"counted": {fid: str(value) for fid, value in (report.counted or {}).items()},
+            "previous": {fid: to_json(fields[fid], value) for fid, value in (report.previous or {}).items()
+                         if fid in fields}}
 
 
 YEAR_VERSION = 2  # a package of several reports (the department report with its project reports)

@@ -20,7 +20,8 @@ from typing import Callable, Iterable
 from ..catalog import FormCatalog, UnknownForm
 from ..export.certs import fingerprint as cert_fingerprint
 from ..export.certs import grouped, public_der, read_certificate, subject_names
-from ..export.package import MANIFEST, REPORT_ATTACHMENT, SCORES_ATTACHMENT, safe_component, sha256
+from ..export.package import (CONTEXT_ATTACHMENT, MANIFEST, REPORT_ATTACHMENT, SCORES_ATTACHMENT, safe_component,
+                              sha256)
 from ..export.verify import Verdict, is_debris, verify
 from ..form import Form
 from ..interchange import InterchangeError, read_report
@@ -104,7 +105,8 @@ def rescore(sealed: dict[str, bytes], catalog: FormCatalog) -> dict:
         return {"ok": False, "problems": ["封存的报告无法按本机表单读取：" + "；".join(error.problems[:5])]}
     from ..engine import evaluate
 
-    evaluation = evaluate(data.form, data.values, data.explanations)
+    previous, counted = _context(sealed, data.form, notes)
+    evaluation = evaluate(data.form, data.values, data.explanations, previous, counted)
     mine = evaluation.score_json()
     problems = []
     if not _same(mine["total"], signed.get("total")):
@@ -126,6 +128,25 @@ def rescore(sealed: dict[str, bytes], catalog: FormCatalog) -> dict:
         "titles": {leaf: data.form.leaves[leaf].title for leaf in mine["indicators"]},
         "warnings": len(warnings), "explained": sum(1 for finding in warnings if finding.explained),
     }
+
+
+def _context(sealed: dict[str, bytes], form: Form, notes: list[str]) -> tuple[dict | None, dict | None]:
+    """Last year's figures and the counts from the unit's other reports that the clerk's checks
+    used, as signed (absent from packages made before 0.2: then the checks go without them)."""
+    from ..values import ValueRejected, from_json
+
+    if CONTEXT_ATTACHMENT not in sealed:
+        return None, None
+    try:
+        context = json.loads(sealed[CONTEXT_ATTACHMENT].decode("utf-8"))
+        counted = {str(fid): Decimal(str(value)) for fid, value in context["counted"].items()
+                   if fid in form.fields}
+        previous = {fid: from_json(form, form.fields[fid], raw) for fid, raw in context["previous"].items()
+                    if fid in form.fields}
+    except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError, ValueRejected):
+        notes.append("封存的项目计数和上年数据无法读取，重新校验时未用")
+        return None, None
+    return previous or None, counted or None
 
 
 def _same(a, b) -> bool:
