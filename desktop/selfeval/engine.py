@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from . import parsing, rows as table_rows
+from .figures import format_value
 from .form import COUNTED_PREFIX, PLACEHOLDER, PREVIOUS_PREFIX, Check, Form
 from .scoring import (
     ZERO,
@@ -326,25 +327,6 @@ def statement(form: Form, evaluation: Evaluation, template: str, leaf_id: str | 
         if value is None:
             return None
     return _fill(form, template, evaluation.env, local, "")
-
-
-def format_value(value: Any, fmt: str) -> str:
-    """Format a value for a message: money, percent (a ratio), points, number, int, date.
-
-    Percentages (``percent`` and ``points``) always carry two decimals: "98.50%"."""
-    if isinstance(value, Decimal):
-        if fmt == "money":
-            return parsing.format_money(value)
-        if fmt == "percent":
-            return parsing.format_ratio(value)
-        if fmt == "points":
-            return parsing.format_percentage(value)
-        if fmt in ("int", "count"):
-            return str(int(value))
-        return parsing.format_decimal(value)
-    if fmt == "date" and hasattr(value, "year"):
-        return parsing.format_date_cn(value)
-    return str(value)
 
 
 def _required(form: Form, env) -> list[Finding]:

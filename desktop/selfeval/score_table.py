@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Mapping
 
-from .engine import Evaluation, format_value
-from .expr import Compiled
-from .form import INTEGER_TYPES, Form, Indicator
+from .engine import Evaluation
+from .figures import figure
+from .form import Form, Indicator
 from .parsing import format_decimal, format_ratio
 from .scoring import NOT_APPLICABLE, adjustment_lines
 
@@ -183,22 +183,6 @@ def rate_working(form: Form, leaf: Indicator, ev: Evaluation) -> str | None:
     numerator = figure(form, rule.numerator, rule.numerator(ev.env))
     denominator = figure(form, rule.denominator, rule.denominator(ev.env))
     return f"{numerator} ÷ {denominator} = {format_ratio(rate)}"
-
-
-def figure(form: Form, expression: Compiled, value: Decimal) -> str:
-    """A numerator or denominator, formatted like the fields and values it is read from."""
-    formats = set()
-    for name in expression.names:
-        if name in form.computed:
-            formats.add(form.computed[name].format)
-        elif name in form.fields:
-            kind = form.fields[name].type
-            formats.add("money" if kind == "money" else "count" if kind in INTEGER_TYPES
-                        else "points" if kind == "percent" else "number")
-    fmt = formats.pop() if len(formats) == 1 else "number"
-    if fmt == "count" and value != value.to_integral_value():
-        fmt = "number"
-    return format_value(value, fmt)
 
 
 def deduction(form: Form, leaf: Indicator, ev: Evaluation) -> str:

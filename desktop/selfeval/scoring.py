@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Mapping
 
+from .figures import expression_label, figure_with_unit
 from .form import Adjustments, Form, GradeBand, Indicator
 from .parsing import format_decimal
 
@@ -40,6 +41,8 @@ class Score:
     missing: tuple[str, ...] = ()  # ids of the inputs still missing
     applicable: bool = True  # False: 不适用, left out of a rescaled total
     applicable_weight: Decimal | None = None  # the weight that counts in a rescaled total
+    zero_fits: bool = False  # unscored: 0 in the missing inputs would be consistent (无此类事项)
+    conflict: bool = False  # unscored: a zero denominator beside a non-zero numerator (note says which)
 
     @property
     def counted_weight(self) -> Decimal:
@@ -56,10 +59,10 @@ def score_leaf(form: Form, leaf: Indicator, env: Mapping[str, Any]) -> Score:
     """Score one leaf indicator of ``form`` from the expression environment."""
     rule, weight, texts = leaf.rule, leaf.weight, form.texts
 
-    def unscored(names: Iterable[str]) -> Score:
+    def unscored(names: Iterable[str], zero_fits: bool = False) -> Score:
         missing = tuple(fid for fid in form.base_fields(names) if env.get(fid) is None)
         labels = "、".join(form.fields[fid].label for fid in missing)
-        return Score(leaf.id, weight, None, missing=missing,
+        return Score(leaf.id, weight, None, missing=missing, zero_fits=zero_fits,
                      note=texts["missing_input"].format(fields=labels))
 
     if rule.kind == "manual":
@@ -82,20 +85,32 @@ def score_leaf(form: Form, leaf: Indicator, env: Mapping[str, Any]) -> Score:
             return unscored(rule.percent.names)
         rate = points / HUNDRED
     else:
-        denominator = rule.denominator(env)
-        if denominator is None:
-            return unscored(rule.denominator.names | rule.numerator.names)
+        denominator, numerator = rule.denominator(env), rule.numerator(env)
+        if denominator is None:  # 0 fits only where there is nothing to divide either
+            return unscored(rule.denominator.names | rule.numerator.names, zero_fits=not numerator)
+        if denominator == 0 and numerator and not rule.zero_not_applicable:
+            return zero_conflict(form, leaf, env, numerator)
         if denominator == 0 and rule.zero_not_applicable:
             return Score(leaf.id, weight, ZERO, note=NOT_APPLICABLE, applicable=False)
         if denominator == 0:
             return Score(leaf.id, weight, round2(weight), note=texts["zero_denominator"])
-        numerator = rule.numerator(env)
         if numerator is None:
             return unscored(rule.numerator.names)
         rate = numerator / denominator
     if rule.rate_places is not None:
         rate = rate.quantize(Decimal(1).scaleb(-rule.rate_places), rounding=ROUND_HALF_UP)
     return Score(leaf.id, weight, round2(clamp(rate_score(rule, weight, rate), ZERO, weight)), rate)
+
+
+def zero_conflict(form: Form, leaf: Indicator, env: Mapping[str, Any], numerator: Decimal) -> Score:
+    """A zero denominator beside a non-zero numerator: not 无此类事项 (nothing to score), but
+    figures that disagree. Unscored, so the report cannot be finalised until they are checked."""
+    rule = leaf.rule
+    note = form.texts["zero_denominator_conflict"].format(
+        denominator=expression_label(form, rule.denominator), numerator=expression_label(form, rule.numerator),
+        value=figure_with_unit(form, rule.numerator, numerator))
+    names = rule.denominator.names | rule.numerator.names
+    return Score(leaf.id, leaf.weight, None, note=note, missing=form.base_fields(names), conflict=True)
 
 
 def rate_score(rule, weight: Decimal, rate: Decimal) -> Decimal:
