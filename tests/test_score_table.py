@@ -98,7 +98,7 @@ def test_rows_when_nothing_to_divide_by_and_when_inputs_are_missing(opened):
     leaves, footer = rows_by_id(demo, missing)
     assert (leaves["fm_procurement_rate"].value, leaves["fm_procurement_rate"].shown_score) == (NO_FIGURE, "未评分")
     assert leaves["fm_procurement_rate"].remark == "未评分：缺少数据：政府采购实际金额"
-    assert footer[-2].note == "尚有 2 个指标未评分，总分不完整"
+    assert footer[-2].note == "尚有 2 项指标未评分，总分不完整"  # as the report text says it
     assert footer[-1].note == "按已评指标得分暂定，待全部指标评分后确定"
 
 

@@ -60,7 +60,7 @@ class Evaluation:
 
     computed: dict[str, Any]
     scores: dict[str, Score]  # leaf id → score
-    subtotals: dict[str, Decimal]  # every indicator id → sum of its scored leaves
+    subtotals: dict[str, Decimal]  # every indicator id → sum of its scored leaves (and scored rows)
     base: Decimal
     adjustments: Decimal
     total: Decimal
@@ -77,6 +77,12 @@ class Evaluation:
     @property
     def unscored(self) -> tuple[str, ...]:
         return tuple(leaf for leaf, score in self.scores.items() if not score.scored)
+
+    @property
+    def unscored_count(self) -> int:
+        """Indicators not scored yet, each table row of a ``rows`` leaf counting as one:
+        the N of "尚有 N 项指标未评分" everywhere."""
+        return sum(score.unscored_count for score in self.scores.values())
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -96,6 +102,7 @@ class Evaluation:
                 leaf: {
                     "rate": format_rate(score.rate),
                     "score": None if score.score is None else str(score.score),
+                    **({"partial": str(score.partial)} if score.partial is not None else {}),
                     "weight": str(score.weight),
                     **({"note": score.note} if score.note else {}),
                 }
@@ -107,6 +114,7 @@ class Evaluation:
             "grade": self.grade,
             "complete": self.complete,
             "unscored": list(self.unscored),
+            "unscored_count": self.unscored_count,
             **({"rows": {fid: [row.json() for row in results] for fid, results in self.rows.items()}}
                if self.rows else {}),
         }
@@ -174,16 +182,13 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
                   if leaf.rule.kind == "rows" else score_leaf(form, leaf, env))
         for leaf_id, leaf in form.leaves.items()
     }
-    subtotals = {
-        node.id: sum((scores[leaf.id].score for leaf in node.leaves() if scores[leaf.id].scored), ZERO)
-        for node in form.walk()
-    }
-    base = sum((s.score for s in scores.values() if s.scored), ZERO)
+    subtotals = {node.id: sum((scores[leaf.id].earned for leaf in node.leaves()), ZERO) for node in form.walk()}
+    base = sum((s.earned for s in scores.values()), ZERO)
     adjust = adjustment_points(form.adjustments, values.get(form.adjustments.field) if form.adjustments else None)
     rules = form.adjustments
     low, high = (rules.final_min, rules.final_max) if rules else (ZERO, form.total_weight)
     total = round2(clamp(base + adjust, low, high))
-    if form.rescale:
+    if form.rescale and all(s.scored for s in scores.values()):  # unfinished: the plain sum, incomplete
         total = round2(clamp(scaled_total(scores.values(), form.total_weight) + adjust, low, high))
 
     findings = _run_checks(form, env, explanations)

@@ -43,6 +43,8 @@ class Score:
     applicable_weight: Decimal | None = None  # the weight that counts in a rescaled total
     zero_fits: bool = False  # unscored: 0 in the missing inputs would be consistent (无此类事项)
     conflict: bool = False  # unscored: a zero denominator beside a non-zero numerator (note says which)
+    partial: Decimal | None = None  # unscored: what its parts scored so far (a rows leaf's scored rows)
+    pending: int = 1  # unscored: how many indicators are still to be scored (a rows leaf's rows)
 
     @property
     def counted_weight(self) -> Decimal:
@@ -53,6 +55,19 @@ class Score:
     @property
     def scored(self) -> bool:
         return self.score is not None
+
+    @property
+    def earned(self) -> Decimal:
+        """The points that count in subtotals and an incomplete total: the score, or while
+        unscored what its scored parts add up to."""
+        if self.score is not None:
+            return self.score
+        return self.partial if self.partial is not None else ZERO
+
+    @property
+    def unscored_count(self) -> int:
+        """Indicators still to be scored here: 0 when scored; a rows leaf's unscored rows."""
+        return 0 if self.scored else self.pending
 
 
 def score_leaf(form: Form, leaf: Indicator, env: Mapping[str, Any]) -> Score:
@@ -158,13 +173,19 @@ def adjustment_lines(rules: Adjustments | None, entries: list[dict] | None, tota
 
 def scaled_total(scores: Iterable[Score], total_weight: Decimal) -> Decimal:
     """Σ scores ÷ Σ weights that apply × ``total_weight``: 不适用 indicators and rows leave
-    both sums, so a report where everything applies gets the plain sum."""
+    both sums, so a report where everything applies gets the plain sum.  Only for a complete
+    report: an unfinished one states the plain sum of what is scored, marked incomplete."""
     scores = list(scores)
     earned = sum((s.score for s in scores if s.scored and s.applicable), ZERO)
     weights = sum((s.counted_weight for s in scores), ZERO)
     if weights == 0:
         return round2(ZERO)
     return round2(earned / weights * total_weight)
+
+
+def unscored_words(count: int) -> str:
+    """“尚有 2 项指标未评分” (a table row of a ``rows`` leaf counting as one); '' for none."""
+    return f"尚有 {count} 项指标未评分" if count else ""
 
 
 def grade_for(bands: tuple[GradeBand, ...], total: Decimal) -> str:

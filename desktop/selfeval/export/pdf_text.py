@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ..engine import statement
 from ..parsing import format_date_cn, format_decimal, format_ratio
 from ..score_table import unmet_answers
+from ..scoring import unscored_words
 
 if TYPE_CHECKING:
     from ..engine import Evaluation
@@ -127,7 +128,7 @@ def conclusion_sentence(report: OpenReport, ev: Evaluation) -> str:
     form = report.form
     return form.text("conclusion" if ev.complete else "conclusion_incomplete").format(
         year=year_of(report), subject=form.short_title, total=points(ev.total),
-        adjustments=points(ev.adjustments), grade=ev.grade, unscored=len(ev.unscored))
+        adjustments=points(ev.adjustments), grade=ev.grade, unscored=ev.unscored_count)
 
 
 def _part(report: OpenReport, ev: Evaluation, part: Part, level: int) -> list[Block]:
@@ -178,9 +179,9 @@ def adjustment_blocks(form: Form, values: dict, ev: Evaluation, level: int = 3) 
 def _indicator_blocks(report: OpenReport, ev: Evaluation, root: Indicator, level: int) -> list[Block]:
     """The indicator's groups numbered at ``level``, their sub-indicators one level below."""
     leaves = list(root.leaves())
-    unscored = sum(1 for leaf in leaves if not ev.scores[leaf.id].scored)
+    unscored = sum(ev.scores[leaf.id].unscored_count for leaf in leaves)
     summary = f"本部分指标分值 {points(root.weight)} 分，自评得分 {points(ev.subtotals[root.id])} 分"
-    blocks = [Block("body", summary + (f"（尚有 {unscored} 项指标未评分）。" if unscored else "。"))]
+    blocks = [Block("body", summary + (f"（{unscored_words(unscored)}）。" if unscored else "。"))]
     for number, group in enumerate(root.children or (root,), 1):
         members = list(group.leaves())
         head = f"{item_number(level, number)}{group.title}。指标分值 {points(group.weight)} 分"

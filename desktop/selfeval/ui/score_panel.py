@@ -43,7 +43,7 @@ class ScorePanel(QFrame):
         not filled in yet, not shown on those pages nor counted in their colours."""
         self.total.setText(format_decimal(evaluation.total))
         self.grade.setText(evaluation.grade)
-        self.unscored.setText(str(len(evaluation.unscored)))
+        self.unscored.setText(str(evaluation.unscored_count))
         errors, warnings = len(evaluation.errors), len(evaluation.warnings)
         open_warnings = len(evaluation.unexplained_warnings)
         hidden = f"（其中 {hidden_errors} 项在尚未填完的页面）" if hidden_errors else ""
