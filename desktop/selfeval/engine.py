@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Mapping
 
-from . import parsing, rows as table_rows
+from . import conclusion_check, parsing, rows as table_rows
 from .figures import format_value
 from .form import COUNTED_PREFIX, PLACEHOLDER, PREVIOUS_PREFIX, Check, Form
 from .scoring import (
@@ -188,7 +188,8 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
     rules = form.adjustments
     low, high = (rules.final_min, rules.final_max) if rules else (ZERO, form.total_weight)
     total = round2(clamp(base + adjust, low, high))
-    if form.rescale and all(s.scored for s in scores.values()):  # unfinished: the plain sum, incomplete
+    complete = all(s.scored for s in scores.values())
+    if form.rescale and complete:  # unfinished: the plain sum of what is scored, marked incomplete
         total = round2(clamp(scaled_total(scores.values(), form.total_weight) + adjust, low, high))
 
     findings = _run_checks(form, env, explanations)
@@ -196,6 +197,9 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
     findings += _missing_reasons(form, env, scores)
     findings += row_findings(form, env)
     findings += _counted_differs(form, env, explanations)
+    grade = grade_for(form.grades, total)
+    verdict = conclusion_check.verdict(form, env, total, round2(base), grade, complete)
+    findings += _conclusion_differs(form, env, verdict, findings, explanations)
     return Evaluation(
         computed=computed,
         scores=scores,
@@ -203,7 +207,7 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
         base=round2(base),
         adjustments=adjust,
         total=total,
-        grade=grade_for(form.grades, total),
+        grade=grade,
         findings=tuple(findings),
         env=env,
         summed=summed,
@@ -249,6 +253,15 @@ def _counted_differs(form: Form, env: dict, explanations: Mapping[str, str]) -> 
                                     f"按本单位本年度的报告计数为 {int(counted)}，请核对或说明。", (fid,),
                                     explanations.get(check)))
     return findings
+
+
+def _conclusion_differs(form: Form, env: dict, verdict: conclusion_check.Verdict, findings: list[Finding],
+                        explanations: Mapping[str, str]) -> list[Finding]:
+    """The conclusion stating another year, total or grade than the report (a warning each field)."""
+    flagged = [(f.fields[0], f.excerpt) for f in findings if f.excerpt and len(f.fields) == 1]
+    return [Finding(stated.check, "warning", stated.message, (stated.field,), explanations.get(stated.check),
+                    stated.excerpt)
+            for stated in conclusion_check.stated_mismatches(form, env, verdict, flagged)]
 
 
 def row_findings(form: Form, env: dict) -> list[Finding]:
