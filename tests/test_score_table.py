@@ -141,7 +141,7 @@ def test_every_checklist_sentence_and_cell_reads_right_in_the_pdf(opened, answer
             assert opposite not in text, (fid, f, opposite)
         unmet = [form.fields[f].answer(False) for f in CHECKLIST if not answers[f]]
         lost = len(unmet)
-        assert flat(f"自评得分 {4 - lost} 分，扣 {lost} 分（{'；'.join(unmet)}）。") in text, fid
+        assert flat(f"自评得分 {4 - lost}.00 分，扣 {lost}.00 分（{'；'.join(unmet)}）。") in text, fid
 
 
 def test_an_empty_checklist_answer_is_unscored_in_the_pdf(opened):
@@ -164,7 +164,7 @@ def test_a_checklist_without_wording_states_label_and_answer(tmp_path):
     row = next(r for r in score_rows(form, values, ev).leaves if r.leaf is leaf)
     assert row.value.splitlines()[2:] == ["“三公”经费预决算已公开：否", "上年绩效自评结果已公开：否"]
     assert score_sentence(form, ev, leaf) == (
-        "自评得分 2 分，扣 2 分（“三公”经费预决算已公开：否；上年绩效自评结果已公开：否）。")
+        "自评得分 2.00 分，扣 2.00 分（“三公”经费预决算已公开：否；上年绩效自评结果已公开：否）。")
 
 
 def yes_no_templates(form):

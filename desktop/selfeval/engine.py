@@ -364,7 +364,7 @@ def _missing_reasons(form: Form, env, scores: dict[str, Score]) -> list[Finding]
         if score.score < leaf.weight and not env.get(f"reason.{leaf_id}"):
             message = form.text("reason_required").format(
                 indicator=leaf.title,
-                score=parsing.format_decimal(score.score),
+                score=parsing.format_score(score.score),
                 weight=parsing.format_decimal(leaf.weight),
             )
             findings.append(Finding(f"reason.{leaf_id}", "error", message, (f"score.{leaf_id}", f"reason.{leaf_id}")))

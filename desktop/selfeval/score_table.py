@@ -9,7 +9,9 @@ for all of them:
 - a rate's working reads "93.12 ÷ 94.55 = 98.49%", each figure formatted like
   the field or computed value it is read from (money with separators and two
   decimals, counts as whole numbers);
-- scores are stated with two decimals: "4.00", "扣 1.00 分";
+- scores are stated with two decimals: "4.00", "扣 1.00 分" (:func:`selfeval.parsing.format_score`,
+  which the report's sentences, the score panel and the finalise question use too); weights as
+  headed: "（22分）";
 - a yes/no answer is stated as the form words it for 是 and for 否
   (:meth:`selfeval.form.Field.answer`), "标签：未填" when there is none.
 
