@@ -10,9 +10,9 @@ Every reason that blocks finalising is an error :class:`~selfeval.engine.Finding
 naming the fields to go to: besides the form's checks, a typed text not
 accepted (``parse.<field>``) and an indicator that cannot be scored because a
 value it needs is blank, or because it divides a non-zero figure by 0
-(``unscored.<indicator>``).  "确无此类事项时填 0" is offered only where 0 would
-be consistent.  :func:`with_blocking`
-adds them to an evaluation, so that every count and list shows them.
+(``unscored.<indicator>``); a blank's message offers "确无此类事项时填 0" only
+where 0 would be consistent.  :func:`with_blocking` adds them to an
+evaluation, so that every count and list shows them.
 """
 from __future__ import annotations
 

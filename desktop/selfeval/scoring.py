@@ -104,7 +104,7 @@ def score_leaf(form: Form, leaf: Indicator, env: Mapping[str, Any]) -> Score:
         if denominator is None:  # 0 fits only where there is nothing to divide either
             return unscored(rule.denominator.names | rule.numerator.names, zero_fits=not numerator)
         if denominator == 0 and numerator and not rule.zero_not_applicable:
-            return zero_conflict(form, leaf, env, numerator)
+            return zero_conflict(form, leaf, numerator)
         if denominator == 0 and rule.zero_not_applicable:
             return Score(leaf.id, weight, ZERO, note=NOT_APPLICABLE, applicable=False)
         if denominator == 0:
@@ -117,7 +117,7 @@ def score_leaf(form: Form, leaf: Indicator, env: Mapping[str, Any]) -> Score:
     return Score(leaf.id, weight, round2(clamp(rate_score(rule, weight, rate), ZERO, weight)), rate)
 
 
-def zero_conflict(form: Form, leaf: Indicator, env: Mapping[str, Any], numerator: Decimal) -> Score:
+def zero_conflict(form: Form, leaf: Indicator, numerator: Decimal) -> Score:
     """A zero denominator beside a non-zero numerator: not 无此类事项 (nothing to score), but
     figures that disagree. Unscored, so the report cannot be finalised until they are checked."""
     rule = leaf.rule
