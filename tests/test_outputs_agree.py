@@ -165,7 +165,9 @@ def test_pdf_table_states_every_score_rate_subtotal_total_and_grade(out):
 def test_pdf_text_states_every_score_and_the_total(out):
     """Section 三 states each 一级 subtotal and then each scored leaf's score; section 二 the total."""
     data = out.json
-    stated = [Decimal(n) for n in re.findall(r"自评得分(\d+(?:\.\d+)?)分", out.body)]
+    written = re.findall(r"自评得分(\d+(?:\.\d+)?)分", out.body)
+    assert all(re.fullmatch(r"\d+\.\d\d", n) for n in written), written  # as the table: "9.50"
+    stated = [Decimal(n) for n in written]
     expected = []
     for root in out.form.indicators:
         expected.append(out.subtotal(root))
@@ -174,7 +176,7 @@ def test_pdf_text_states_every_score_and_the_total(out):
     assert stated == expected
     assert out.body.count("该指标尚未评分") == len(data["unscored"])
     if data["complete"]:
-        assert f"自评得分为{Decimal(data['total']).normalize():f}分" in out.body
+        assert f"自评得分为{two(data['total'])}分" in out.body
         assert f"评价等级为“{data['grade']}”" in out.body
     else:
         assert f"尚有{len(data['unscored'])}项指标未评分" in out.body and "评价等级为" not in out.body

@@ -98,7 +98,7 @@ def test_rows_when_nothing_to_divide_by_and_when_inputs_are_missing(opened):
     leaves, footer = rows_by_id(demo, missing)
     assert (leaves["fm_procurement_rate"].value, leaves["fm_procurement_rate"].shown_score) == (NO_FIGURE, "未评分")
     assert leaves["fm_procurement_rate"].remark == "未评分：缺少数据：政府采购实际金额"
-    assert footer[-2].note == "尚有 2 个指标未评分，总分不完整"
+    assert footer[-2].note == "尚有 2 项指标未评分，总分不完整"  # as the report text says it
     assert footer[-1].note == "按已评指标得分暂定，待全部指标评分后确定"
 
 
@@ -141,7 +141,7 @@ def test_every_checklist_sentence_and_cell_reads_right_in_the_pdf(opened, answer
             assert opposite not in text, (fid, f, opposite)
         unmet = [form.fields[f].answer(False) for f in CHECKLIST if not answers[f]]
         lost = len(unmet)
-        assert flat(f"自评得分 {4 - lost} 分，扣 {lost} 分（{'；'.join(unmet)}）。") in text, fid
+        assert flat(f"自评得分 {4 - lost}.00 分，扣 {lost}.00 分（{'；'.join(unmet)}）。") in text, fid
 
 
 def test_an_empty_checklist_answer_is_unscored_in_the_pdf(opened):
@@ -164,7 +164,7 @@ def test_a_checklist_without_wording_states_label_and_answer(tmp_path):
     row = next(r for r in score_rows(form, values, ev).leaves if r.leaf is leaf)
     assert row.value.splitlines()[2:] == ["“三公”经费预决算已公开：否", "上年绩效自评结果已公开：否"]
     assert score_sentence(form, ev, leaf) == (
-        "自评得分 2 分，扣 2 分（“三公”经费预决算已公开：否；上年绩效自评结果已公开：否）。")
+        "自评得分 2.00 分，扣 2.00 分（“三公”经费预决算已公开：否；上年绩效自评结果已公开：否）。")
 
 
 def yes_no_templates(form):

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Mapping
 
-from . import parsing, rows as table_rows
+from . import conclusion_check, parsing, rows as table_rows
+from .figures import format_value
 from .form import COUNTED_PREFIX, PLACEHOLDER, PREVIOUS_PREFIX, Check, Form
 from .scoring import (
     ZERO,
@@ -59,7 +60,7 @@ class Evaluation:
 
     computed: dict[str, Any]
     scores: dict[str, Score]  # leaf id → score
-    subtotals: dict[str, Decimal]  # every indicator id → sum of its scored leaves
+    subtotals: dict[str, Decimal]  # every indicator id → sum of its scored leaves (and scored rows)
     base: Decimal
     adjustments: Decimal
     total: Decimal
@@ -76,6 +77,12 @@ class Evaluation:
     @property
     def unscored(self) -> tuple[str, ...]:
         return tuple(leaf for leaf, score in self.scores.items() if not score.scored)
+
+    @property
+    def unscored_count(self) -> int:
+        """Indicators not scored yet, each table row of a ``rows`` leaf counting as one:
+        the N of "尚有 N 项指标未评分" everywhere."""
+        return sum(score.unscored_count for score in self.scores.values())
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -95,6 +102,7 @@ class Evaluation:
                 leaf: {
                     "rate": format_rate(score.rate),
                     "score": None if score.score is None else str(score.score),
+                    **({"partial": str(score.partial)} if score.partial is not None else {}),
                     "weight": str(score.weight),
                     **({"note": score.note} if score.note else {}),
                 }
@@ -106,6 +114,7 @@ class Evaluation:
             "grade": self.grade,
             "complete": self.complete,
             "unscored": list(self.unscored),
+            "unscored_count": self.unscored_count,
             **({"rows": {fid: [row.json() for row in results] for fid, results in self.rows.items()}}
                if self.rows else {}),
         }
@@ -173,16 +182,14 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
                   if leaf.rule.kind == "rows" else score_leaf(form, leaf, env))
         for leaf_id, leaf in form.leaves.items()
     }
-    subtotals = {
-        node.id: sum((scores[leaf.id].score for leaf in node.leaves() if scores[leaf.id].scored), ZERO)
-        for node in form.walk()
-    }
-    base = sum((s.score for s in scores.values() if s.scored), ZERO)
+    subtotals = {node.id: sum((scores[leaf.id].earned for leaf in node.leaves()), ZERO) for node in form.walk()}
+    base = sum((s.earned for s in scores.values()), ZERO)
     adjust = adjustment_points(form.adjustments, values.get(form.adjustments.field) if form.adjustments else None)
     rules = form.adjustments
     low, high = (rules.final_min, rules.final_max) if rules else (ZERO, form.total_weight)
     total = round2(clamp(base + adjust, low, high))
-    if form.rescale:
+    complete = all(s.scored for s in scores.values())
+    if form.rescale and complete:  # unfinished: the plain sum of what is scored, marked incomplete
         total = round2(clamp(scaled_total(scores.values(), form.total_weight) + adjust, low, high))
 
     findings = _run_checks(form, env, explanations)
@@ -190,6 +197,9 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
     findings += _missing_reasons(form, env, scores)
     findings += row_findings(form, env)
     findings += _counted_differs(form, env, explanations)
+    grade = grade_for(form.grades, total)
+    verdict = conclusion_check.verdict(form, env, total, round2(base), grade, complete)
+    findings += _conclusion_differs(form, env, verdict, findings, explanations)
     return Evaluation(
         computed=computed,
         scores=scores,
@@ -197,7 +207,7 @@ def evaluate(form: Form, values: Mapping[str, Any], explanations: Mapping[str, s
         base=round2(base),
         adjustments=adjust,
         total=total,
-        grade=grade_for(form.grades, total),
+        grade=grade,
         findings=tuple(findings),
         env=env,
         summed=summed,
@@ -243,6 +253,15 @@ def _counted_differs(form: Form, env: dict, explanations: Mapping[str, str]) -> 
                                     f"按本单位本年度的报告计数为 {int(counted)}，请核对或说明。", (fid,),
                                     explanations.get(check)))
     return findings
+
+
+def _conclusion_differs(form: Form, env: dict, verdict: conclusion_check.Verdict, findings: list[Finding],
+                        explanations: Mapping[str, str]) -> list[Finding]:
+    """The conclusion stating another year, total or grade than the report (a warning each field)."""
+    flagged = [(f.fields[0], f.excerpt) for f in findings if f.excerpt and len(f.fields) == 1]
+    return [Finding(stated.check, "warning", stated.message, (stated.field,), explanations.get(stated.check),
+                    stated.excerpt)
+            for stated in conclusion_check.stated_mismatches(form, env, verdict, flagged)]
 
 
 def row_findings(form: Form, env: dict) -> list[Finding]:
@@ -328,25 +347,6 @@ def statement(form: Form, evaluation: Evaluation, template: str, leaf_id: str | 
     return _fill(form, template, evaluation.env, local, "")
 
 
-def format_value(value: Any, fmt: str) -> str:
-    """Format a value for a message: money, percent (a ratio), points, number, int, date.
-
-    Percentages (``percent`` and ``points``) always carry two decimals: "98.50%"."""
-    if isinstance(value, Decimal):
-        if fmt == "money":
-            return parsing.format_money(value)
-        if fmt == "percent":
-            return parsing.format_ratio(value)
-        if fmt == "points":
-            return parsing.format_percentage(value)
-        if fmt in ("int", "count"):
-            return str(int(value))
-        return parsing.format_decimal(value)
-    if fmt == "date" and hasattr(value, "year"):
-        return parsing.format_date_cn(value)
-    return str(value)
-
-
 def _required(form: Form, env) -> list[Finding]:
     return [
         Finding(f"required.{fid}", "error", form.text("required").format(label=field.label), (fid,))
@@ -364,7 +364,7 @@ def _missing_reasons(form: Form, env, scores: dict[str, Score]) -> list[Finding]
         if score.score < leaf.weight and not env.get(f"reason.{leaf_id}"):
             message = form.text("reason_required").format(
                 indicator=leaf.title,
-                score=parsing.format_decimal(score.score),
+                score=parsing.format_score(score.score),
                 weight=parsing.format_decimal(leaf.weight),
             )
             findings.append(Finding(f"reason.{leaf_id}", "error", message, (f"score.{leaf_id}", f"reason.{leaf_id}")))

@@ -57,6 +57,7 @@ MESSAGE_FORMATS = ("money", "percent", "points", "number", "int", "text", "date"
 COMPUTED_FORMATS = ("money", "percent", "count", "number")
 DEFAULT_TEXTS = {
     "zero_denominator": "无此类事项，按满分计",
+    "zero_denominator_conflict": "「{denominator}」为 0，但「{numerator}」为 {value}：请核对",
     "missing_input": "缺少数据：{fields}",
     "required": "「{label}」为必填项，尚未填写。",
     "reason_required": "「{indicator}」自评得分 {score} 分低于满分 {weight} 分，须填写扣分原因。",
@@ -69,7 +70,8 @@ DEFAULT_TEXTS = {
                              "（其中加减分 {adjustments} 分），评价等级待全部指标评分后确定。",
 }
 TEXT_PLACEHOLDERS = {
-    "zero_denominator": set(), "missing_input": {"fields"}, "required": {"label"},
+    "zero_denominator": set(), "zero_denominator_conflict": {"denominator", "numerator", "value"},
+    "missing_input": {"fields"}, "required": {"label"},
     "reason_required": {"indicator", "score", "weight"}, "narrative_label": {"indicator"},
     "score_label": {"indicator"}, "reason_label": {"indicator"},
     "conclusion": {"year", "subject", "total", "adjustments", "grade"},

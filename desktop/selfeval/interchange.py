@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from . import conclusion_check
 from .catalog import FormCatalog, UnknownForm
 from .form import Form
 from .parsing import ParseError, has_surrogates, show_invisible
@@ -48,6 +49,7 @@ class ReportData:
 def explainable_checks(form: Form) -> set[str]:
     """Ids that may carry an 出错说明: warnings, per field for per-field checks."""
     ids = {f"counted.{fid}" for fid, _ in form.counted}  # a typed count unlike the counted one
+    ids |= conclusion_check.check_ids(form)  # the conclusion stating another year, total or grade
     for check in form.checks:
         if check.severity != "warning":
             continue

@@ -290,7 +290,8 @@ def shown_value(form: Form, item: ShownItem, evaluation: Evaluation) -> Shown:
     money with separators and two decimals) with its unit; a rate as
     "93.12 ÷ 94.55 = 98.49%", each figure formatted like the field or value it
     is read from.  While inputs are missing the note is "待填写：" and their
-    labels; a rate over a zero denominator says it is scored in full.
+    labels; a rate over a zero denominator says it is scored in full, or, beside a
+    non-zero numerator, which two figures disagree.
     """
     if isinstance(item, ComputedItem):
         computed = form.computed[item.computed]
@@ -299,8 +300,8 @@ def shown_value(form: Form, item: ShownItem, evaluation: Evaluation) -> Shown:
             return _pending(form, [fid for fid in form.base_fields([item.computed]) if fid not in evaluation.env])
         return Shown(format_value(value, computed.format), "" if computed.format == "percent" else computed.unit)
     score = evaluation.scores[item.indicator]
-    if not score.scored:
-        return _pending(form, score.missing)
+    if not score.scored:  # inputs missing, or figures that disagree (a zero denominator)
+        return Shown(score.note, note=True) if score.conflict else _pending(form, score.missing)
     working = rate_working(form, form.leaves[item.indicator], evaluation)
     return Shown(working) if working else Shown(score.note, note=True)  # nothing to divide by
 

@@ -17,7 +17,7 @@ __all__ = [
     "ParseError", "Parsed", "clean_input", "fold_marks", "normalize", "credit_code_check_char", "CREDIT_CODE_CHARS",
     "parse_money", "parse_decimal", "parse_percent", "parse_count", "parse_year",
     "parse_date", "parse_credit_code", "parse_yesno", "parse_text", "parse_lines", "strip_item_number",
-    "format_money", "format_decimal", "format_percent", "format_count",
+    "format_money", "format_decimal", "format_score", "format_percent", "format_count",
     "format_date", "format_date_cn", "format_yesno", "format_percentage", "format_ratio",
 ]
 
@@ -418,6 +418,12 @@ def format_money(value: Decimal, *, grouping: bool = True) -> str:
 def format_decimal(value: Decimal, *, places: int = 2) -> str:
     """Rounded half-up to ``places``, then the shortest exact form: 4.50 -> "4.5"."""
     return _plain(_round(value, places))
+
+
+def format_score(value: Decimal) -> str:
+    """A score (or a subtotal, a total, points lost) with two decimals, rounded half-up:
+    9.5 → "9.50", 97.2 → "97.20". Weights and rule points keep :func:`format_decimal`."""
+    return format_money(value, grouping=False)
 
 
 def format_percent(value: Decimal) -> str:

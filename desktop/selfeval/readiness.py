@@ -11,8 +11,10 @@ navigator, ``Workspace.finalize`` and the export pipeline all ask here.
 Every reason that blocks finalising is an error :class:`~selfeval.engine.Finding`
 naming the fields to go to: besides the form's checks, a typed text not
 accepted (``parse.<field>``) and an indicator that cannot be scored because a
-value it needs is blank (``unscored.<indicator>``).  :func:`with_blocking`
-adds them to an evaluation, so that every count and list shows them.
+value it needs is blank, or because it divides a non-zero figure by 0
+(``unscored.<indicator>``); a blank's message offers "确无此类事项时填 0" only
+where 0 would be consistent.  :func:`with_blocking` adds them to an
+evaluation, so that every count and list shows them.
 """
 from __future__ import annotations
 
@@ -27,7 +29,9 @@ if TYPE_CHECKING:
 REVIEW_PAGE_TITLE = "校验与定稿"  # the wizard page where a report is finalised
 ALREADY_FINAL = "报告已定稿；如需修改，请先重新打开。"
 NOT_FINAL = f"报告尚未定稿。只有定稿的报告才能导出，请先在“{REVIEW_PAGE_TITLE}”页说明全部警告并定稿。"
-UNSCORED = "「{indicator}」无法评分：{missing}。请补填，或填 0。"
+UNSCORED = "「{indicator}」无法评分：{missing}。请补填{zero}。"
+UNSCORED_ZERO = "（确无此类事项时填 0）"  # only where 0 would be consistent (Score.zero_fits)
+UNSCORED_CONFLICT = "「{indicator}」无法评分：{missing}。"  # the note names both figures
 UNSCORED_MANUAL = "「{indicator}」尚未自评打分。"
 PARSE_PREFIX = "parse."
 UNSCORED_PREFIX = "unscored."
@@ -44,15 +48,19 @@ def blocking_findings(form: "Form | None", evaluation: Evaluation,
     """Texts typed but not accepted, and indicators left unscored by a blank, as errors."""
     found = [Finding(f"{PARSE_PREFIX}{fid}", "error", message, (fid,))
              for fid, message in (parse_errors or {}).items()]
+    # 0 is offered for a blank only where it fits every indicator that reads that blank
+    unfit = {fid for score in evaluation.scores.values() if not score.scored and not score.zero_fits
+             for fid in score.missing}
     for leaf_id, score in evaluation.scores.items():
         if score.scored:
             continue
         leaf = form.leaves.get(leaf_id) if form is not None else None
         title = leaf.title if leaf is not None else leaf_id
         manual = leaf is not None and leaf.rule is not None and leaf.rule.kind == "manual"
-        text = UNSCORED_MANUAL if manual else UNSCORED
+        text = UNSCORED_MANUAL if manual else UNSCORED_CONFLICT if score.conflict else UNSCORED
+        zero = UNSCORED_ZERO if score.zero_fits and not unfit & set(score.missing) else ""
         found.append(Finding(f"{UNSCORED_PREFIX}{leaf_id}", "error",
-                             text.format(indicator=title, missing=score.note), tuple(score.missing)))
+                             text.format(indicator=title, missing=score.note, zero=zero), tuple(score.missing)))
     return tuple(found)
 
 

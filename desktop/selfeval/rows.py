@@ -18,7 +18,7 @@ from typing import Any, Mapping
 from . import parsing
 from .form import Column, Field
 from .parsing import ParseError, Parsed
-from .scoring import NOT_APPLICABLE, ZERO, Score, clamp, round2
+from .scoring import NOT_APPLICABLE, ZERO, Score, clamp, round2, unscored_words
 
 
 def _where(field: Field, number: int | None, column: Column | None = None) -> str:
@@ -223,7 +223,9 @@ def leaf_rows(form, leaf, env: Mapping[str, Any], results: list[RowScore]) -> li
 
 def score_rows_leaf(form, leaf, env: Mapping[str, Any], results: list[RowScore]) -> Score:
     """A ``rows`` indicator: the sum of its rows' scores; the weights of its 不适用 rows
-    leave the rescaled total; unscored while one of its rows is."""
+    leave the rescaled total; unscored while one of its rows is, with the sum of the rows
+    scored so far (``partial``) and how many are not (``pending``), each row being one
+    三级 indicator."""
     chosen = leaf_rows(form, leaf, env, results)
     applicable = [r for r in chosen if r.applicable]
     if not chosen:
@@ -234,7 +236,23 @@ def score_rows_leaf(form, leaf, env: Mapping[str, Any], results: list[RowScore])
     waiting = [r.number for r in applicable if r.score is None]
     if waiting:
         rows = "、".join(str(n) for n in waiting)
+        scored = round2(sum((r.score for r in applicable if r.score is not None), ZERO))
         return Score(leaf.id, leaf.weight, None, missing=(leaf.rule.table,), applicable_weight=weight,
-                     note=f"第 {rows} 行尚未评分")
+                     note=f"第 {rows} 行尚未评分", partial=scored, pending=len(waiting))
     return Score(leaf.id, leaf.weight, round2(sum((r.score for r in applicable), ZERO)),
                  applicable_weight=weight)
+
+
+def rows_summary(form, field: Field, envs: list[dict], results: list[RowScore]) -> str:
+    """The line above a table page's rows: "共 10 行，得分合计 82.92（尚有 1 项指标未评分）".
+
+    The sum and the count are those of the rows the indicator tree scores (every row when no
+    ``rows`` leaf reads the table), as the subtotals, the score panel and the exports state them."""
+    leaves = [leaf for leaf in form.leaves.values() if leaf.rule.kind == "rows" and leaf.rule.table == field.id]
+    env = {field.id: envs}
+    taken = {r.number: r for leaf in leaves for r in leaf_rows(form, leaf, env, results)} if leaves else \
+        {r.number: r for r in results}
+    total = sum((r.score for r in taken.values() if r.score is not None), ZERO)
+    waiting = sum(1 for r in taken.values() if r.applicable and r.score is None)
+    line = f"共 {len(results)} 行，得分合计 {parsing.format_score(total)}"
+    return line + (f"（{unscored_words(waiting)}）" if waiting else "")

@@ -12,7 +12,7 @@ from collections import ChainMap
 from decimal import Decimal
 
 from .engine import Evaluation, _fill
-from .form import Form, Indicator
+from .form import PLACEHOLDER, Form, Indicator
 from .rows import leaf_rows
 from .scoring import NOT_APPLICABLE, ZERO
 
@@ -47,10 +47,31 @@ def row_paths(form: Form, leaf: Indicator, ev: Evaluation):
 
 
 def _text(form: Form, ev: Evaluation, local: dict, result, template: str) -> str:
+    """A ``print`` template filled from one row; an empty cell leaves nothing."""
     if not template:
         return ""
     scope = ChainMap({k: v for k, v in local.items() if v is not None}, {"row": Decimal(result.number)})
-    return _fill(form, template, scope, {}, "").replace("（未填）", "")
+    pieces, at = [], 0
+    for match in PLACEHOLDER.finditer(template):
+        pieces.append((template[at:match.start()], False))
+        pieces.append((_fill(form, match.group(0), scope, {}, "").replace("（未填）", ""), True))
+        at = match.end()
+    pieces.append((template[at:], False))
+    return join_units(pieces)
+
+
+def join_units(pieces: list[tuple[str, bool]]) -> str:
+    """Literal text and filled placeholders (``(text, True)``), joined; a placeholder's text is
+    left out when the placeholder right before it already ends with it, so that a value typed
+    with its unit ("100%") and the unit column ("%") read "100%", not "100%%"."""
+    out, before = [], ""
+    for text, filled in pieces:
+        if not text:
+            continue
+        if not (filled and before.endswith(text)):
+            out.append(text)
+        before = text if filled else ""
+    return "".join(out)
 
 
 def row_cells(form: Form, leaf: Indicator, ev: Evaluation, local: dict, result) -> tuple[str, str, str]:

@@ -9,7 +9,9 @@ for all of them:
 - a rate's working reads "93.12 ÷ 94.55 = 98.49%", each figure formatted like
   the field or computed value it is read from (money with separators and two
   decimals, counts as whole numbers);
-- scores are stated with two decimals: "4.00", "扣 1.00 分";
+- scores are stated with two decimals: "4.00", "扣 1.00 分" (:func:`selfeval.parsing.format_score`,
+  which the report's sentences, the score panel and the finalise question use too); weights as
+  headed: "（22分）";
 - a yes/no answer is stated as the form words it for 是 and for 否
   (:meth:`selfeval.form.Field.answer`), "标签：未填" when there is none.
 
@@ -21,11 +23,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Mapping
 
-from .engine import Evaluation, format_value
-from .expr import Compiled
-from .form import INTEGER_TYPES, Form, Indicator
-from .parsing import format_decimal, format_ratio
-from .scoring import NOT_APPLICABLE, adjustment_lines
+from .engine import Evaluation
+from .figures import figure
+from .form import Form, Indicator
+from .parsing import format_decimal, format_ratio, format_score
+from .scoring import NOT_APPLICABLE, adjustment_lines, unscored_words
 
 NO_FIGURE = "—"  # the 指标值 of an indicator scored without figures (manual), or before its inputs
 NO_ADJUSTMENT = "无"
@@ -33,11 +35,6 @@ UNSCORED = "未评分"
 BY_CRITERIA = "按评分标准计算"
 NO_REASON = "（未填写扣分原因）"
 PROVISIONAL_GRADE = "按已评指标得分暂定，待全部指标评分后确定"
-
-
-def score_text(value: Decimal) -> str:
-    """A score with two decimals: 29.4 → "29.40"."""
-    return f"{value:.2f}"
 
 
 def weight_note(node: Indicator) -> str:
@@ -94,7 +91,7 @@ class LeafRow:
     def shown_score(self) -> str:
         if not self.applicable:
             return NOT_APPLICABLE
-        return UNSCORED if self.score is None else score_text(self.score)
+        return UNSCORED if self.score is None else format_score(self.score)
 
     @property
     def remark(self) -> str:
@@ -114,7 +111,7 @@ class FooterRow:
 
     @property
     def shown_score(self) -> str:
-        return self.grade if self.score is None else score_text(self.score)
+        return self.grade if self.score is None else format_score(self.score)
 
 
 @dataclass(frozen=True)
@@ -138,7 +135,7 @@ def _table_rows(form: Form, path: tuple[Indicator, ...], ev: Evaluation) -> list
     for row_path, local, row in row_paths(form, path[-1], ev):
         value, note, reason = row_cells(form, path[-1], ev, local, row)
         lost = "" if row.score is None or row.score >= (row.weight or 0) else \
-            f"扣 {score_text(row.weight - row.score)} 分：{reason or NO_REASON}"
+            f"扣 {format_score(row.weight - row.score)} 分：{reason or NO_REASON}"
         result.append(LeafRow((*path[:-1], *row_path), value or NO_FIGURE, row.score, None, note, lost,
                               row.applicable, row_path[-1].criteria))
     return result
@@ -185,28 +182,12 @@ def rate_working(form: Form, leaf: Indicator, ev: Evaluation) -> str | None:
     return f"{numerator} ÷ {denominator} = {format_ratio(rate)}"
 
 
-def figure(form: Form, expression: Compiled, value: Decimal) -> str:
-    """A numerator or denominator, formatted like the fields and values it is read from."""
-    formats = set()
-    for name in expression.names:
-        if name in form.computed:
-            formats.add(form.computed[name].format)
-        elif name in form.fields:
-            kind = form.fields[name].type
-            formats.add("money" if kind == "money" else "count" if kind in INTEGER_TYPES
-                        else "points" if kind == "percent" else "number")
-    fmt = formats.pop() if len(formats) == 1 else "number"
-    if fmt == "count" and value != value.to_integral_value():
-        fmt = "number"
-    return format_value(value, fmt)
-
-
 def deduction(form: Form, leaf: Indicator, ev: Evaluation) -> str:
     """Why a scored leaf is below full marks: "扣 1.00 分：原因"; empty otherwise."""
     score = ev.scores[leaf.id]
     if not score.scored or score.score >= leaf.weight:
         return ""
-    lost = f"扣 {score_text(leaf.weight - score.score)} 分"
+    lost = f"扣 {format_score(leaf.weight - score.score)} 分"
     rule = leaf.rule
     if rule.kind == "manual":
         return f"{lost}：{ev.env.get(f'reason.{leaf.id}') or NO_REASON}"
@@ -224,28 +205,30 @@ def unmet_answers(form: Form, leaf: Indicator, ev: Evaluation) -> list[str]:
 def _footer(form: Form, values: Mapping[str, Any], ev: Evaluation) -> tuple[FooterRow, ...]:
     rows = []
     for root in form.indicators:
-        unscored = sum(1 for leaf in root.leaves() if not ev.scores[leaf.id].scored)
+        unscored = sum(ev.scores[leaf.id].unscored_count for leaf in root.leaves())
         rows.append(FooterRow(f"{root.title}小计", root.weight, ev.subtotals[root.id],
-                              f"含未评分指标 {unscored} 个" if unscored else ""))
+                              unscored_words(unscored)))
     rows.append(FooterRow("指标得分合计", form.total_weight, ev.base))
     if form.adjustments:
         entries = values.get(form.adjustments.field)
         note = "\n".join(adjustment_lines(form.adjustments, entries, ev.adjustments)) or NO_ADJUSTMENT
         rows.append(FooterRow("加减分项", None, ev.adjustments, note))
-    rows.append(FooterRow("总分", form.total_weight, ev.total,
-                          "" if ev.complete else f"尚有 {len(ev.unscored)} 个指标未评分，总分不完整"
-                          if not form.rescale else rescale_note(form, ev)))
+    rows.append(FooterRow("总分", form.total_weight, ev.total, total_note(form, ev)))
     rows.append(FooterRow("评价等级", None, None, "" if ev.complete else PROVISIONAL_GRADE, grade=ev.grade))
     return tuple(rows)
 
 
-def rescale_note(form: Form, ev: Evaluation) -> str:
-    """“不适用项不计分值：92.42 ÷ 95 × 100 = 97.28”, when a 不适用 item changed the total."""
+def total_note(form: Form, ev: Evaluation) -> str:
+    """The note beside the total: that it is incomplete (the plain sum of what is scored,
+    never rescaled), or “不适用项不计分值：92.42 ÷ 95 × 100 = 97.28” when a 不适用 item
+    changed it; empty otherwise."""
+    if not ev.complete:
+        return f"{unscored_words(ev.unscored_count)}，总分不完整"
     counted = sum((s.counted_weight for s in ev.scores.values()), Decimal(0))
-    if counted == form.total_weight or counted == 0:
-        return "" if ev.complete else f"尚有 {len(ev.unscored)} 个指标未评分，总分不完整"
-    return (f"不适用项不计分值：{score_text(ev.base)} ÷ {format_decimal(counted)} × "
-            f"{format_decimal(form.total_weight)} = {score_text(ev.total)}")
+    if not form.rescale or counted == form.total_weight or counted == 0:
+        return ""
+    return (f"不适用项不计分值：{format_score(ev.base)} ÷ {format_decimal(counted)} × "
+            f"{format_decimal(form.total_weight)} = {format_score(ev.total)}")
 
 
 def signoff_parts(form: Form, values: Mapping[str, Any]) -> list[str]:

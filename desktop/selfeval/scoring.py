@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Mapping
 
+from .figures import expression_label, figure_with_unit
 from .form import Adjustments, Form, GradeBand, Indicator
 from .parsing import format_decimal
 
@@ -40,6 +41,10 @@ class Score:
     missing: tuple[str, ...] = ()  # ids of the inputs still missing
     applicable: bool = True  # False: 不适用, left out of a rescaled total
     applicable_weight: Decimal | None = None  # the weight that counts in a rescaled total
+    zero_fits: bool = False  # unscored: 0 in the missing inputs would be consistent (无此类事项)
+    conflict: bool = False  # unscored: a zero denominator beside a non-zero numerator (note says which)
+    partial: Decimal | None = None  # unscored: what its parts scored so far (a rows leaf's scored rows)
+    pending: int = 1  # unscored: how many indicators are still to be scored (a rows leaf's rows)
 
     @property
     def counted_weight(self) -> Decimal:
@@ -51,15 +56,28 @@ class Score:
     def scored(self) -> bool:
         return self.score is not None
 
+    @property
+    def earned(self) -> Decimal:
+        """The points that count in subtotals and an incomplete total: the score, or while
+        unscored what its scored parts add up to."""
+        if self.score is not None:
+            return self.score
+        return self.partial if self.partial is not None else ZERO
+
+    @property
+    def unscored_count(self) -> int:
+        """Indicators still to be scored here: 0 when scored; a rows leaf's unscored rows."""
+        return 0 if self.scored else self.pending
+
 
 def score_leaf(form: Form, leaf: Indicator, env: Mapping[str, Any]) -> Score:
     """Score one leaf indicator of ``form`` from the expression environment."""
     rule, weight, texts = leaf.rule, leaf.weight, form.texts
 
-    def unscored(names: Iterable[str]) -> Score:
+    def unscored(names: Iterable[str], zero_fits: bool = False) -> Score:
         missing = tuple(fid for fid in form.base_fields(names) if env.get(fid) is None)
         labels = "、".join(form.fields[fid].label for fid in missing)
-        return Score(leaf.id, weight, None, missing=missing,
+        return Score(leaf.id, weight, None, missing=missing, zero_fits=zero_fits,
                      note=texts["missing_input"].format(fields=labels))
 
     if rule.kind == "manual":
@@ -82,20 +100,32 @@ def score_leaf(form: Form, leaf: Indicator, env: Mapping[str, Any]) -> Score:
             return unscored(rule.percent.names)
         rate = points / HUNDRED
     else:
-        denominator = rule.denominator(env)
-        if denominator is None:
-            return unscored(rule.denominator.names | rule.numerator.names)
+        denominator, numerator = rule.denominator(env), rule.numerator(env)
+        if denominator is None:  # 0 fits only where there is nothing to divide either
+            return unscored(rule.denominator.names | rule.numerator.names, zero_fits=not numerator)
+        if denominator == 0 and numerator and not rule.zero_not_applicable:
+            return zero_conflict(form, leaf, numerator)
         if denominator == 0 and rule.zero_not_applicable:
             return Score(leaf.id, weight, ZERO, note=NOT_APPLICABLE, applicable=False)
         if denominator == 0:
             return Score(leaf.id, weight, round2(weight), note=texts["zero_denominator"])
-        numerator = rule.numerator(env)
         if numerator is None:
             return unscored(rule.numerator.names)
         rate = numerator / denominator
     if rule.rate_places is not None:
         rate = rate.quantize(Decimal(1).scaleb(-rule.rate_places), rounding=ROUND_HALF_UP)
     return Score(leaf.id, weight, round2(clamp(rate_score(rule, weight, rate), ZERO, weight)), rate)
+
+
+def zero_conflict(form: Form, leaf: Indicator, numerator: Decimal) -> Score:
+    """A zero denominator beside a non-zero numerator: not 无此类事项 (nothing to score), but
+    figures that disagree. Unscored, so the report cannot be finalised until they are checked."""
+    rule = leaf.rule
+    note = form.texts["zero_denominator_conflict"].format(
+        denominator=expression_label(form, rule.denominator), numerator=expression_label(form, rule.numerator),
+        value=figure_with_unit(form, rule.numerator, numerator))
+    names = rule.denominator.names | rule.numerator.names
+    return Score(leaf.id, leaf.weight, None, note=note, missing=form.base_fields(names), conflict=True)
 
 
 def rate_score(rule, weight: Decimal, rate: Decimal) -> Decimal:
@@ -143,13 +173,19 @@ def adjustment_lines(rules: Adjustments | None, entries: list[dict] | None, tota
 
 def scaled_total(scores: Iterable[Score], total_weight: Decimal) -> Decimal:
     """Σ scores ÷ Σ weights that apply × ``total_weight``: 不适用 indicators and rows leave
-    both sums, so a report where everything applies gets the plain sum."""
+    both sums, so a report where everything applies gets the plain sum.  Only for a complete
+    report: an unfinished one states the plain sum of what is scored, marked incomplete."""
     scores = list(scores)
     earned = sum((s.score for s in scores if s.scored and s.applicable), ZERO)
     weights = sum((s.counted_weight for s in scores), ZERO)
     if weights == 0:
         return round2(ZERO)
     return round2(earned / weights * total_weight)
+
+
+def unscored_words(count: int) -> str:
+    """“尚有 2 项指标未评分” (a table row of a ``rows`` leaf counting as one); '' for none."""
+    return f"尚有 {count} 项指标未评分" if count else ""
 
 
 def grade_for(bands: tuple[GradeBand, ...], total: Decimal) -> str:

@@ -15,8 +15,8 @@ from typing import Any, Mapping
 
 from .engine import Evaluation
 from .form import Form
-from .parsing import format_decimal, format_money, format_ratio
-from .score_table import NO_FIGURE, PROVISIONAL_GRADE, UNSCORED, rescale_note, score_rows, score_text, weighted
+from .parsing import format_decimal, format_money, format_ratio, format_score
+from .score_table import NO_FIGURE, PROVISIONAL_GRADE, UNSCORED, score_rows, total_note, weighted
 from .scoring import NOT_APPLICABLE
 from .values import display
 
@@ -92,7 +92,7 @@ def _funds(form: Form, values: Mapping[str, Any], ev: Evaluation, grid: _Grid) -
             rate = NOT_APPLICABLE if not score.applicable else (
                 format_ratio(score.rate) if score.rate is not None else NO_FIGURE)
             shown = NOT_APPLICABLE if not score.applicable else (
-                UNSCORED if score.score is None else score_text(score.score))
+                UNSCORED if score.score is None else format_score(score.score))
             grid.put(5, format_decimal(score.weight), align="center", number=score.weight, fmt="points")
             grid.put(6, rate, align="center")
             grid.put(7, shown, align="center",
@@ -129,8 +129,8 @@ def _indicators(form: Form, values: Mapping[str, Any], ev: Evaluation, grid: _Gr
         grid.next()
     grid.put(0, "总分", colspan=5, align="center", head=True)
     grid.put(5, format_decimal(form.total_weight), align="center", number=form.total_weight, fmt="points")
-    grid.put(6, score_text(ev.total), align="center", number=ev.total, fmt="points")
-    grid.put(7, rescale_note(form, ev) if form.rescale else "")
+    grid.put(6, format_score(ev.total), align="center", number=ev.total, fmt="points")
+    grid.put(7, total_note(form, ev))
     grid.next()
     grid.put(0, "自评等级", colspan=5, align="center", head=True)
     grid.put(5, ev.grade, colspan=2, align="center")

@@ -184,4 +184,4 @@ def test_the_list_shows_the_total_as_the_score_panel_does(qtbot, window, monkeyp
     new_report(window, monkeypatch)
     panel = window.wizard.score_panel.total.text()
     QTest.mouseClick(window.wizard.back_to_list, Qt.MouseButton.LeftButton)
-    assert window.report_list.table.item(0, 4).text() == panel == "0"
+    assert window.report_list.table.item(0, 4).text() == panel == "0.00"  # a score: two decimals

@@ -106,3 +106,21 @@ def test_the_list_and_the_heading_name_the_project(qtbot, window):
     window.show_list()
     table = window.report_list.table
     assert table.item(0, 2).text().startswith("政协委员履职服务保障项目支出绩效自评报告")
+
+
+def test_a_row_with_only_its_level_one_chosen_is_one_indicator_not_scored_everywhere(qtbot, window):
+    """The line above the rows, the score panel and the evaluation state the same sum and
+    count; the total is the plain sum of what is scored, not rescaled."""
+    wizard = open_project(window)
+    editor = table_editor(qtbot, wizard)
+    assert editor.summary.text() == "共 9 行，得分合计 82.92"
+    editor.add_row()
+    cell(editor, 9, "level1").setCurrentText("产出指标")
+    assert editor.raw[9]["level1"] == "产出指标"
+    assert editor.summary.text() == "共 10 行，得分合计 82.92（尚有 1 项指标未评分）"
+    wizard.flush()
+    evaluation = wizard.session.evaluation
+    assert (evaluation.total, evaluation.subtotals["output"], evaluation.unscored_count) == (
+        Decimal("92.42"), Decimal("48.32"), 1)
+    qtbot.waitUntil(lambda: wizard.score_panel.total.text() == "92.42", timeout=2000)
+    assert wizard.score_panel.unscored.text() == "1"

@@ -392,3 +392,21 @@ def test_the_keypad_page_down_turns_the_page_too(qtbot, window):
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left,
                    Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.KeypadModifier)
     assert wizard.navigator.current.id == "basic.overview"
+
+
+def test_scores_on_screen_have_two_decimals_as_in_the_table(qtbot, window, asked):
+    """预算编制科学性 3.53 instead of 3: total 97.20, stated so by the score panel, the finalise
+    question and the report list; 效果性 9.5 reads "得分 9.50 / 10 分" under its indicator."""
+    wizard = finalisable_demo(window)
+    click_page(qtbot, wizard, "analysis.budget_prep")
+    replace_text(wizard.editor("score.bp_scientific").focusProxy(), "3.53")
+    leave(qtbot)
+    wizard.flush()
+    qtbot.waitUntil(lambda: wizard.score_panel.total.text() == "97.20", timeout=2000)
+    click_page(qtbot, wizard, "analysis.effectiveness")
+    assert "得分 9.50 / 10 分" in wizard.current_view().blocks["effect"].result.text()
+    click_page(qtbot, wizard, "review")
+    QTest.mouseClick(wizard.current_view().finalize_button, Qt.MouseButton.LeftButton)
+    assert "总分 97.20 分" in asked["confirm"][0]
+    QTest.mouseClick(wizard.back_to_list, Qt.MouseButton.LeftButton)
+    assert window.report_list.table.item(0, 4).text() == "97.20"

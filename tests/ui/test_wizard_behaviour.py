@@ -112,7 +112,7 @@ def test_live_score_follows_each_keystroke(qtbot, window):
     QTest.keyClicks(line, "4")
     qtbot.waitUntil(lambda: wizard.score_panel.total.text() == "95.67", timeout=150)
     block = wizard.current_view().blocks["bp_rationality"]
-    assert "得分 4 / 5" in block.result.text()
+    assert "得分 4.00 / 5" in block.result.text()  # the score with two decimals, the weight as headed
     # below full marks a reason is required, and it already has none
     wizard.flush()
     assert wizard.score_panel.errors.text() == "1"

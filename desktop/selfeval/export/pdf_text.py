@@ -11,8 +11,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..engine import statement
-from ..parsing import format_date_cn, format_decimal, format_ratio
+from ..parsing import format_date_cn, format_decimal, format_ratio, format_score
 from ..score_table import unmet_answers
+from ..scoring import unscored_words
 
 if TYPE_CHECKING:
     from ..engine import Evaluation
@@ -39,6 +40,8 @@ def chinese_number(n: int) -> str:
 
 
 def points(value: Decimal) -> str:
+    """A weight or a rule's points as the score table heads them: 22 → "22", 0.5 → "0.5".
+    Scores, subtotals, totals and points lost are :func:`format_score`: "9.50"."""
     return format_decimal(value)
 
 
@@ -126,8 +129,8 @@ def conclusion_sentence(report: OpenReport, ev: Evaluation) -> str:
     """The verdict closing the conclusion section, in the form's words."""
     form = report.form
     return form.text("conclusion" if ev.complete else "conclusion_incomplete").format(
-        year=year_of(report), subject=form.short_title, total=points(ev.total),
-        adjustments=points(ev.adjustments), grade=ev.grade, unscored=len(ev.unscored))
+        year=year_of(report), subject=form.short_title, total=format_score(ev.total),
+        adjustments=format_score(ev.adjustments), grade=ev.grade, unscored=ev.unscored_count)
 
 
 def _part(report: OpenReport, ev: Evaluation, part: Part, level: int) -> list[Block]:
@@ -171,16 +174,16 @@ def adjustment_blocks(form: Form, values: dict, ev: Evaluation, level: int = 3) 
     total = ev.adjustments
     capped = "（已按上限计）" if raw != total else ""
     verb = "加" if total >= 0 else "减"
-    blocks.append(Block("body", f"加减分项合计{verb} {points(abs(total))} 分{capped}。"))
+    blocks.append(Block("body", f"加减分项合计{verb} {format_score(abs(total))} 分{capped}。"))
     return blocks
 
 
 def _indicator_blocks(report: OpenReport, ev: Evaluation, root: Indicator, level: int) -> list[Block]:
     """The indicator's groups numbered at ``level``, their sub-indicators one level below."""
     leaves = list(root.leaves())
-    unscored = sum(1 for leaf in leaves if not ev.scores[leaf.id].scored)
-    summary = f"本部分指标分值 {points(root.weight)} 分，自评得分 {points(ev.subtotals[root.id])} 分"
-    blocks = [Block("body", summary + (f"（尚有 {unscored} 项指标未评分）。" if unscored else "。"))]
+    unscored = sum(ev.scores[leaf.id].unscored_count for leaf in leaves)
+    summary = f"本部分指标分值 {points(root.weight)} 分，自评得分 {format_score(ev.subtotals[root.id])} 分"
+    blocks = [Block("body", summary + (f"（{unscored_words(unscored)}）。" if unscored else "。"))]
     for number, group in enumerate(root.children or (root,), 1):
         members = list(group.leaves())
         head = f"{item_number(level, number)}{group.title}。指标分值 {points(group.weight)} 分"
@@ -215,10 +218,10 @@ def score_sentence(form: Form, ev: Evaluation, leaf: Indicator) -> str:
     if not score.scored:
         return f"该指标尚未评分（{score.note}）。"
     text = f"{score.note}，" if score.note else ""
-    text += f"自评得分 {points(score.score)} 分"
+    text += f"自评得分 {format_score(score.score)} 分"
     if score.score >= leaf.weight:
         return text + "。"
-    lost = points(leaf.weight - score.score)
+    lost = format_score(leaf.weight - score.score)
     rule = leaf.rule
     if rule.kind == "manual":
         reason = ev.env.get(f"reason.{leaf.id}") or "（未填写扣分原因）"

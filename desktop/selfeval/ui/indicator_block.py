@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from ..form import Form
 from ..navigation import IndicatorItem, ShownItem
-from ..parsing import format_decimal, format_ratio
+from ..parsing import format_decimal, format_ratio, format_score
 from ..scoring import Score
 from .field_row import FieldRow, ReadOnlyRow, SteadyLabel, add_row, message_label, show_message
 from .i18n import tr
@@ -20,7 +20,7 @@ def score_text(score: Score) -> str:
     if score.rate is not None:
         parts.append(format_ratio(score.rate))
     if score.scored:
-        parts.append(f"{tr('得分')} {format_decimal(score.score)} / {weight} {tr('分')}")
+        parts.append(f"{tr('得分')} {format_score(score.score)} / {weight} {tr('分')}")
     else:
         parts.append(f"{tr('尚未评分')}（{tr('满分')} {weight} {tr('分')}）")
     if score.note:

@@ -32,15 +32,15 @@ def local_time(moment: datetime | None) -> str:
 
 
 def total_text(total: str | None) -> str:
-    """The stored total as the score panel and the exports show it: "85.72", "90", "0"."""
+    """The stored total as the score panel and the exports show it: "85.72", "90.00", "0.00"."""
     if not total:
         return ""
     from decimal import Decimal, InvalidOperation
 
-    from ..parsing import format_decimal  # with the reports, not before the window is shown
+    from ..parsing import format_score  # with the reports, not before the window is shown
 
     try:
-        return format_decimal(Decimal(total))
+        return format_score(Decimal(total))
     except InvalidOperation:
         return total
 

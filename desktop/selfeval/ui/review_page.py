@@ -150,7 +150,7 @@ class ReviewPage(QScrollArea):
         self.empty.setVisible(not findings)
         self.summary.setText(
             f"错误 {len(evaluation.errors)} 项，警告 {len(evaluation.warnings)} 项"
-            f"（未说明 {len(evaluation.unexplained_warnings)} 项），未评分指标 {len(evaluation.unscored)} 项。")
+            f"（未说明 {len(evaluation.unexplained_warnings)} 项），未评分指标 {evaluation.unscored_count} 项。")
         problems = session.navigator.finalize_problems(evaluation, session.parse_errors)
         self.finalize_button.setVisible(not session.final)
         self.finalize_button.setEnabled(not problems)

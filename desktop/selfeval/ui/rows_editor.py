@@ -265,8 +265,7 @@ class RowsEditor(FieldEditor):
                 if item is not None:
                     item.setBackground(ERROR_COLOUR if notes else QColor(Qt.GlobalColor.white))
         self.table.blockSignals(False)
-        total = sum((r.score for r in results if r.score is not None), start=0)
-        self.summary.setText(f"共 {len(self.raw)} 行，得分合计 {total:.2f}")
+        self.summary.setText(table_rows.rows_summary(self.form, self.field, envs, results))
 
 
 class _Table(QTableWidget):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
 from ..engine import Evaluation
-from ..parsing import format_decimal
+from ..parsing import format_score
 from .i18n import tr
 
 
@@ -41,9 +41,9 @@ class ScorePanel(QFrame):
     def show_evaluation(self, evaluation: Evaluation, hidden_errors: int = 0) -> None:
         """``hidden_errors``: how many of the errors are required fields on pages
         not filled in yet, not shown on those pages nor counted in their colours."""
-        self.total.setText(format_decimal(evaluation.total))
+        self.total.setText(format_score(evaluation.total))
         self.grade.setText(evaluation.grade)
-        self.unscored.setText(str(len(evaluation.unscored)))
+        self.unscored.setText(str(evaluation.unscored_count))
         errors, warnings = len(evaluation.errors), len(evaluation.warnings)
         open_warnings = len(evaluation.unexplained_warnings)
         hidden = f"（其中 {hidden_errors} 项在尚未填完的页面）" if hidden_errors else ""

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..navigation import REVIEW_PAGE_ID
-from ..parsing import format_decimal
+from ..parsing import format_score
 from ..workspace import NotReady, Workspace
 from . import dialogs
 from .autosave import Autosave
@@ -386,7 +386,7 @@ class WizardView(QWidget):
         self.autosave.flush()
         evaluation = self.session.evaluation
         if self.navigator.can_finalize(evaluation, self.session.parse_errors) and not dialogs.confirm(
-                self, tr("定稿"), f"总分 {format_decimal(evaluation.total)} 分，等级“{evaluation.grade}”。\n"
+                self, tr("定稿"), f"总分 {format_score(evaluation.total)} 分，等级“{evaluation.grade}”。\n"
                 f"定稿后报告只读，可签名导出；如需修改须重新打开并说明原因。确定定稿吗？"):
             return
         try:
