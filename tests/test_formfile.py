@@ -545,3 +545,13 @@ def test_yaml_anchors_that_loop_or_multiply_are_refused_quickly(tmp_path):
     bomb.write_text(text, encoding="utf-8")
     with pytest.raises(FormError, match="years"):  # read (each list made once), then found wanting
         load_form(bomb)
+
+
+def test_a_retired_check_may_not_be_a_check_as_well(tmp_path):
+    from form_variants import changed_form
+
+    source = Path(__file__).resolve().parents[1] / "forms" / "gd-dept-overall-2022.yaml"
+    path = changed_form(source, tmp_path, "retired_checks: [staff_without_authorization,",
+                        "retired_checks: [staff_control_over, staff_without_authorization,")
+    with pytest.raises(FormError, match="staff_control_over"):
+        load_form(path)

@@ -298,3 +298,14 @@ def test_blank_explanations_are_dropped_and_others_stripped():
     document["values"]["explanation.income_balance"] = "   "
     data = report_from_dict(CATALOG, document)
     assert data.explanations == {"staff_control_over": "超编人员随退休消化。"}
+
+
+def test_an_explanation_of_a_warning_the_edition_no_longer_has_is_set_aside():
+    """Files and signed reports made before three warnings became a scoring rule still read."""
+    document = json.loads(DEMO.read_text(encoding="utf-8"))
+    document["values"]["explanation.sangong_without_budget"] = "无“三公”经费预算，支出系上级专项。"
+    data = report_from_dict(CATALOG, document)
+    assert "sangong_without_budget" not in data.explanations
+    document["values"]["explanation.sangong_without_budgets"] = "拼错的编号仍然报错"
+    with pytest.raises(InterchangeError, match="sangong_without_budgets"):
+        report_from_dict(CATALOG, document)

@@ -364,6 +364,9 @@ class Form:
     # 不适用 indicators and rows leave the total: it is scaled to total_weight from the
     # weights that apply (the 项目支出 rule); otherwise the total is the plain sum
     rescale: bool = False
+    # warnings an earlier release of this edition had: an 出错说明 for one, in a file or a signed
+    # report made then, is accepted and set aside instead of refusing the whole file
+    retired_checks: frozenset[str] = frozenset()
     # derived lookups, filled by the loader
     leaves: dict[str, Indicator] = dataclass_field(default_factory=dict)
     nodes: dict[str, Indicator] = dataclass_field(default_factory=dict)

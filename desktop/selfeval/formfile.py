@@ -283,6 +283,9 @@ class _FormBuilder:
         limits = self.limits(root)
         previous_fields, max_change = self.previous(root)
         checks = self.checks(root)
+        retired = frozenset(str(item) for item in root.get("retired_checks", list, []))
+        if retired & {check.id for check in checks}:
+            raise root.fail("retired_checks", f"“{sorted(retired & {c.id for c in checks})[0]}”仍在 checks 中")
         grades = self.grades(root)
         adjustments = self.adjustments(root)
         sections = self.sections(root, nodes, leaves)
@@ -312,6 +315,7 @@ class _FormBuilder:
             previous_fields=previous_fields,
             max_change=max_change,
             rescale=rescale,
+            retired_checks=retired,
             subject=subject,
             counted_from=counted_from,
             counted=counted,

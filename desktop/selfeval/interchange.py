@@ -116,6 +116,8 @@ def report_from_dict(catalog: FormCatalog, data: Any) -> ReportData:
             continue
         if key.startswith(EXPLANATION):
             check_id = key[len(EXPLANATION):]
+            if check_id in form.retired_checks:  # a warning this edition no longer has
+                continue
             if check_id not in allowed_explanations:
                 problems.append(f"“{shown}”：没有编号为“{shown[len(EXPLANATION):]}”的警告类校验，无法附出错说明")
             elif raw is not None and not isinstance(raw, str):
