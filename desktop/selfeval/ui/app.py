@@ -69,10 +69,7 @@ def application(argv: list[str] | None = None) -> QApplication:
 
 def _show_error(title: str, text: str) -> None:
     try:
-        from PySide6.QtWidgets import QMessageBox
-
-        parent = QApplication.activeWindow()
-        QMessageBox.critical(parent, title, text)
+        dialogs.error(QApplication.activeWindow(), title, text)
     except Exception:  # the dialog itself must never raise from the excepthook
         print(f"{title}\n{text}", file=sys.stderr)
 

@@ -1,7 +1,7 @@
 """Window geometry and preferences, kept in an INI file beside the data."""
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSettings, QSize
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -26,6 +26,7 @@ def restore_geometry(settings: QSettings, key: str, widget: QWidget, preferred: 
 
 
 def fit_to_screen(widget: QWidget) -> None:
+    """Shrink ``widget`` (a window) to the free room of its screen, and move it wholly onto it."""
     screen = widget.screen() or QGuiApplication.primaryScreen()
     if screen is None:
         return
@@ -42,6 +43,23 @@ def fit_to_screen(widget: QWidget) -> None:
     y = min(max(box.y(), room.top()), room.bottom() - box.height() + 1)
     if (x, y) != (box.x(), box.y()):
         widget.move(x, y)
+
+
+class _FitWhenShown(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
+            fit_to_screen(watched)
+        return False
+
+
+def keep_on_screen(widget: QWidget, preferred: QSize | None = None) -> None:
+    """Every window and dialog but the main one (which keeps its geometry: :func:`restore_geometry`):
+    ``preferred`` size (or its own) cut down to the screen, and fitted again each time it is shown,
+    when Qt has placed it (a dialog centred over its parent may reach past the screen's edge)."""
+    if preferred is not None:  # else Qt gives it the size its contents ask for when first shown
+        widget.resize(preferred)
+        fit_to_screen(widget)
+    widget.installEventFilter(_FitWhenShown(widget))
 
 
 def save_geometry(settings: QSettings, key: str, widget: QWidget) -> None:
