@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from .. import argparse_zh, paths
 from ..catalog import resources_dir
 from ..streams import ensure_streams
-from . import crash, dialogs
+from . import crash, dialogs, focus_mark
 from .i18n import install_qt_translations, set_language, tr
 from .main_window import BACKUP_FILTER, MainWindow
 from .settings import open_settings
@@ -63,6 +63,7 @@ def application(argv: list[str] | None = None) -> QApplication:
     set_language(str(settings.value("language", "zh_CN")))
     install_qt_translations(app)
     load_bundled_font(app)
+    focus_mark.install(app)
     app.setApplicationDisplayName(dialogs.app_title())
     return app
 
