@@ -209,6 +209,15 @@ def test_list(cli):
     assert row["status"] == "draft"
 
 
+def test_list_shows_no_grade_before_every_indicator_is_scored(cli):
+    code, _, err = cli("new", "--unit", "乐昌市财政局", "--year", "2023")
+    assert code == 0, err
+    code, out, _ = cli("list")
+    (line,) = [line for line in out.splitlines() if "乐昌市财政局" in line]
+    assert "0*" in line and "待评分" in line and "差" not in line
+    assert "评价等级待全部指标评分后确定" in out
+
+
 # -------------------------------------------------------------------- new
 
 

@@ -7,6 +7,7 @@ from .engine import Evaluation
 from .form import Field, Form
 from .parsing import format_decimal
 from .score_table import NO_FIGURE, score_rows, weighted
+from .score_words import PENDING_GRADE_NOTE, grade_text
 from .store import AuditRecord, ReportInfo
 from .values import display
 
@@ -71,11 +72,11 @@ def report_list(reports: list[ReportInfo]) -> str:
     for info in reports:
         total = (info.total or "") + ("" if info.complete else "*")
         lines.append(f"{info.id:>4}  {info.year}  {STATUS.get(info.status, info.status):<6}"
-                     f"  {total:<7} {info.grade or '':<4}  {info.unit_name}")
+                     f"  {total:<7} {grade_text(info.grade, info.complete):<4}  {info.unit_name}")
         if info.problem:
             lines.append(f"      ！{info.problem}")
     if any(not info.complete for info in reports):
-        lines.append("* 尚有指标未评分")
+        lines.append(f"* 尚有指标未评分：总分为已评指标得分合计，{PENDING_GRADE_NOTE}")
     return "\n".join(lines)
 
 

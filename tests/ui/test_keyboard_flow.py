@@ -303,7 +303,26 @@ def test_the_list_shows_the_total_as_the_score_panel_does(qtbot, window, monkeyp
     new_report(window, monkeypatch)
     panel = window.wizard.score_panel.total.text()
     QTest.mouseClick(window.wizard.back_to_list, Qt.MouseButton.LeftButton)
-    assert window.report_list.table.item(0, 4).text() == panel == "0"
+    assert window.report_list.table.item(0, 4).text() == panel == "已评 0"
+
+
+def test_no_grade_is_shown_before_every_indicator_is_scored(qtbot, window, monkeypatch):
+    """An empty report is not 0 分, 差: the grade waits, as the draft PDF says, and the total reads as a sum so far."""
+    wizard = new_report(window, monkeypatch)
+    panel = wizard.score_panel
+    assert panel.grade.text() == "待评分" and "待全部指标评分后确定" in panel.grade.toolTip()
+    assert panel.total.text() == "已评 0" and panel.total.toolTip()
+    assert panel.unscored.text() != "0"
+    QTest.mouseClick(wizard.back_to_list, Qt.MouseButton.LeftButton)
+    table = window.report_list.table
+    assert [table.item(0, column).text() for column in (4, 5)] == ["已评 0", "待评分"]
+    assert "待全部指标评分后确定" in table.item(0, 5).toolTip()
+    window.do_action("demo")  # every indicator scored: the total and the grade
+    panel = window.wizard.score_panel
+    assert (panel.total.text(), panel.grade.text()) == ("96.67", "优") and not panel.grade.toolTip()
+    window.show_list()
+    row = next(row for row in range(table.rowCount()) if table.item(row, 0).text().endswith("（示例）"))
+    assert [table.item(row, column).text() for column in (4, 5)] == ["96.67", "优"]
 
 
 def test_enter_after_the_last_adjustment_goes_on_to_next(qtbot, window, monkeypatch):
