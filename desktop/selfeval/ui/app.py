@@ -175,14 +175,18 @@ def after_first_paint(widget, action: Callable[[], None], fallback_ms: int = 500
     _FirstPaint(widget, action, fallback_ms)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ensure_streams()  # selfeval-gui.exe is a windowed program: no sys.stdout or sys.stderr
+def build_parser() -> argparse.ArgumentParser:
     argparse_zh.install()
-    parser = argparse.ArgumentParser(prog="selfeval-gui", description="部门整体支出绩效自评（图形界面）")
+    parser = argparse_zh.ArgumentParser(prog="selfeval-gui", description="部门整体支出绩效自评（图形界面）")
     parser.add_argument("--db", type=Path, metavar="文件", help="数据库文件（默认使用数据目录中的数据库）")
     parser.add_argument("--startup-check", action="store_true",
                         help=f"显示报告列表后立即退出并输出“{STARTED}”：检查程序能否启动，测量启动时间")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    ensure_streams()  # selfeval-gui.exe is a windowed program: no sys.stdout or sys.stderr
+    args = build_parser().parse_args(argv)
     return run(args.db, startup_check=args.startup_check)
 
 
