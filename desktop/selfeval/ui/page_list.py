@@ -6,7 +6,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
-from ..navigation import Page, PageState
+from ..navigation import Page, PageState, in_chapter, side_list
 from .i18n import tr
 
 STATE_COLOURS = {
@@ -60,16 +60,15 @@ class PageList(QListWidget):
         self.setWordWrap(True)
         self.states: dict[str, PageState] = {}
         self.page_rows: list[int] = []  # page index → row
-        heading_of = None
-        for index, page in enumerate(pages):
-            grouped = page.part is not None and page.title != page.section_title
-            if grouped and page.section_title != heading_of:
-                self._heading(page.section_title)
-            heading_of = page.section_title if grouped else None
-            item = QListWidgetItem((INDENT if grouped else "") + page.title, self)
-            item.setData(Qt.ItemDataRole.UserRole, page.id)
-            item.setData(PAGE_ROLE, index)
-            item.setData(SECTION_ROLE, page.section_title if grouped else "")
+        for entry in side_list(pages):
+            if isinstance(entry, str):
+                self._heading(entry)
+                continue
+            grouped = in_chapter(entry)
+            item = QListWidgetItem((INDENT if grouped else "") + entry.title, self)
+            item.setData(Qt.ItemDataRole.UserRole, entry.id)
+            item.setData(PAGE_ROLE, len(self.page_rows))
+            item.setData(SECTION_ROLE, entry.section_title if grouped else "")
             self.page_rows.append(self.row(item))
         self.currentRowChanged.connect(self._row_changed)
 
