@@ -144,8 +144,16 @@ def test_the_new_report_dialog_fits(qtbot, small_screen, window):
 
     for _ in range(3):
         window.do_action("demo")
+    window.workspace.new_report("广东省某某市某某县某某镇人民政府某某办公室某某事务中心" * 2, 2023)  # 56 characters
     dialog = shown(qtbot, NewReportDialog(window.workspace, window))
     assert small_screen.contains(dialog.frameGeometry())
+    centred(dialog, window)
+
+
+def centred(dialog: QWidget, parent: QWidget) -> None:
+    """Fitted to the screen, a dialog is still where Qt puts it: centred over its parent."""
+    offset = dialog.frameGeometry().center() - parent.frameGeometry().center()
+    assert abs(offset.x()) <= 4 and abs(offset.y()) <= 4, (dialog.frameGeometry(), parent.frameGeometry())
 
 
 def test_the_certificate_dialog_fits(qtbot, small_screen, window, tmp_path):
@@ -153,6 +161,7 @@ def test_the_certificate_dialog_fits(qtbot, small_screen, window, tmp_path):
 
     dialog = shown(qtbot, SelfSignedDialog("政协乐昌市委员会机关" * 6, "示例签署人", tmp_path, window))
     assert small_screen.contains(dialog.frameGeometry())
+    centred(dialog, window)
 
 
 @pytest.mark.parametrize("ask", ["warn", "inform", "confirm", "choose"])
@@ -184,6 +193,7 @@ def test_a_short_message_is_a_plain_message_box(qtbot, small_screen):
 
     def look(dialog):
         assert dialog.findChild(QScrollArea) is None
+        centred(dialog, window)
 
     modal(qtbot, lambda: dialogs.inform(window, "备份数据库", "已备份到：\n/tmp/备份.sqlite3"), look)
 
