@@ -209,6 +209,25 @@ def test_list(cli):
     assert row["status"] == "draft"
 
 
+def test_list_shows_no_grade_before_every_indicator_is_scored(cli):
+    code, _, err = cli("new", "--unit", "乐昌市财政局", "--year", "2023")
+    assert code == 0, err
+    code, out, _ = cli("list")
+    (line,) = [line for line in out.splitlines() if "乐昌市财政局" in line]
+    assert "0*" in line and "待评分" in line and "差" not in line
+    assert "评价等级待全部指标评分后确定" in out
+    imported(cli)
+    code, out, _ = cli("list")
+    head, *rows = out.splitlines()[:3]
+    from selfeval.argparse_zh import display_width
+
+    for word in ("总分", "等级", "单位"):  # the columns line up in a terminal, a Chinese character two wide
+        column = display_width(head[:head.index(word)])
+        for row in rows:  # each row's value starts in that column
+            at = [i for i in range(len(row) + 1) if display_width(row[:i]) == column]
+            assert at and row[at[0] - 1] == " " and row[at[0]] != " ", (word, out)
+
+
 # -------------------------------------------------------------------- new
 
 

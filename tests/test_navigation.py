@@ -444,3 +444,21 @@ def test_export_page_state_follows_final_and_exported(form, demo):
     # the export page holds no fields and no findings of its own
     page = final.page(EXPORT_PAGE_ID)
     assert page_findings(page, broken) == () and page.fields == ()
+
+
+def test_the_side_list_has_the_title_of_each_chapter_of_several_pages():
+    from selfeval.navigation import side_list
+
+    catalog = FormCatalog(forms_dir())
+    entries = side_list(pages_of(catalog.get("gd-dept-overall")))
+    titles = [entry if isinstance(entry, str) else entry.title for entry in entries]
+    assert titles[:10] == ["一、部门的基本情况", "（一）部门整体概况", "（二）部门整体收支情况", "（三）部门整体支出目标及任务",
+                           "二、自评结论", "三、绩效分析", "（一）预算编制情况", "（二）预算执行情况", "（三）资金使用效益",
+                           "（四）加减分项"]
+    assert [entry for entry in entries if isinstance(entry, str)] == ["一、部门的基本情况", "三、绩效分析"]
+    assert [entry for entry in entries if not isinstance(entry, str)] == list(pages_of(catalog.get("gd-dept-overall")))
+    for form in catalog.forms():  # every chapter's title once, right above its first page
+        entries = side_list(pages_of(form))
+        headings = [n for n, entry in enumerate(entries) if isinstance(entry, str)]
+        assert len(headings) == len(set(entries[n] for n in headings))
+        assert all(entries[n + 1].section_title == entries[n] for n in headings)

@@ -179,13 +179,14 @@ def test_the_summary_table_reads_back(made, registry, tmp_path):
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[0][0] == "部门整体支出绩效自评受理汇总表"
     heading, body = values[2], values[3:]
-    assert heading[:5] == ["单位", "年度", "表单", "总分", "等级"]
+    assert heading[:6] == ["单位", "年度", "表单", "项目名称", "总分", "等级"]
     assert heading[-7:] == ["警告数", "已说明", "签署人", "签署时间", "证书指纹", "验证结论", "版本"]
     assert "预算编制规划性" in heading and len(body) == len(received) == 4
     rows = {(row[0], row[-1]): dict(zip(heading, row)) for row in body}
     newest = next(r for r in received if r.newest)
     row = rows[(UNIT, f"第{newest.version}版/共{newest.versions}版（最新）")]
     assert row["年度"] == 2022 and row["总分"] == pytest.approx(float(newest.total))
+    assert row["表单"] == "部门整体支出绩效自评报告（2022.1）" and not row["项目名称"]
     assert row["预算编制规划性"] == pytest.approx(float(newest.rescore["scores"]["bp_planning"]))
     assert row["证书指纹"] == grouped(newest.fingerprint) and row["验证结论"] == "已受理"
     assert row["警告数"] == 1 and row["已说明"] == 1 and row["签署人"] == f"张三（{UNIT}）"
@@ -196,6 +197,40 @@ def test_the_summary_table_reads_back(made, registry, tmp_path):
     assert not any(isinstance(v, str) and v.startswith("=") for row in values for v in row)
     assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4) and sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_a_package_that_failed_is_named_by_its_form_not_by_the_forms_id(made, registry, tmp_path):
+    from selfeval.receiving.summary import rows
+
+    copy = tmp_path / "tampered" / made["genuine"].with_suffix("").name
+    shutil.copytree(made["genuine"].with_suffix(""), copy)
+    pdf = next(copy.glob("*.pdf"))
+    data = pdf.read_bytes()
+    pdf.write_bytes(data[:4000] + bytes([data[4000] ^ 1]) + data[4001:])
+    item = only(desk.receive(registry, [copy])).package
+    assert item.state == FAILED and item.form_id == "gd-dept-overall"
+    assert desk.report_label(item, desk.BureauForms()) == "部门整体支出绩效自评"
+    heading, (row,) = rows([item])
+    assert dict(zip(heading, row))["表单"] == "部门整体支出绩效自评"
+
+
+@pytest.mark.parametrize("title", ["部门整体支出绩效自评", "某某/某某:项目*?支出绩效自评", "CON", "项目" * 80,
+                                   "  ", "..."])
+def test_an_archive_folder_is_a_readable_name_valid_on_windows(title):
+    from selfeval.export.package import MAX_NAME_BYTES, safe_component
+
+    name = desk.archive_name(2022, title, 12)
+    assert name.startswith("2022_") and name.endswith("_第12号")
+    assert name == safe_component(name) and len(name.encode("utf-8")) <= MAX_NAME_BYTES
+    assert not any(mark in name for mark in '\\/:*?"<>|')
+    if title.strip(" .") and len(title) < 30:
+        assert name[5:-5].replace("_", "") == title.replace("/", "").replace(":", "").replace("*", "").replace("?", "")
+
+
+def test_a_form_id_no_form_file_knows_is_shown_as_it_is():
+    assert desk.short_title(desk.BureauForms(), "gd-dept-overall", "1999.9") == "部门整体支出绩效自评"
+    assert desk.short_title(desk.BureauForms(), "county-special", "1") == "county-special"
+    assert desk.short_title(desk.BureauForms(), "") == "未知表单"
 
 
 def test_the_registry_has_its_own_file_and_version(registry, tmp_path):
@@ -225,6 +260,7 @@ def test_receive_and_decide_on_the_command_line(made, cli, tmp_path, home):
     assert (tmp_path / "汇总.xlsx").is_file() and (home / "receive.sqlite3").is_file()
     code, out, err = cli("registry", "list")
     held = next(line.split("\t")[0] for line in out.splitlines() if "证书变更" in line)
+    assert all(line.split("\t")[3] == "部门整体支出绩效自评" for line in out.splitlines())
     code, out, err = cli("registry", "accept", held, "--reason", "单位换了证书")
     assert code == 0 and "已认可" in out
     code, out, err = cli("registry", "accept", held, "--reason", "again")

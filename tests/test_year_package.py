@@ -148,6 +148,15 @@ def test_the_desk_registers_each_report_with_one_certificate(made, tmp_path):
         assert [o.package.form_id for o in outcomes] == ["gd-dept-overall", "project-self-eval", "project-self-eval"]
         assert sorted(o.package.rescore.get("subject") for o in outcomes[1:]) == sorted(PROJECTS)
         assert all(o.package.rescore_ok for o in outcomes)
+        # each project's report is named by its project, in the archive and in the 汇总表
+        assert [Path(o.package.stored).name for o in outcomes] == [
+            "2022_部门整体支出绩效自评_第1号", *(f"2022_{name}项目支出绩效自评_第{n}号"
+                                        for n, name in enumerate((o.package.rescore["subject"]
+                                                                  for o in outcomes[1:]), 2))]
+        from selfeval.receiving.summary import rows
+
+        heading, body = rows(registry.packages())
+        assert sorted(dict(zip(heading, row))["项目名称"] for row in body) == sorted(["", *PROJECTS])
         assert len({o.package.id for o in outcomes}) == 3 and len(registry.packages()) == 3
         again = desk.receive(registry, [made["zip"]])  # the same reports in the .zip: not registered twice
         assert [o.duplicate for o in again] == [True] * 3

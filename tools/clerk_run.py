@@ -224,7 +224,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv[1:])
 
     from selfeval.catalog import FormCatalog, demo_report_path
-    from selfeval.navigation import pages_of
+    from selfeval.navigation import pages_of, side_list
 
     demo = json.loads(demo_report_path().read_text(encoding="utf-8"))
     values = demo["values"]
@@ -251,9 +251,9 @@ def main(argv: list[str]) -> int:
                 clerk.click_next()  # 下一步 with the mouse: the next page, the cursor in its first field
             else:
                 clerk.key("Next", wait=0.8)  # PgDn, the same
-        # 校验与定稿 with the mouse: the page list's row of that name
+        # 校验与定稿 with the mouse: the page list's row of that name (chapters' titles are rows too)
         left, top, _, _ = clerk.geometry()
-        row = [p.id for p in pages_of(form)].index("review")
+        row = [getattr(entry, "id", None) for entry in side_list(pages_of(form))].index("review")
         clerk.click(left + 60, top + 75 + 21 * row)
         clerk.shot("review")
         clerk.click(left + 730, top + 240)  # into the 出错说明 box of the one warning

@@ -1,11 +1,13 @@
 """Grab the receiving desk's window after scanning a stick of good, tampered and forged packages.
 
 Four units' packages (one of them sent twice: a resubmission), one package with a byte of its PDF
-changed, and one unit's report signed again with a new certificate carrying the same names.
+changed, one unit's report signed again with a new certificate carrying the same names, and one
+unit's package of the year: its department report with its two projects' reports.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshot_receive.py [output file]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshot_receive.py [--size 1024x768] [output file]
 
-Runs in a temporary data folder.
+The screen is 1366 × 768 unless ``--size`` says otherwise; the window opens as the program sizes it
+on such a screen.  Runs in a temporary data folder.
 """
 from __future__ import annotations
 
@@ -17,6 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ("政协乐昌市委员会机关", "乐昌市财政局", "乐昌市教育局", "平远县农业农村局")
+YEAR_UNIT = "乐昌市文化广电旅游体育局"  # sends its department report with its projects' in one package
+DEMOS = [ROOT / "resources" / "demo" / name for name in (
+    "gd-dept-overall-2022-demo.json", "project-self-eval-2022-demo-1.json", "project-self-eval-2022-demo-2.json")]
 
 
 def export(workspace, report_id: int, stick: Path, folder: Path, slot: str):
@@ -57,28 +62,55 @@ def make_stick(folder: Path) -> Path:
         workspace.set_text(report_id, "reason.bp_scientific", "")
         demo.finalise(workspace, report_id)
         export(workspace, report_id, stick, folder, "6")
+        year_package(workspace, stick / "7", folder)
     finally:
         workspace.close()
     return stick
 
 
+def year_package(workspace, out: Path, folder: Path) -> None:
+    """One unit's department report and its two projects' reports, signed into one package."""
+    from selfeval import demo
+    from selfeval.export.certs import new_self_signed
+    from selfeval.export.pipeline import export_year
+
+    ids = [workspace.import_json(path.read_text("utf-8")) for path in DEMOS]
+    for report_id in ids:
+        workspace.set_text(report_id, "unit.name", YEAR_UNIT)
+        demo.finalise(workspace, report_id)
+    password = "screenshot-only"
+    pfx = new_self_signed(folder / "year.pfx", unit_name=YEAR_UNIT, person="示例签署人", password=password)
+    out.mkdir(parents=True)
+    export_year(workspace, ids[0], pfx=pfx, password=password, out_dir=out, make_zip=False)
+
+
 def main(argv: list[str]) -> int:
-    target = Path(argv[1]) if len(argv) > 1 else ROOT / "docs" / "screenshots" / "20-receive.png"
+    import argparse
+
+    from screenshots import offscreen_screen
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="1366x768", help="screen size, WIDTHxHEIGHT")
+    parser.add_argument("out", nargs="?", default=str(ROOT / "docs" / "screenshots" / "20-receive.png"),
+                        help="output file")
+    args = parser.parse_args(argv[1:])
+    width, _, height = args.size.lower().partition("x")
+    target = Path(args.out)
     with tempfile.TemporaryDirectory() as home:
         os.environ["SELFEVAL_HOME"] = home
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        offscreen_screen((int(width), int(height)))
         from selfeval.ui.app import application
         from selfeval.ui.receive_window import ReceiveWindow
 
         app = application()
         stick = make_stick(Path(home))
         window = ReceiveWindow()
-        window.resize(1280, 800)
         window.show()
         window.action_scan(stick)
         pending = next(row for row, item in enumerate(window.received) if item.state == "pending")
         window.table.selectRow(pending)
-        app.processEvents()
+        for _ in range(3):  # the columns share the width once the rows are laid out
+            app.processEvents()
         window.grab().save(str(target))
         window.shutdown()
     print(target)
@@ -87,4 +119,5 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT / "desktop"))
+    sys.path.insert(0, str(ROOT / "tools"))
     sys.exit(main(sys.argv))

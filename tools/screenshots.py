@@ -11,7 +11,8 @@ into the temporary data folder.
 
 The window is 1366 × 768 (the office laptop) unless ``--size`` says otherwise;
 the screenshots in docs/screenshots/ are at 1366 × 768, those in
-docs/screenshots/1024x768/ at 1024 × 768.
+docs/screenshots/1024x768/ at 1024 × 768.  Offscreen, the screen itself is
+made that size, so dialogs open as large as they would on such a laptop.
 
 Last, the review screen of 从 Word 导入 on a Word file written from the demo's texts.
 
@@ -19,6 +20,7 @@ Runs on a temporary data folder, so the person's own reports are never touched.
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -50,13 +52,26 @@ def parse_args(argv: list[str]) -> tuple[tuple[int, int], Path]:
     return size, Path(args.out) if args.out else folder if size == SIZE else folder / f"{size[0]}x{size[1]}"
 
 
+def offscreen_screen(size: tuple[int, int]) -> None:
+    """Offscreen (unless another platform is asked for), on one screen of ``size``: every window and
+    dialog is fitted to it by the program as on a laptop of that size (the plain offscreen screen
+    is 800 × 800)."""
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") != "offscreen":
+        return
+    config = Path(tempfile.gettempdir()) / f"selfeval-screen-{size[0]}x{size[1]}.json"
+    config.write_text(json.dumps({"screens": [{"name": "screen", "x": 0, "y": 0, "width": size[0],
+                                               "height": size[1], "logicalDpi": 96, "logicalBaseDpi": 96,
+                                               "dpr": 1}]}), encoding="utf-8")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+
+
 @contextmanager
 def scratch_window(size: tuple[int, int]):
     """The main window on a temporary data folder (offscreen unless a display is asked for), so
     the person's own reports are never touched: yields the application, the window and the folder."""
     with tempfile.TemporaryDirectory() as home:
         os.environ["SELFEVAL_HOME"] = home
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        offscreen_screen(size)
         from selfeval import paths
         from selfeval.ui.app import application
         from selfeval.ui.main_window import MainWindow
@@ -149,8 +164,7 @@ def import_review(window, app, home: Path, path: Path) -> Path:
     source = build_docx(home / "2022年度部门整体支出绩效自评报告.docx", demo)
     plan = docimport.plan_import(demo.form, docimport.read_blocks(source))
     dialog = ImportReviewDialog(demo.form, plan, target="政协乐昌市委员会机关 2022 年度（新建）",
-                                current={}, source=source.name, parent=window)
-    dialog.resize(SIZE[0], 760)
+                                current={}, source=source.name, parent=window)  # as large as the screen allows
     dialog._tick_all(True)
     dialog.show()
     app.processEvents()

@@ -56,7 +56,7 @@ def _year(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     argparse_zh.install()
-    parser = argparse.ArgumentParser(
+    parser = argparse_zh.ArgumentParser(
         prog="selfeval",
         description="部门整体支出绩效自评报告：离线填报、校验、评分。",
         epilog="不带命令运行时显示本帮助。每个命令都可加 --help 查看用法。",

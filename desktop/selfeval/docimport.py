@@ -573,11 +573,34 @@ def _short(text: str, size: int = 60) -> str:
     return text if len(text) <= size else text[:size] + "…"
 
 
+NO_FIELD = "（未对应到字段）"
+
+
 def field_label(form: Form, fid: str | None) -> str:
+    """A field's label with its id, for the command line (where ``selfeval set`` takes the id)."""
     if fid is None or fid not in form.fields:
-        return "（未对应到字段）"
+        return NO_FIELD
     fld = form.fields[fid]
     return f"{fld.label}（{fid}）"
+
+
+def clerk_label(form: Form, fid: str | None) -> str:
+    """A field as the clerk knows it from the wizard: its label alone (the form's labels are
+    told apart by themselves; one used twice is followed by its page's title)."""
+    if fid is None or fid not in form.fields:
+        return NO_FIELD
+    label = form.fields[fid].label
+    if sum(1 for fld in form.fields.values() if fld.label == label) > 1:
+        return f"{label}（{field_place(form, fid)}）"
+    return label
+
+
+def field_place(form: Form, fid: str) -> str:
+    """The title of the wizard page a field is entered on."""
+    from .navigation import field_page_index, pages_of
+
+    index = field_page_index(form).get(fid)
+    return pages_of(form)[index].title if index is not None else ""
 
 
 def proposal_value(form: Form, proposal: Proposal) -> str:

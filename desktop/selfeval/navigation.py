@@ -254,6 +254,24 @@ def _indicator_item(form: Form, leaf: Indicator, inputs: tuple[str, ...]) -> Ind
     )
 
 
+def side_list(pages: tuple[Page, ...]) -> list[Page | str]:
+    """The wizard's side list, top to bottom: every page, and above the pages of a chapter of several
+    pages (一、部门的基本情况 over its （一）（二）（三）) the chapter's title, which is no page."""
+    entries: list[Page | str] = []
+    heading_of = None
+    for page in pages:
+        if in_chapter(page) and page.section_title != heading_of:
+            entries.append(page.section_title)
+        heading_of = page.section_title if in_chapter(page) else None
+        entries.append(page)
+    return entries
+
+
+def in_chapter(page: Page) -> bool:
+    """A page that is one part of its chapter (listed under the chapter's title), not a chapter itself."""
+    return page.part is not None and page.title != page.section_title
+
+
 def field_page_index(form: Form) -> dict[str, int]:
     """Field id → index of the page it is entered on."""
     return {fid: index for index, page in enumerate(pages_of(form)) for fid in page.fields}

@@ -7,6 +7,7 @@ from .engine import Evaluation
 from .form import Field, Form
 from .parsing import format_decimal
 from .score_table import NO_FIGURE, score_rows, weighted
+from .score_words import PENDING_GRADE_NOTE, grade_text
 from .store import AuditRecord, ReportInfo
 from .values import display
 
@@ -64,18 +65,25 @@ def info_dict(info: ReportInfo) -> dict:
     }
 
 
+def pad(text: str, columns: int) -> str:
+    """``text`` followed by spaces to take ``columns`` columns of a terminal (a Chinese character takes two)."""
+    from .argparse_zh import display_width
+
+    return text + " " * max(0, columns - display_width(text))
+
+
 def report_list(reports: list[ReportInfo]) -> str:
     if not reports:
         return "数据库中还没有报告。可用 selfeval new 新建，或 selfeval import 导入。"
-    lines = ["编号  年度  状态    总分    等级  单位"]
+    lines = ["  ".join(["编号", pad("年度", 4), pad("状态", 6), pad("总分", 8), pad("等级", 6), "单位"])]
     for info in reports:
         total = (info.total or "") + ("" if info.complete else "*")
-        lines.append(f"{info.id:>4}  {info.year}  {STATUS.get(info.status, info.status):<6}"
-                     f"  {total:<7} {info.grade or '':<4}  {info.unit_name}")
+        lines.append("  ".join([f"{info.id:>4}", pad(str(info.year), 4), pad(STATUS.get(info.status, info.status), 6),
+                                pad(total, 8), pad(grade_text(info.grade, info.complete), 6), info.unit_name]))
         if info.problem:
             lines.append(f"      ！{info.problem}")
     if any(not info.complete for info in reports):
-        lines.append("* 尚有指标未评分")
+        lines.append(f"* 尚有指标未评分：总分为已评指标得分合计，{PENDING_GRADE_NOTE}")
     return "\n".join(lines)
 
 

@@ -88,7 +88,7 @@ def test_review_screen_screenshot(qtbot, window, tmp_path):
     dialog.show()
     qtbot.waitExposed(dialog)
     image = dialog.grab()
-    assert image.width() > 800
+    assert image.width() <= dialog.screen().availableGeometry().width()
     assert image.save(str(tmp_path / "import-review.png"))
     dialog.close()
 
@@ -191,3 +191,39 @@ def test_importing_into_the_open_report_keeps_what_was_typed(qtbot, window, aske
     assert values["signoff.preparer"] == "赵六"
     assert values["problems"].startswith("一是年初预算对工资调整")  # the ticked text replaced the typed one
     assert window.workspace.imported_unchanged(report_id) == {"problems"}
+
+
+def test_the_clerk_sees_field_labels_and_every_note_whole(qtbot, window, tmp_path):
+    """栏目 as the wizard labels the fields, not 行政编制数（staff.authorized_admin）; the id is in the
+    tooltip; a long 注意 (已换算为 13…) wraps in its row instead of being cut off."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QComboBox
+
+    from selfeval import docimport
+
+    form = FormCatalog(ROOT / "forms").get("gd-dept-overall")
+    plan = docimport.plan_import(form, docimport.read_blocks(demo_docx(tmp_path)))
+    dialog = import_dialog.ImportReviewDialog(form, plan, target="某报告", current={}, source="x.docx",
+                                              parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    texts = [dialog.texts.item(row, 1) for row in range(dialog.texts.rowCount())]
+    boxes = [dialog.figures.cellWidget(row, 1) for row in range(dialog.figures.rowCount())]
+    shown = [item.text() for item in texts] + [box.itemText(n) for box in boxes for n in range(box.count())]
+    assert "自评结论" in shown and "行政编制数" in shown
+    assert not [text for text in shown if any(fid in text for fid in form.fields)]
+    conclusion = texts[dialog.text_ids.index("conclusion")]
+    assert "conclusion" in conclusion.toolTip() and "二、自评结论" in conclusion.toolTip()
+    assert all(isinstance(box, QComboBox) for box in boxes)
+    figures = dialog.figures
+    noted = [row for row in range(figures.rowCount()) if figures.item(row, 4).text()]
+    assert noted and any(len(figures.item(row, 4).text()) > 12 for row in noted)
+    metrics = figures.fontMetrics()
+    for row in noted:
+        item = figures.item(row, 4)
+        inner = figures.columnWidth(4) - 2 * (figures.style().pixelMetric(
+            figures.style().PixelMetric.PM_FocusFrameHMargin, None, figures) + 1)
+        needed = metrics.boundingRect(QRect(0, 0, inner, 10_000), int(Qt.TextFlag.TextWordWrap.value), item.text())
+        assert needed.width() <= inner and needed.height() <= figures.rowHeight(row), item.text()
+        assert item.toolTip() == item.text()

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QPushButton, QToolButton
 
 from selfeval.navigation import PageState
 from selfeval.ui.field_widgets import LongTextEditor
@@ -196,10 +196,10 @@ def test_lines_editor_add_move_remove(qtbot, window):
     count = len(editor.rows)
     QTest.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
     type_text(editor.rows[-1].line, "新增任务")
-    move_up = [b for b in editor.rows[-1].findChildren(type(editor.add_button)) if b.text() == "↑"][0]
+    move_up = [b for b in editor.rows[-1].findChildren(QToolButton) if b.text() == "↑"][0]
     QTest.mouseClick(move_up, Qt.MouseButton.LeftButton)
     assert wizard.session.values["goals.tasks"][count - 1] == "新增任务"
-    remove = [b for b in editor.rows[count - 1].findChildren(type(editor.add_button)) if b.text() == "✕"][0]
+    remove = [b for b in editor.rows[count - 1].findChildren(QToolButton) if b.text() == "✕"][0]
     QTest.mouseClick(remove, Qt.MouseButton.LeftButton)
     assert "新增任务" not in wizard.session.values["goals.tasks"]
     assert len(wizard.session.values["goals.tasks"]) == count
@@ -222,3 +222,43 @@ def test_date_from_the_calendar_or_typed_in_chinese(qtbot, window):
     leave(qtbot)
     assert "2月没有30日" in wizard.current_view().rows["report.fill_date"].message.text()
     assert wizard.session.values["report.fill_date"] == date(2023, 2, 1)
+
+
+# -- the side list of pages
+
+def test_the_page_list_shows_the_heading_of_each_chapter_of_several_pages(qtbot, window):
+    """（一）预算编制情况 … （四）加减分项 sit under 三、绩效分析, not under 二、自评结论."""
+    wizard = open_demo(window)
+    pages = wizard.page_list
+    texts = [pages.item(row).text().strip() for row in range(pages.count())]
+    assert texts[:10] == ["一、部门的基本情况", "（一）部门整体概况", "（二）部门整体收支情况", "（三）部门整体支出目标及任务",
+                          "二、自评结论", "三、绩效分析", "（一）预算编制情况", "（二）预算执行情况", "（三）资金使用效益",
+                          "（四）加减分项"]
+    headings = [row for row in range(pages.count()) if pages.page_at(row) is None]
+    assert [texts[row] for row in headings] == ["一、部门的基本情况", "三、绩效分析"]
+    assert len(texts) == len(wizard.navigator.pages) + 2
+    for row in headings:  # a heading is no page: it cannot be chosen, and is drawn bold, not greyed
+        item = pages.item(row)
+        assert not item.flags() & (Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
+        assert item.font().bold() and item.foreground().color() == pages.palette().text().color()
+    assert pages.item(pages.page_rows[wizard.navigator.index_of("analysis.budget_prep")]).text().startswith("  ")
+
+
+def test_the_arrow_keys_and_the_mouse_pass_the_headings_by(qtbot, window):
+    wizard = open_demo(window)
+    pages = wizard.page_list
+    click_page(qtbot, wizard, "conclusion")
+    pages.setFocus(Qt.FocusReason.OtherFocusReason)
+    QTest.keyClick(pages, Qt.Key.Key_Down)
+    assert wizard.navigator.current.id == "analysis.budget_prep"
+    QTest.keyClick(pages, Qt.Key.Key_Up)
+    assert wizard.navigator.current.id == "conclusion"
+    QTest.keyClick(pages, Qt.Key.Key_End)
+    assert wizard.navigator.current.id == "export"
+    QTest.keyClick(pages, Qt.Key.Key_Home)  # the first row is the heading 一、部门的基本情况
+    assert wizard.navigator.current.id == "basic.overview"
+    heading = pages.item(pages.page_rows[wizard.navigator.index_of("analysis.budget_prep")] - 1)
+    assert heading.text() == "三、绩效分析"
+    QTest.mouseClick(pages.viewport(), Qt.MouseButton.LeftButton, pos=pages.visualItemRect(heading).center())
+    assert wizard.navigator.current.id == "basic.overview"
+    assert pages.currentRow() == pages.page_rows[0]

@@ -35,7 +35,7 @@ def as_typed(field, raw, n: int) -> str:
 
 
 def click_page(qtbot, wizard, page_id: str) -> None:
-    row = wizard.navigator.index_of(page_id)
+    row = wizard.page_list.page_rows[wizard.navigator.index_of(page_id)]
     item = wizard.page_list.item(row)
     wizard.page_list.scrollToItem(item)
     QTest.mouseClick(wizard.page_list.viewport(), Qt.MouseButton.LeftButton,

@@ -112,24 +112,28 @@ def _receive(registry: Registry, args) -> int:
     if args.out:
         from .summary import write_summary
 
-        print(f"汇总表：{write_summary(args.out, registry.packages())}")
+        print(f"汇总表：{write_summary(args.out, registry.packages(), catalog)}")
     clean = all(o.state == ACCEPTED and o.package.rescore_ok for o in outcomes)
     return OK if clean else FOUND_ERRORS
 
 
 def _list(registry: Registry, args) -> int:
+    from .desk import BureauForms, report_label
+
     received = registry.packages()
+    catalog = BureauForms()
     if args.json:
         keep = ("id", "unit", "year", "form_id", "total", "grade", "signer", "signed_at", "fingerprint", "state",
                 "version", "newest", "source", "stored", "warnings")
-        print(json.dumps([{key: getattr(item, key) for key in keep} | {"rescore_ok": item.rescore_ok}
+        print(json.dumps([{key: getattr(item, key) for key in keep}
+                          | {"report": report_label(item, catalog), "rescore_ok": item.rescore_ok}
                           for item in received], ensure_ascii=False, indent=2))
         return OK
     if not received:
         print("还没有收到报送包。")
     for item in received:
         version = f"第{item.version}版" + ("·最新" if item.newest else "") if item.version else ""
-        print(f"{item.id}\t{item.unit}\t{item.year or ''}\t{item.total}\t{item.grade}\t{verdict_text(item)}\t"
+        print(f"{item.id}\t{item.unit}\t{item.year or ''}\t{report_label(item, catalog)}\t{item.total}\t{item.grade}\t{verdict_text(item)}\t"
               f"{version}\t{grouped(item.fingerprint, 4) if item.fingerprint else ''}")
     return OK
 

@@ -20,8 +20,8 @@ from typing import Callable, Iterable
 from ..catalog import FormCatalog, UnknownForm
 from ..export.certs import fingerprint as cert_fingerprint
 from ..export.certs import grouped, public_der, read_certificate, subject_names
-from ..export.package import (CONTEXT_ATTACHMENT, MANIFEST, REPORT_ATTACHMENT, SCORES_ATTACHMENT, safe_component,
-                              sha256)
+from ..export.package import (CONTEXT_ATTACHMENT, MANIFEST, MAX_NAME_BYTES, REPORT_ATTACHMENT, SCORES_ATTACHMENT,
+                              safe_component, sha256)
 from ..export.verify import Verdict, is_debris, verify
 from ..form import Form
 from ..interchange import InterchangeError, read_report
@@ -288,7 +288,9 @@ def _register(registry: Registry, path: Path, verdict: Verdict, catalog: FormCat
                          detail=f"签名证书指纹 {row['fingerprint']}，登记的是 {pinned.fingerprint}")
             text = (f"证书变更：签名证书指纹 {grouped(row['fingerprint'], 4)} 与登记的 "
                     f"{grouped(pinned.fingerprint, 4)}（{pinned.how}）不同，须人工决定是否认可")
-        stored = _store(registry, package, row, verdict.files)
+        subject = row["rescore"].get("subject") or ""
+        title = subject + short_title(catalog, row["form_id"], row["form_edition"])
+        stored = _store(registry, package, row, verdict.files, title)
         registry.update(package, stored=stored, note=text)
     received = registry.package(package)
     if received.version and received.version > 1:
@@ -302,10 +304,46 @@ def _first_failure(verdict: Verdict) -> str:
     return next((message for ok, message in verdict.items if not ok), "")
 
 
-def _store(registry: Registry, package: int, row: dict, files: dict[str, bytes | None]) -> str:
+# -- what a report is, in words
+
+UNKNOWN_FORM = "未知表单"
+
+
+def short_title(catalog: FormCatalog, form_id: str, edition: str = "") -> str:
+    """The kind of report as people name it (部门整体支出绩效自评, 项目支出绩效自评), from the form
+    file of ``form_id`` (in ``edition`` when there is one, else the newest); the id itself only
+    when no form file of that id is known."""
+    for wanted in ((edition,) if edition else ()) + (None,):
+        try:
+            return catalog.get(form_id, wanted).short_title
+        except UnknownForm:
+            continue
+    return form_id or UNKNOWN_FORM
+
+
+def report_label(item: Received, catalog: FormCatalog) -> str:
+    """What a received report is: 部门整体支出绩效自评, or 项目支出绩效自评：<the project's name>
+    (a unit sends one department report and a report for each of its projects)."""
+    title = short_title(catalog, item.form_id, item.form_edition)
+    subject = item.rescore.get("subject") if isinstance(item.rescore, dict) else ""
+    return f"{title}：{subject}" if subject else title
+
+
+def archive_name(year: int | None, title: str, package: int) -> str:
+    """The folder of a stored package under its unit's: ``2022_部门整体支出绩效自评_第3号``,
+    ``2022_<project>项目支出绩效自评_第4号`` (named as the unit's package was), a valid name on
+    Windows and no longer than a package's own name."""
+    head, tail = f"{year or '未知年度'}_", f"_第{package}号"
+    room = MAX_NAME_BYTES - len((head + tail).encode("utf-8"))
+    title = safe_component(title, UNKNOWN_FORM)
+    while len(title.encode("utf-8")) > room:
+        title = title[:-1]
+    return safe_component(head + (title.rstrip(". ") or UNKNOWN_FORM) + tail)
+
+
+def _store(registry: Registry, package: int, row: dict, files: dict[str, bytes | None], title: str) -> str:
     """A read-only copy of the package's files in the desk's folder; returns its path relative to it."""
-    relative = Path(safe_component(row["unit"])) / safe_component(
-        f"{row['year'] or '未知年度'}_{row['form_id'] or '未知表单'}_第{package}号")
+    relative = Path(safe_component(row["unit"])) / archive_name(row["year"], title, package)
     target = registry.folder / relative
     if target.exists():
         shutil.rmtree(target)
@@ -409,9 +447,10 @@ class Details:
     lines: list[str] = field(default_factory=list)
 
 
-def details(registry: Registry, package: int) -> Details:
+def details(registry: Registry, package: int, catalog: FormCatalog | None = None) -> Details:
     item = registry.package(package)
-    lines = [f"第 {item.id} 号报送包：{item.unit}　{item.year or ''} 年度　{item.state_name}"
+    label = report_label(item, catalog or BureauForms())
+    lines = [f"第 {item.id} 号报送包：{item.unit}　{item.year or ''} 年度　{label}　{item.state_name}"
              + (f"　第 {item.version} 版（共 {item.versions} 版）" if item.version else "")
              + ("　最新" if item.newest else ""),
              f"来源：{item.source}",

@@ -10,7 +10,7 @@ from ..files import write_atomic
 from .registry import ACCEPTED, PENDING, Received
 
 TITLE = "部门整体支出绩效自评受理汇总表"
-HEAD = ("单位", "年度", "表单", "总分", "等级")
+HEAD = ("单位", "年度", "表单", "项目名称", "总分", "等级")
 TAIL = ("警告数", "已说明", "签署人", "签署时间", "证书指纹", "验证结论", "版本")
 
 
@@ -39,8 +39,12 @@ def version_text(item: Received) -> str:
     return f"第{item.version}版/共{item.versions}版" + ("（最新）" if item.newest else "")
 
 
-def rows(received: list[Received]) -> tuple[list[str], list[list]]:
-    """The heading and one row per package: unit, year, form, then scores, then the checks."""
+def rows(received: list[Received], catalog=None) -> tuple[list[str], list[list]]:
+    """The heading and one row per package: unit, year, form and project, then scores, then the checks
+    (``catalog``: the bureau's form files, naming the form of a package that could not be read)."""
+    from .desk import BureauForms, short_title
+
+    catalog = catalog or BureauForms()
     leaves = indicator_columns(received)
     heading = [*HEAD, *(title for _leaf, title in leaves), *TAIL]
     body = []
@@ -48,7 +52,8 @@ def rows(received: list[Received]) -> tuple[list[str], list[list]]:
         trusted = item.state != "failed"
         score = item.rescore if trusted else {}
         body.append([
-            item.unit, item.year, score.get("form") or item.form_id,
+            item.unit, item.year, score.get("form") or short_title(catalog, item.form_id, item.form_edition),
+            score.get("subject") or "",
             _number(item.total) if trusted else None, item.grade if trusted else None,
             *(_number(score.get("scores", {}).get(leaf)) for leaf, _title in leaves),
             score.get("warnings"), score.get("explained"), item.signer,
@@ -67,12 +72,12 @@ def _number(text):
         return text
 
 
-def workbook_bytes(received: list[Received], *, generated_at: datetime | None = None) -> bytes:
+def workbook_bytes(received: list[Received], *, generated_at: datetime | None = None, catalog=None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
-    heading, body = rows(received)
+    heading, body = rows(received, catalog)
     book = Workbook()
     sheet = book.active
     sheet.title = "汇总表"
@@ -94,7 +99,7 @@ def workbook_bytes(received: list[Received], *, generated_at: datetime | None = 
             cell.alignment = Alignment(wrap_text=True, vertical="center")
             if cell.row == 3:
                 cell.font = Font(bold=True)
-    widths = {"单位": 22, "表单": 18, "签署人": 18, "签署时间": 16, "证书指纹": 24, "验证结论": 20, "版本": 14}
+    widths = {"单位": 22, "表单": 18, "项目名称": 18, "签署人": 18, "签署时间": 16, "证书指纹": 24, "验证结论": 20, "版本": 14}
     for index, name in enumerate(heading, 1):
         sheet.column_dimensions[get_column_letter(index)].width = widths.get(name, 9)
     for row in sheet.iter_rows(min_row=4, max_row=3 + len(body)):
@@ -115,7 +120,7 @@ def workbook_bytes(received: list[Received], *, generated_at: datetime | None = 
     return buffer.getvalue()
 
 
-def write_summary(path: Path | str, received: list[Received]) -> Path:
+def write_summary(path: Path | str, received: list[Received], catalog=None) -> Path:
     path = Path(path)
-    write_atomic(path, workbook_bytes(received))
+    write_atomic(path, workbook_bytes(received, catalog=catalog))
     return path

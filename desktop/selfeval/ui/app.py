@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from .. import argparse_zh, paths
 from ..catalog import resources_dir
 from ..streams import ensure_streams
-from . import crash, dialogs
+from . import crash, dialogs, focus_mark
 from .i18n import install_qt_translations, set_language, tr
 from .main_window import BACKUP_FILTER, MainWindow
 from .settings import open_settings
@@ -63,16 +63,14 @@ def application(argv: list[str] | None = None) -> QApplication:
     set_language(str(settings.value("language", "zh_CN")))
     install_qt_translations(app)
     load_bundled_font(app)
+    focus_mark.install(app)
     app.setApplicationDisplayName(dialogs.app_title())
     return app
 
 
 def _show_error(title: str, text: str) -> None:
     try:
-        from PySide6.QtWidgets import QMessageBox
-
-        parent = QApplication.activeWindow()
-        QMessageBox.critical(parent, title, text)
+        dialogs.error(QApplication.activeWindow(), title, text)
     except Exception:  # the dialog itself must never raise from the excepthook
         print(f"{title}\n{text}", file=sys.stderr)
 
@@ -177,14 +175,18 @@ def after_first_paint(widget, action: Callable[[], None], fallback_ms: int = 500
     _FirstPaint(widget, action, fallback_ms)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ensure_streams()  # selfeval-gui.exe is a windowed program: no sys.stdout or sys.stderr
+def build_parser() -> argparse.ArgumentParser:
     argparse_zh.install()
-    parser = argparse.ArgumentParser(prog="selfeval-gui", description="部门整体支出绩效自评（图形界面）")
+    parser = argparse_zh.ArgumentParser(prog="selfeval-gui", description="部门整体支出绩效自评（图形界面）")
     parser.add_argument("--db", type=Path, metavar="文件", help="数据库文件（默认使用数据目录中的数据库）")
     parser.add_argument("--startup-check", action="store_true",
                         help=f"显示报告列表后立即退出并输出“{STARTED}”：检查程序能否启动，测量启动时间")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    ensure_streams()  # selfeval-gui.exe is a windowed program: no sys.stdout or sys.stderr
+    args = build_parser().parse_args(argv)
     return run(args.db, startup_check=args.startup_check)
 
 

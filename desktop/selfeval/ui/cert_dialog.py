@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QSize, QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -23,6 +23,7 @@ from ..export.package import safe_component
 from . import dialogs
 from .field_row import show_message
 from .i18n import tr
+from .settings import keep_on_screen
 
 SELF_SIGNED_NOTICE = ("自签名证书只能证明文件在签名后没有被改动，不能证明是谁签的名。"
                       "如需证明签署人身份，请使用由电子认证服务机构（CA）颁发的证书。")
@@ -101,7 +102,7 @@ class SelfSignedDialog(QDialog):
         buttons.accepted.connect(self.create)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(520, self.sizeHint().height())
+        keep_on_screen(self, QSize(520, self.sizeHint().height()))
         (self.person if not person else self.password_box).setFocus()
 
     def browse(self) -> None:

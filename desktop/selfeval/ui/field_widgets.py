@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from PySide6.QtCore import QDate, QLocale, QMimeData, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtGui import QFocusEvent, QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCalendarWidget,
@@ -32,21 +32,45 @@ from ..values import display
 from .i18n import language, tr
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# A button Enter goes past when it moves from field to field (the wizard's 上一步: Enter, Enter from
+# a page's last field goes on to 下一步 and presses it, never back a page).
+ENTER_PASSES = "enterPasses"
 # Focus that goes to another window or a context menu has not left the field.
 _STAYING = (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason)
 NUMERIC_TYPES = DECIMAL_TYPES | INTEGER_TYPES
 NUMERIC_WIDTH = 220  # widest a number's line edit grows
 
 
+def is_enter(event: QKeyEvent) -> bool:
+    """Enter or Return, alone (the keypad's Enter too)."""
+    return event.key() in _ENTER_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+
+
+def move_on(widget: QWidget) -> None:
+    """Enter in a field: on to the next thing to fill in, as Tab goes, but past a button marked
+    :data:`ENTER_PASSES`; arriving at a list's 添加一项, a list of lines starts its first item.
+    ``widget``: one of ours in the window (Qt's focusNextChild moves on from the window's focus)."""
+    widget.focusNextChild()
+    for _ in range(3):
+        focused = QApplication.focusWidget()
+        if focused is None or not focused.property(ENTER_PASSES):
+            break
+        widget.focusNextChild()
+    focused = QApplication.focusWidget()
+    if isinstance(focused, AddButton):
+        focused.reached_by_enter()
+
+
 class _Line(QLineEdit):
-    """A line edit that reports focus changes and moves on with Enter."""
+    """A line edit that reports focus changes and moves on with Enter (or does ``on_enter``)."""
 
     focus_in = Signal()
     focus_out = Signal()
+    on_enter: Callable[[], None] | None = None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in _ENTER_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            self.focusNextChild()
+        if is_enter(event):
+            (self.on_enter or (lambda: move_on(self)))()
             return
         super().keyPressEvent(event)
 
@@ -65,7 +89,7 @@ class _Combo(QComboBox):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in _ENTER_KEYS:
-            self.focusNextChild()
+            move_on(self)
             return
         super().keyPressEvent(event)
 
@@ -354,6 +378,44 @@ class YesNoEditor(FieldEditor):
         self.combo.setEnabled(not read_only)
 
 
+class AddButton(QToolButton):
+    """A list's 添加一项: Enter or Space adds an item; what is typed while it has the focus (a letter,
+    or a word from the input method) starts a new item and goes into it instead of being lost."""
+
+    def __init__(self, editor: RowListEditor):
+        super().__init__(editor)
+        self.editor = editor
+        self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if is_enter(event):
+            self.click()
+            return
+        typed = event.text()
+        if typed and typed.isprintable() and not typed.isspace() and self.isEnabled() and not (
+                event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)):
+            self._into_new_item(event)
+            return
+        super().keyPressEvent(event)
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:  # noqa: N802 (Qt's name)
+        if (event.commitString() or event.preeditString()) and self.isEnabled():
+            self._into_new_item(event)
+            return
+        super().inputMethodEvent(event)
+
+    def _into_new_item(self, event) -> None:
+        self.editor.add_row(None, focus=True)
+        target = QApplication.focusWidget()
+        if target is not None and target is not self:
+            QApplication.sendEvent(target, event)
+
+    def reached_by_enter(self) -> None:
+        """Enter moved here from the field before: an empty list of lines starts its first item."""
+        if isinstance(self.editor, LinesEditor) and not self.editor.rows and self.isEnabled():
+            self.editor.add_row(None, focus=True)
+
+
 class RowListEditor(FieldEditor):
     """A list of rows with add, remove, move up and move down."""
 
@@ -370,7 +432,7 @@ class RowListEditor(FieldEditor):
         # Qt ignores setTabOrder with a NoFocus widget; a 0×0 widget never gets a click
         self.anchor.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.anchor.setFixedSize(0, 0)
-        self.add_button = QToolButton(self)
+        self.add_button = AddButton(self)
         self.add_button.setText("＋ " + tr("添加一项"))
         self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.add_button.clicked.connect(lambda: self.add_row(None, focus=True))
@@ -459,6 +521,16 @@ class RowListEditor(FieldEditor):
         line.textEdited.connect(self._emit_edited)
         line.focus_out.connect(self._leave_when_focus_is_outside)
 
+    def move_past(self) -> None:
+        """On to the field after the list, past its 添加一项 (Tab still stops there)."""
+        self.add_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.add_button.focusNextChild()
+        for _ in range(3):
+            focused = QApplication.focusWidget()
+            if focused is None or not focused.property(ENTER_PASSES):
+                break
+            self.add_button.focusNextChild()
+
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
         self.add_button.setEnabled(not read_only)
@@ -476,6 +548,7 @@ class LinesEditor(RowListEditor):
 
     def make_row(self, row: QWidget, layout: QHBoxLayout, item: Any) -> QWidget:
         line = _Line(row)
+        line.on_enter = lambda r=row: self._enter(r)
         line.setText(item or "")
         line.setCursorPosition(0)
         line.setReadOnly(self.read_only)
@@ -485,6 +558,23 @@ class LinesEditor(RowListEditor):
         line.focus_out.connect(lambda l=line: l.setCursorPosition(0))
         self._connect_line(line)
         return line
+
+    def _enter(self, row: QWidget) -> None:
+        """Enter in an item: on to the next item; after the last, a new item, or — when the last is
+        still empty — on past the list (the empty item dropped), as in a word processor's list."""
+        if self.read_only:
+            move_on(row.line)
+        elif row is not self.rows[-1]:
+            self.rows[self.rows.index(row) + 1].line.setFocus(Qt.FocusReason.TabFocusReason)
+        elif row.line.text().strip():
+            self.add_row(None, focus=True)
+        else:
+            self.move_past()
+            self.rows.remove(row)
+            self._drop(row)
+            self._order_tabs()
+            self._emit_edited()
+            self._emit_left()
 
     def _split_pasted(self, row: QWidget) -> None:
         """Text with line breaks (pasted, dropped) is spread over this row and new ones after it."""
@@ -560,6 +650,8 @@ class AdjustmentsEditor(RowListEditor):
             combo.focus_out.connect(self._leave_when_focus_is_outside)
             combo.setEnabled(not self.read_only)
         row.description.setReadOnly(self.read_only)
+        # Enter after the last item's description goes on past 添加一项 (Tab stops there to add one)
+        row.description.on_enter = lambda r=row: self.move_past() if r is self.rows[-1] else move_on(r.description)
         self._connect_line(row.description)
         layout.addWidget(row.kind)
         layout.addWidget(row.level)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,13 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..docimport import ImportPlan, Proposal, field_label, proposal_value
+from ..docimport import ImportPlan, Proposal, clerk_label, field_place, proposal_value
 from ..form import Form
 from ..values import is_empty
 from .i18n import tr
+from .settings import keep_on_screen
 
 NUMBER_TYPES = ("money", "count", "percent", "number")
 NOT_IMPORTED = "（不导入）"
+PREFERRED = QSize(1180, 720)
+# the figures' 栏目 (a drop-down) and 注意 columns: a share of the table's width, at most so many pixels
+FIELD_SHARE, FIELD_WIDTH = 0.28, 380
+NOTE_SHARE, NOTE_WIDTH = 0.2, 240
 
 
 def _item(text: str, *, checkable: bool = False, checked: bool = False, tip: str = "") -> QTableWidgetItem:
@@ -49,13 +54,18 @@ def _item(text: str, *, checkable: bool = False, checked: bool = False, tip: str
     return item
 
 
+def field_tip(form: Form, fid: str) -> str:
+    """Where a field is filled in, and its id (as the command line names it)."""
+    return f"{clerk_label(form, fid)}\n{tr('所在页面')}：{field_place(form, fid)}\n{tr('字段编号')}：{fid}"
+
+
 class ImportReviewDialog(QDialog):
     def __init__(self, form: Form, plan: ImportPlan, *, target: str, current: dict,
                  source: str = "", parent: QWidget | None = None):
         super().__init__(parent)
         self.form, self.plan, self.current = form, plan, current
         self.setWindowTitle(tr("导入上年报告：核对"))
-        self.resize(1180, 720)
+        keep_on_screen(self, PREFERRED)  # on a 1024 × 768 screen the buttons stay in view
         layout = QVBoxLayout(self)
         summary = QLabel(self)
         summary.setWordWrap(True)
@@ -96,7 +106,7 @@ class ImportReviewDialog(QDialog):
             occupied = not is_empty(self.current.get(fid))
             note = tr("（已有内容，勾选则覆盖）") if occupied else ""
             table.setItem(row, 0, _item(note, checkable=True, checked=not occupied))
-            table.setItem(row, 1, _item(field_label(self.form, fid)))
+            table.setItem(row, 1, _item(clerk_label(self.form, fid), tip=field_tip(self.form, fid)))
             table.setItem(row, 2, _item(str(len(text))))
             table.setItem(row, 3, _item(" ".join(text.split())[:80], tip=text[:1500]))
         self._fit(table, stretch=3)
@@ -143,7 +153,10 @@ class ImportReviewDialog(QDialog):
             box = QComboBox(table)
             box.addItem(tr(NOT_IMPORTED), None)
             for fid in targets:
-                box.addItem(field_label(self.form, fid), fid)
+                box.addItem(clerk_label(self.form, fid), fid)
+                box.setItemData(box.count() - 1, field_tip(self.form, fid), Qt.ItemDataRole.ToolTipRole)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)  # as wide as its column, not as its longest label
             if proposal.field in targets:
                 box.setCurrentIndex(targets.index(proposal.field) + 1)
             table.setCellWidget(row, 1, box)
@@ -152,11 +165,15 @@ class ImportReviewDialog(QDialog):
             table.setItem(row, 3, _item(proposal.sentence, tip=proposal.sentence))
             table.setItem(row, 4, _item(proposal.note, tip=proposal.note))
         self._fit(table, stretch=3)
+        # the sentence and the note wrap onto more lines: the whole of each is read in its row
+        table.setWordWrap(True)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
-        table.setColumnWidth(1, 380)
-        table.setColumnWidth(4, 220)
+        room = self.width()
+        table.setColumnWidth(1, min(FIELD_WIDTH, int(room * FIELD_SHARE)))
+        table.setColumnWidth(4, min(NOTE_WIDTH, int(room * NOTE_SHARE)))
         self.figures = table
         layout.addWidget(table, 1)
         return page
@@ -175,7 +192,7 @@ class ImportReviewDialog(QDialog):
         chosen: dict[str, set[str]] = {}
         for proposal in self.chosen_figures():
             chosen.setdefault(proposal.field, set()).add(proposal.value)
-        return [field_label(self.form, fid) for fid, found in chosen.items() if len(found) > 1]
+        return [clerk_label(self.form, fid) for fid, found in chosen.items() if len(found) > 1]
 
     def accept(self) -> None:
         clash = self.conflicts()

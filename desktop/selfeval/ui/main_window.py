@@ -354,7 +354,7 @@ class MainWindow(QMainWindow):
         message = f"{tr('已导入')} {len(result.written)} {tr('项')}"
         if result.refused:
             dialogs.warn(self, tr("从 Word 导入上年报告"), tr("以下内容未能写入：") + "\n" + "\n".join(
-                f"{docimport.field_label(form, fid)}：{error}" for fid, error in result.refused))
+                f"{docimport.clerk_label(form, fid)}：{error}" for fid, error in result.refused))
         self.statusBar().showMessage(message, 10000)
 
     def action_export(self) -> None:

@@ -21,9 +21,13 @@ from PySide6.QtWidgets import (
 
 from .i18n import tr
 from .report_list import status_text
+from .settings import keep_on_screen
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
+
+
+COMBO_CHARACTERS = 28
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,9 @@ class NewReportDialog(QDialog):
         self.source.addItem(tr("同一单位最近一年的报告"), None)
         for info in sorted(workspace.store.reports(), key=lambda i: (-i.year, i.unit_name)):
             self.source.addItem(f"{info.year} 年度 · {info.unit_name} · {status_text(info.status)}", info.id)
+        for box in (self.form_box, self.source):  # a long unit's name widens the list it drops down, not the dialog
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(COMBO_CHARACTERS)
         self.source.setEnabled(False)
         self.carry.toggled.connect(self.source.setEnabled)
         layout.addRow(tr("表单"), self.form_box)
@@ -70,6 +77,7 @@ class NewReportDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout.addRow(buttons)
+        keep_on_screen(self)
         self.unit.setFocus()  # there is usually one form: start with the unit's name
 
     def _accept(self) -> None:

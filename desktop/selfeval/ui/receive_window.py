@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QCloseEvent, QColor
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -27,9 +27,12 @@ from ..receiving.registry import ACCEPTED, FAILED, PENDING, REJECTED, Received, 
 from ..receiving.summary import verdict_text, version_text, write_summary
 from . import dialogs
 from .i18n import tr
+from .settings import keep_on_screen
 from .tables import row_table
 
-COLUMNS = ("编号", "单位", "年度", "总分", "等级", "版本", "签署人", "证书指纹", "结论")
+COLUMNS = ("编号", "单位", "报告", "年度", "总分", "等级", "版本", "签署人", "证书指纹", "结论")
+SHARED = (1, 2, 7)  # 单位, 报告 and 签署人 share the width left and wrap; the others are as wide as they need
+NUMBERS = (0, 3, 4)  # right-aligned
 COLOURS = {ACCEPTED: "#1b5e20", PENDING: "#b26a00", FAILED: "#b3261e", REJECTED: "#616161"}
 BACKGROUNDS = {ACCEPTED: "#edf7ee", PENDING: "#fff4e0", FAILED: "#fdecea", REJECTED: "#f0f0f0"}
 CERT_PATTERN = "证书 (*.cer *.crt *.der *.pem)"
@@ -67,17 +70,23 @@ class ReceiveWindow(QMainWindow):
         self.progress.hide()
         layout.addWidget(self.progress)
         splitter = QSplitter(Qt.Orientation.Vertical, central)
-        self.table = row_table(COLUMNS, splitter, stretch=1)
+        self.table = row_table(COLUMNS, splitter, stretch=SHARED)
         self.table.itemSelectionChanged.connect(self.show_details)
         self.details = QPlainTextEdit(splitter)
         self.details.setReadOnly(True)
         self.details.setObjectName("details")
         splitter.addWidget(self.table)
         splitter.addWidget(self.details)
-        splitter.setSizes([360, 300])
+        splitter.setStretchFactor(0, 3)  # the list gets the larger share of the height
+        splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
-        self.resize(1200, 760)
+        # Ctrl+W (and the system's own key for closing, Ctrl+F4 on Windows), and Esc as for a dialog
+        closing = [*QKeySequence.keyBindings(QKeySequence.StandardKey.Close), QKeySequence("Ctrl+W"),
+                   QKeySequence(Qt.Key.Key_Escape)]
+        for keys in dict.fromkeys(key.toString() for key in closing):
+            QShortcut(QKeySequence(keys), self, self.close)
+        keep_on_screen(self, QSize(1200, 760))
         self.refresh()
 
     # -- the list
@@ -87,7 +96,8 @@ class ReceiveWindow(QMainWindow):
         self.table.setRowCount(len(self.received))
         for row, item in enumerate(self.received):
             trusted = item.state != FAILED  # the figures of a package that failed are not the unit's
-            cells = (str(item.id), item.unit, str(item.year or ""), item.total if trusted else "",
+            cells = (str(item.id), item.unit, desk.report_label(item, self.catalog), str(item.year or ""),
+                     item.total if trusted else "",
                      item.grade if trusted else "", version_text(item),
                      item.signer, grouped(item.fingerprint, 4) if item.fingerprint else "", verdict_text(item))
             colour = COLOURS[item.state]
@@ -98,7 +108,7 @@ class ReceiveWindow(QMainWindow):
                 cell.setBackground(QBrush(QColor(BACKGROUNDS[item.state])))
                 if column == len(COLUMNS) - 1:
                     cell.setForeground(QBrush(QColor(colour)))
-                if column in (0, 2, 3):
+                if column in NUMBERS:
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, cell)
         states = [item.state for item in self.received]
@@ -117,7 +127,7 @@ class ReceiveWindow(QMainWindow):
 
     def show_details(self) -> None:
         item = self.selected()
-        self.details.setPlainText("\n".join(desk.details(self.registry, item.id).lines) if item else
+        self.details.setPlainText("\n".join(desk.details(self.registry, item.id, self.catalog).lines) if item else
                                   tr("还没有收到报送包。点“扫描文件夹或 U 盘…”选择 U 盘的根目录。"))
         self._update_buttons()
 
@@ -219,7 +229,7 @@ class ReceiveWindow(QMainWindow):
         target = dialogs.save_file(self, tr("导出汇总表"), Path.home() / "汇总表.xlsx", "Excel (*.xlsx)")
         if target is None:
             return
-        write_summary(target, self.registry.packages())
+        write_summary(target, self.registry.packages(), self.catalog)
         dialogs.inform(self, tr("导出汇总表"), tr("汇总表已写入：{p}").format(p=target))
 
     def action_open_folder(self) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from .. import score_words
 from .i18n import tr
 from .tables import row_table
 
@@ -15,6 +16,9 @@ if TYPE_CHECKING:
     from ..store import ReportInfo
 
 COLUMNS = ("单位", "年度", "表单", "状态", "总分", "等级", "最后修改")
+TOTAL_COLUMN, GRADE_COLUMN = COLUMNS.index("总分"), COLUMNS.index("等级")
+PARTIAL_COLOUR = "#5a6b80"  # a total so far and 待评分: not yet the report's
+PARTIAL_NOTES = {TOTAL_COLUMN: score_words.PARTIAL_TOTAL_NOTE, GRADE_COLUMN: score_words.PENDING_GRADE_NOTE}
 # the keys of the list's buttons, shown in their tooltips: 新建报告 is the File menu's
 SHORTCUTS = {"new": QKeySequence.StandardKey.New, "open": QKeySequence.StandardKey.Open}
 EXTRA_KEYS = {"open": "Enter"}  # Enter on a row opens it too
@@ -31,7 +35,7 @@ def local_time(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def total_text(total: str | None) -> str:
+def stored_total(total: str | None) -> str:
     """The stored total as the score panel and the exports show it: "85.72", "90.00", "0.00"."""
     if not total:
         return ""
@@ -43,6 +47,13 @@ def total_text(total: str | None) -> str:
         return format_score(Decimal(total))
     except InvalidOperation:
         return total
+
+
+def score_cells(info: ReportInfo) -> tuple[str, str]:
+    """The 总分 and 等级 columns as the score panel shows them: 已评 12.50 and 待评分 until every
+    indicator is scored (the store's ``complete``)."""
+    return (score_words.total_text(stored_total(info.total), info.complete),
+            score_words.grade_text(info.grade, info.complete))
 
 
 def tooltip(text: str, key: str) -> str:
@@ -127,10 +138,14 @@ class ReportList(QWidget):
         self.reports = reports
         self.table.setRowCount(len(reports))
         for row, info in enumerate(reports):
+            total, grade = score_cells(info)
             cells = (info.unit_name, str(info.year or ""), form_name(info),
-                     state_text(info), total_text(info.total), info.grade or "", local_time(info.updated_at))
+                     state_text(info), total, grade, local_time(info.updated_at))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                if column in (TOTAL_COLUMN, GRADE_COLUMN) and info.total and not info.complete:
+                    item.setToolTip(tr(PARTIAL_NOTES[column]))
+                    item.setForeground(QColor(PARTIAL_COLOUR))
                 if info.problem:
                     item.setToolTip(info.problem)
                     item.setForeground(QColor(PROBLEM_COLOUR))

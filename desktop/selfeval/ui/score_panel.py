@@ -5,7 +5,13 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
 from ..engine import Evaluation
 from ..parsing import format_score
+from ..score_words import PARTIAL_TOTAL_NOTE, PENDING_GRADE_NOTE, grade_text, total_text
 from .i18n import tr
+
+TOTAL_STYLE = "font-size: 26px; font-weight: bold; color: #0b5394;"
+PARTIAL_STYLE = "font-size: 18px; font-weight: bold; color: #5a6b80;"  # the sum so far: no total yet
+GRADE_STYLE = "font-size: 18px; font-weight: bold;"
+PENDING_STYLE = "font-size: 18px; color: #5a6b80;"
 
 
 class ScorePanel(QFrame):
@@ -16,10 +22,10 @@ class ScorePanel(QFrame):
         grid = QGridLayout(self)
         self.total = QLabel(self)
         self.total.setObjectName("total")
-        self.total.setStyleSheet("font-size: 26px; font-weight: bold; color: #0b5394;")
+        self.total.setStyleSheet(TOTAL_STYLE)
         self.grade = QLabel(self)
         self.grade.setObjectName("grade")
-        self.grade.setStyleSheet("font-size: 18px; font-weight: bold;")
+        self.grade.setStyleSheet(GRADE_STYLE)
         self.unscored = QLabel(self)
         self.errors = QLabel(self)
         self.errors.setObjectName("errors")
@@ -41,8 +47,13 @@ class ScorePanel(QFrame):
     def show_evaluation(self, evaluation: Evaluation, hidden_errors: int = 0) -> None:
         """``hidden_errors``: how many of the errors are required fields on pages
         not filled in yet, not shown on those pages nor counted in their colours."""
-        self.total.setText(format_score(evaluation.total))
-        self.grade.setText(evaluation.grade)
+        complete = evaluation.complete
+        self.total.setText(total_text(format_score(evaluation.total), complete))
+        self.total.setStyleSheet(TOTAL_STYLE if complete else PARTIAL_STYLE)
+        self.total.setToolTip("" if complete else tr(PARTIAL_TOTAL_NOTE))
+        self.grade.setText(grade_text(evaluation.grade, complete))
+        self.grade.setStyleSheet(GRADE_STYLE if complete else PENDING_STYLE)
+        self.grade.setToolTip("" if complete else tr(PENDING_GRADE_NOTE))
         self.unscored.setText(str(evaluation.unscored_count))
         errors, warnings = len(evaluation.errors), len(evaluation.warnings)
         open_warnings = len(evaluation.unexplained_warnings)

@@ -5,11 +5,13 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -23,6 +25,7 @@ from ..workspace import NotReady, Workspace
 from . import dialogs
 from .autosave import Autosave
 from .export_page import ExportPage
+from .field_widgets import ENTER_PASSES
 from .i18n import tr
 from .page_list import PageList
 from .page_view import PageView
@@ -87,7 +90,8 @@ class WizardView(QWidget):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         self.page_list = PageList(self.session.navigator.pages, side)
-        self.page_list.currentRowChanged.connect(self._list_row_changed)
+        self.page_list.page_chosen.connect(self._list_row_changed)
+        self.page_list.clicked.connect(self._list_clicked)
         side_layout.addWidget(self.page_list, 1)
         self.score_panel = ScorePanel(side)
         side_layout.addWidget(self.score_panel)
@@ -107,6 +111,8 @@ class WizardView(QWidget):
         for button in (self.back_button, self.next_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.setAutoDefault(True)  # Enter presses it, as Enter moves from field to field
+        # Enter from a page's last field goes on to 下一步 (Tab stops at 上一步 first, as it is placed)
+        self.back_button.setProperty(ENTER_PASSES, True)
         self.back_button.setToolTip(tr("上一页") + "（PgUp / Alt+←）")
         self.next_button.setToolTip(tr("下一页") + "（PgDn / Alt+→）")
         self.back_button.clicked.connect(self.go_back)
@@ -203,10 +209,18 @@ class WizardView(QWidget):
             QWidget.setTabOrder(self.back_button, self.next_button)
 
     def focus_page(self) -> None:
-        """Put the keyboard focus on the first thing to fill in (or press) on the current page."""
+        """Put the keyboard focus on the first thing to fill in (or press) on the current page,
+        with the cursor after its text and nothing selected: the first key typed adds to it
+        (Tab into a field selects its text, to be typed over; the program putting the focus
+        there is no such choice)."""
         for widget in self._tab_stops(self.current_view()):
             if widget.isVisible() and widget.isEnabled():
                 widget.setFocus(Qt.FocusReason.TabFocusReason)
+                if isinstance(widget, QLineEdit):
+                    widget.deselect()
+                    widget.end(False)
+                elif isinstance(widget, QPlainTextEdit):
+                    widget.moveCursor(QTextCursor.MoveOperation.End)
                 return
 
     def current_view(self) -> PageView | ReviewPage | ExportPage:
@@ -227,10 +241,7 @@ class WizardView(QWidget):
         if isinstance(view, PageView) and leaving is not page:
             view.release_room()  # nothing is under the pointer on a page just shown
         self.stack.setCurrentWidget(view)
-        if self.page_list.currentRow() != index:
-            self.page_list.blockSignals(True)
-            self.page_list.setCurrentRow(index)
-            self.page_list.blockSignals(False)
+        self.page_list.show_page(index)
         self.back_button.setEnabled(self.navigator.can_back)
         self.next_button.setEnabled(self.navigator.can_next)
         if leaving is not page and notices:
@@ -253,9 +264,15 @@ class WizardView(QWidget):
     def go_to(self, page_id: str) -> None:
         self.show_page(self.navigator.index_of(page_id))
 
-    def _list_row_changed(self, row: int) -> None:
-        if row >= 0 and row != self.navigator.index:
-            self.show_page(row)
+    def _list_row_changed(self, index: int) -> None:
+        if index != self.navigator.index:
+            self.show_page(index)
+
+    def _list_clicked(self, _row) -> None:
+        """A page chosen with the mouse: the focus goes into it, ready for typing or pasting. (Chosen
+        with the arrow keys, the list keeps the focus, to go on choosing; Tab then enters the page.)"""
+        if self.page_list.page_at(self.page_list.currentRow()) == self.navigator.index:
+            self.focus_page()
 
     def jump_to_field(self, field_id: str, excerpt: str = "") -> None:
         self.navigator.reveal(field_id)
