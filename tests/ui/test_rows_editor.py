@@ -122,5 +122,5 @@ def test_a_row_with_only_its_level_one_chosen_is_one_indicator_not_scored_everyw
     evaluation = wizard.session.evaluation
     assert (evaluation.total, evaluation.subtotals["output"], evaluation.unscored_count) == (
         Decimal("92.42"), Decimal("48.32"), 1)
-    qtbot.waitUntil(lambda: wizard.score_panel.total.text() == "92.42", timeout=2000)
+    qtbot.waitUntil(lambda: wizard.score_panel.total.text() == "已评 92.42", timeout=2000)
     assert wizard.score_panel.unscored.text() == "1"
