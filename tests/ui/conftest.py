@@ -16,6 +16,8 @@ KNOWN_QT_NOISE = (
     # The offscreen platform has no native window to raise or activate.
     "This plugin does not support raise()",
     "This plugin does not support setParent()",
+    # The offscreen platform cannot grab the keyboard for a drop-down list's popup.
+    "This plugin does not support grabbing the keyboard",
 )
 
 
