@@ -6,8 +6,8 @@ clerk then types into nothing she can see. Every push and tool button with the f
 ring in the selection colour, over whatever the style draws."""
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter, QPalette, QPen
+from PySide6.QtCore import QRectF  # not Qt: naming it makes PySide6 build its hundred-odd enums at start
+from PySide6.QtGui import QBrush, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption
 
 RING_WIDTH = 2
@@ -31,7 +31,7 @@ def _ring(option: QStyleOption, painter: QPainter) -> None:
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(QPen(option.palette.color(QPalette.ColorRole.Highlight), RING_WIDTH))
-    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setBrush(QBrush())  # no fill
     inset = RING_WIDTH / 2 + 0.5
     painter.drawRoundedRect(QRectF(option.rect).adjusted(inset, inset, -inset, -inset), 3, 3)
     painter.restore()
