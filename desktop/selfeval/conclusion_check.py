@@ -29,12 +29,13 @@ from .parsing import format_score
 
 CHECK = "conclusion_stated"
 TEXT_TYPES = ("text", "longtext", "lines")
-SENTENCE = re.compile(r"[^。！？；;\n]+")
-CLAUSE = re.compile(r"[^，,]+")
-COMPARING = re.compile(r"较|比|同比|环比|上年|去年|上一年|以来|提高|下降|增加|减少|上升|增长|提升|降低")
-YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度?(?!代)")
+# patterns, compiled on first use (re's own cache), not when the program starts
+SENTENCE = r"[^。！？；;\n]+"
+CLAUSE = r"[^，,]+"
+COMPARING = r"较|比|同比|环比|上年|去年|上一年|以来|提高|下降|增加|减少|上升|增长|提升|降低"
+YEAR = r"(?<!\d)((?:19|20)\d{2})\s*年度?(?!代)"
 # bounded runs between the words, so that no text (up to a field's 20,000 characters) makes them slow
-SCORE = re.compile(r"(?:得分|总分|评分)[\s为是：:]{0,4}(\d{1,3}(?:\.\d{1,2})?)\s{0,2}分")
+SCORE = r"(?:得分|总分|评分)[\s为是：:]{0,4}(\d{1,3}(?:\.\d{1,2})?)\s{0,2}分"
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,9 @@ def stated_mismatches(form: Form, env: Mapping[str, Any], report: Verdict,
 def _differences(text: str, report: Verdict) -> list[tuple[str, str]]:
     """(the words as written, what the report says instead), in the order of the text."""
     result: list[tuple[str, str]] = []
-    for sentence in SENTENCE.findall(text):
-        for clause in CLAUSE.findall(sentence):
-            if COMPARING.search(clause):
+    for sentence in re.findall(SENTENCE, text):
+        for clause in re.findall(CLAUSE, sentence):
+            if re.search(COMPARING, clause):
                 continue
             result += _year(clause, report) + _score(clause, report) + _grade(clause, report)
     unique: dict[str, str] = {}
@@ -123,7 +124,7 @@ def _year(clause: str, report: Verdict) -> list[tuple[str, str]]:
         return []
     allowed = {report.year, report.fill_year}
     return [(match.group(0).strip(), f"本报告的评价年度为 {report.year} 年")
-            for match in YEAR.finditer(clause)
+            for match in re.finditer(YEAR, clause)
             if int(match.group(1)) not in allowed and int(match.group(1)) > report.year - HISTORY_YEARS]
 
 
@@ -131,7 +132,7 @@ def _score(clause: str, report: Verdict) -> list[tuple[str, str]]:
     if report.total is None:
         return []
     found = []
-    for match in SCORE.finditer(clause):
+    for match in re.finditer(SCORE, clause):
         stated = Decimal(match.group(1))
         if stated <= report.largest_weight:  # a subtotal or an indicator's score, not a total
             continue
@@ -152,7 +153,7 @@ def _grade(clause: str, report: Verdict) -> list[tuple[str, str]]:
 
 
 def _year_digits(words: str) -> str:
-    match = YEAR.fullmatch(words)
+    match = re.fullmatch(YEAR, words)
     return match.group(1) if match else ""
 
 
