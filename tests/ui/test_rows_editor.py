@@ -508,3 +508,17 @@ def test_a_row_with_only_its_level_one_chosen_is_one_indicator_not_scored_everyw
         Decimal("92.42"), Decimal("48.32"), 1)
     qtbot.waitUntil(lambda: wizard.score_panel.total.text() == "已评 92.42", timeout=2000)
     assert wizard.score_panel.unscored.text() == "1"
+
+
+def test_the_rows_findings_under_the_table_are_one_line_not_one_per_empty_cell(qtbot, window):
+    """Each row's problems are in its 提示 cell; under the table one line names the rows."""
+    wizard = new_project(window)
+    editor = table_editor(qtbot, wizard)
+    for _ in range(3):
+        QTest.mouseClick(editor.add_button, LEFT)
+    wizard.flush()
+    wizard.refresh()
+    row = wizard.current_view().rows[editor.field.id]
+    lines = row.message.text().splitlines()
+    assert lines[0] == f"✖ 「{editor.field.label}」第 1、2、3 行尚未填完或有问题，见各行的“提示”列。"
+    assert not [line for line in lines if "行「" in line]  # no longer a line per empty cell: 第 1 行「一级指标」…

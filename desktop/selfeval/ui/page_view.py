@@ -38,6 +38,20 @@ def _joined(findings: list[Finding]) -> tuple[str | None, str]:
     return "\n".join([first.message] + [marks[f.severity] + f.message for f in rest]), first.severity
 
 
+def _rows_folded(label: str, findings: list[Finding]) -> list[Finding]:
+    """A table's findings about single rows as one line (each row's own are in its 提示 cell,
+    the selected row's in the line under the table); the table's other findings as they are."""
+    rows = sorted({f.row for f in findings if f.row is not None})
+    if not rows:
+        return findings
+    about_rows = [f for f in findings if f.row is not None]
+    worst = "error" if any(f.severity == "error" for f in about_rows) else "warning"
+    shown = "、".join(str(number) for number in rows[:10]) + ("等" if len(rows) > 10 else "")
+    summary = Finding(f"{about_rows[0].fields[0]}.rows", worst,
+                      f"「{label}」第 {shown} 行尚未填完或有问题，见各行的“提示”列。", about_rows[0].fields)
+    return [summary] + [f for f in findings if f.row is None]
+
+
 class PageView(QScrollArea):
     jump = Signal(str, str)  # field id, and the words to select there ("" for none)
 
@@ -188,7 +202,8 @@ class PageView(QScrollArea):
             if fid in session.parse_errors:
                 row.show_message(session.parse_errors[fid], "error")
             elif fid in under:
-                row.show_message(*_joined(under[fid]))
+                found = under[fid] if row.field.rows is None else _rows_folded(row.field.label, under[fid])
+                row.show_message(*_joined(found))
             else:
                 row.show_message(session.notes.get(fid), "note")
         for leaf, block in self.blocks.items():
