@@ -284,8 +284,9 @@ class _FormBuilder:
         previous_fields, max_change = self.previous(root)
         checks = self.checks(root)
         retired = frozenset(str(item) for item in root.get("retired_checks", list, []))
-        if retired & {check.id for check in checks}:
-            raise root.fail("retired_checks", f"“{sorted(retired & {c.id for c in checks})[0]}”仍在 checks 中")
+        still_checked = sorted(retired & {check.id for check in checks})
+        if still_checked:
+            raise root.fail("retired_checks", f"“{still_checked[0]}”仍在 checks 中")
         grades = self.grades(root)
         adjustments = self.adjustments(root)
         sections = self.sections(root, nodes, leaves)

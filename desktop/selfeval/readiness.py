@@ -74,6 +74,10 @@ def _errors(evaluation: Evaluation) -> list[str]:
     return [f"错误：{finding.message}" for finding in evaluation.errors]
 
 
+def _unexplained(evaluation: Evaluation) -> list[str]:
+    return [f"警告未说明：{finding.message}" for finding in evaluation.unexplained_warnings]
+
+
 def finalize_problems(evaluation: Evaluation, parse_errors: Mapping[str, str] | None = None, *,
                       final: bool = False, form: "Form | None" = None) -> list[str]:
     """Why the report cannot be finalised (empty when it can).
@@ -83,8 +87,7 @@ def finalize_problems(evaluation: Evaluation, parse_errors: Mapping[str, str] | 
     """
     if final:
         return [ALREADY_FINAL]
-    return _errors(with_blocking(form, evaluation, parse_errors)) + [
-        f"警告未说明：{finding.message}" for finding in evaluation.unexplained_warnings]
+    return _errors(with_blocking(form, evaluation, parse_errors)) + _unexplained(evaluation)
 
 
 def export_problems(final: bool, evaluation: Evaluation) -> list[str]:
@@ -93,9 +96,8 @@ def export_problems(final: bool, evaluation: Evaluation) -> list[str]:
         return [NOT_FINAL]
     if evaluation.errors:
         return [f"报告还有 {len(evaluation.errors)} 个错误，不能导出。请先重新打开报告并改正："] + _errors(evaluation)
-    unexplained = evaluation.unexplained_warnings
+    unexplained = _unexplained(evaluation)
     if unexplained:
         return [f"报告定稿后出现了 {len(unexplained)} 个未说明的警告（本单位的项目报告或表单在定稿后有变动），"
-                "不能导出。请先重新打开报告，核对并说明后再定稿："] + [
-            f"警告未说明：{finding.message}" for finding in unexplained]
+                "不能导出。请先重新打开报告，核对并说明后再定稿："] + unexplained
     return []
